@@ -1,0 +1,12 @@
+// Command dify builds, checks, packages and signs Dify plugins.
+package main
+
+import (
+	"os"
+
+	"github.com/dify-cli/dify/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.SystemStreams()))
+}

@@ -1,0 +1,125 @@
+// Package build knows which version of dify is running.
+//
+// Release builds set Version, Commit and Date with
+//
+//	-ldflags "-X github.com/dify-cli/dify/internal/build.Version=1.2.3 ..."
+//
+// Other builds (go build, go install) fall back to what the Go toolchain
+// records in the binary: the module version and the VCS revision.
+package build
+
+import (
+	"regexp"
+	"runtime/debug"
+	"strings"
+)
+
+// Set by the linker in release builds.
+var (
+	Version = ""
+	Commit  = ""
+	Date    = ""
+)
+
+// Info describes the running binary.
+type Info struct {
+	Version   string `json:"version"` // PEP 440 form, e.g. 1.2.3, 1.3.0rc1, 0.0.0.dev0
+	Commit    string `json:"commit,omitempty"`
+	Date      string `json:"date,omitempty"`
+	GoVersion string `json:"go_version"`
+	Modified  bool   `json:"modified,omitempty"`
+}
+
+// Read returns the build information of the running binary.
+func Read() Info {
+	bi, _ := debug.ReadBuildInfo()
+	return fromBuildInfo(Version, Commit, Date, bi)
+}
+
+func fromBuildInfo(version, commit, date string, bi *debug.BuildInfo) Info {
+	info := Info{Commit: commit, Date: date}
+	if bi != nil {
+		info.GoVersion = bi.GoVersion
+		if version == "" {
+			version = bi.Main.Version
+		}
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				if info.Commit == "" {
+					info.Commit = s.Value
+				}
+			case "vcs.time":
+				if info.Date == "" {
+					info.Date = s.Value
+				}
+			case "vcs.modified":
+				info.Modified = s.Value == "true"
+			}
+		}
+	}
+	info.Version = PEP440(version)
+	return info
+}
+
+var (
+	semverRe = regexp.MustCompile(`^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$`)
+	// Go pseudo-versions: vX.Y.Z-yyyymmddhhmmss-hash, vX.Y.(Z+1)-0.yyyymmddhhmmss-hash,
+	// vX.Y.Z-pre.0.yyyymmddhhmmss-hash.
+	pseudoRe = regexp.MustCompile(`^(?:(.+)\.0\.|0\.)?(\d{14})-([0-9a-f]{12})$`)
+	preRe    = regexp.MustCompile(`^(alpha|a|beta|b|rc|c|pre|preview)[.-]?(\d*)$`)
+	localRe  = regexp.MustCompile(`[^0-9A-Za-z]+`)
+)
+
+// PEP440 turns a Go module or tag version into a version Python tooling
+// accepts (PEP 440), because the Dify Python SDK parses `dify version`.
+// Unknown or development versions become 0.0.0.dev0.
+func PEP440(v string) string {
+	m := semverRe.FindStringSubmatch(strings.TrimSpace(v))
+	if m == nil {
+		return "0.0.0.dev0"
+	}
+	out := m[1] + "." + m[2] + "." + m[3]
+	pre, build := m[4], m[5]
+	var local []string
+	if pre != "" {
+		if p := pseudoRe.FindStringSubmatch(pre); p != nil {
+			if p[1] != "" {
+				out += pep440Pre(p[1], &local)
+			}
+			out += ".dev" + p[2]
+			local = append(local, p[3])
+		} else {
+			out += pep440Pre(pre, &local)
+		}
+	}
+	if build != "" {
+		local = append(local, localRe.ReplaceAllString(build, "."))
+	}
+	if len(local) > 0 {
+		out += "+" + strings.Trim(strings.Join(local, "."), ".")
+	}
+	return out
+}
+
+// pep440Pre converts a semver pre-release (rc.1, beta2, snapshot) into PEP 440
+// (rc1, b2); anything unrecognised becomes a dev release with the text kept as
+// a local label.
+func pep440Pre(pre string, local *[]string) string {
+	p := preRe.FindStringSubmatch(strings.ToLower(pre))
+	if p == nil {
+		*local = append(*local, localRe.ReplaceAllString(pre, "."))
+		return ".dev0"
+	}
+	n := p[2]
+	if n == "" {
+		n = "0"
+	}
+	switch p[1] {
+	case "alpha", "a":
+		return "a" + n
+	case "beta", "b":
+		return "b" + n
+	}
+	return "rc" + n
+}

@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/dify-cli/dify/pack"
+	"github.com/spf13/cobra"
+)
+
+type packageOptions struct {
+	dir         string
+	output      string
+	maxSizeMB   int64
+	dryRun      bool
+	showIgnored bool
+	json        bool
+}
+
+func newPackageCmd(s *Streams) *cobra.Command {
+	o := &packageOptions{}
+	cmd := &cobra.Command{
+		Use:   "package DIR",
+		Short: "Validate a plugin and write NAME.difypkg",
+		Long: `Validate the plugin in DIR and zip it into a package the Dify daemon installs.
+
+Files are selected with .difyignore (or .gitignore when there is no .difyignore),
+read with exact gitignore rules: later lines win and !pattern re-includes. The
+package is reproducible: the same files always give the same bytes. It is written
+to a temporary file and renamed, so a failed run leaves nothing behind.`,
+		Example: `  dify plugin package ./weather
+  dify plugin package ./weather -o dist/weather-0.1.0.difypkg
+  dify plugin package --dry-run --show-ignored ./weather`,
+		Args: exactArgs(1, "the plugin directory"),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			o.dir = filepath.Clean(args[0])
+			if o.showIgnored && !o.dryRun {
+				return usagef("--show-ignored needs --dry-run")
+			}
+			if o.json && !o.dryRun {
+				return usagef("--json needs --dry-run")
+			}
+			if o.dryRun {
+				return dryRun(s, o)
+			}
+			return packagePlugin(s, o)
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.output, "output", "o", "", "package file to write (default: NAME.difypkg in the current directory)")
+	f.Int64Var(&o.maxSizeMB, "max-size", 50, "limit on the uncompressed size, in MiB (values ≤ 0 mean 50)")
+	f.BoolVar(&o.dryRun, "dry-run", false, "list the files that would be packaged, and write nothing")
+	f.BoolVar(&o.showIgnored, "show-ignored", false, "with --dry-run: also list what is left out, and by which ignore line")
+	f.BoolVar(&o.json, "json", false, "with --dry-run: print the listing as JSON")
+	return cmd
+}
+
+func maxSizeBytes(mb int64) int64 {
+	if mb <= 0 {
+		return pack.DefaultMaxSize
+	}
+	return mb << 20
+}
+
+func packagePlugin(s *Streams, o *packageOptions) error {
+	res, err := pack.Package(pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB)})
+	if res != nil {
+		for _, w := range res.Warnings {
+			fmt.Fprintf(s.Err, "warning: %s\n", w)
+		}
+		for _, d := range res.Findings {
+			fmt.Fprintln(s.Err, d)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s\n", res.Files, pack.HumanSize(res.Size), o.dir)
+	fmt.Fprintln(s.Out, res.Output)
+	return nil
+}
+
+type dryRunFile struct {
+	Path string `json:"path"`
+	Size int64  `json:"size"`
+	Link string `json:"link,omitempty"`
+}
+
+type dryRunIgnored struct {
+	Path   string `json:"path"`
+	File   string `json:"ignore_file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Rule   string `json:"rule,omitempty"`
+	Reason string `json:"reason,omitempty"`
+}
+
+type dryRunListing struct {
+	Dir       string          `json:"dir"`
+	Files     []dryRunFile    `json:"files"`
+	FileCount int             `json:"file_count"`
+	TotalSize int64           `json:"total_size"`
+	Ignored   []dryRunIgnored `json:"ignored,omitempty"`
+}
+
+func dryRun(s *Streams, o *packageOptions) error {
+	out := o.output
+	if out == "" {
+		var err error
+		if out, err = pack.DefaultOutput(o.dir); err != nil {
+			return err
+		}
+	}
+	src, err := pack.OpenSource(o.dir, pack.SourceOptions{Exclude: []string{out}})
+	if err != nil {
+		return err
+	}
+	for _, w := range src.Warnings {
+		fmt.Fprintf(s.Err, "warning: %s\n", w)
+	}
+	l := dryRunListing{Dir: o.dir, Files: []dryRunFile{}, FileCount: len(src.Files), TotalSize: src.TotalSize()}
+	for _, f := range src.Files {
+		l.Files = append(l.Files, dryRunFile{Path: f.Path, Size: f.Size, Link: f.Link})
+	}
+	if o.showIgnored {
+		for _, ig := range src.Ignored {
+			d := dryRunIgnored{Path: ig.Path, Reason: ig.Reason}
+			if ig.Rule != nil {
+				d.File, d.Line, d.Rule = ig.Rule.File, ig.Rule.Line, ig.Rule.Text
+			}
+			l.Ignored = append(l.Ignored, d)
+		}
+	}
+	if o.json {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(l)
+	}
+	width := len(fmt.Sprint(l.TotalSize))
+	for _, f := range l.Files {
+		fmt.Fprintf(s.Out, "%*d  %s\n", width, f.Size, f.Path)
+	}
+	fmt.Fprintf(s.Out, "%d files, %d bytes (%s)\n", l.FileCount, l.TotalSize, pack.HumanSize(l.TotalSize))
+	if o.showIgnored {
+		fmt.Fprintf(s.Out, "\nleft out:\n")
+		tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
+		for _, ig := range l.Ignored {
+			why := ig.Reason
+			if ig.File != "" {
+				why = fmt.Sprintf("%s:%d: %s", ig.File, ig.Line, ig.Rule)
+			}
+			fmt.Fprintf(tw, "  %s\t%s\n", ig.Path, why)
+		}
+		tw.Flush()
+	}
+	return nil
+}

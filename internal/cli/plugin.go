@@ -1,0 +1,9 @@
+package cli
+
+import "github.com/spf13/cobra"
+
+func newPluginCmd(s *Streams) *cobra.Command {
+	cmd := newGroupCmd("plugin", "Create, check and package plugins")
+	cmd.AddCommand(newPackageCmd(s), newChecksumCmd(s))
+	return cmd
+}

@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// Streams are the standard streams of one run, and what is known about them.
+// Tests pass buffers; the binary passes the process's streams.
+type Streams struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+	// InTerminal and ErrTerminal tell whether stdin and stderr are terminals:
+	// prompts need both, progress output needs stderr.
+	InTerminal  bool
+	ErrTerminal bool
+	// Getenv reads the environment; nil means no variables are set.
+	Getenv func(string) string
+}
+
+// SystemStreams returns the process's own streams.
+func SystemStreams() *Streams {
+	return &Streams{
+		In:          os.Stdin,
+		Out:         os.Stdout,
+		Err:         os.Stderr,
+		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
+		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
+		Getenv:      os.Getenv,
+	}
+}
+
+// CanPrompt reports whether interactive questions can be asked.
+func (s *Streams) CanPrompt() bool { return s.InTerminal && s.ErrTerminal }
+
+func (s *Streams) getenv(key string) string {
+	if s.Getenv == nil {
+		return ""
+	}
+	return s.Getenv(key)
+}

@@ -1,0 +1,115 @@
+package pack
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/dify-cli/dify/internal/atomicfile"
+	"github.com/dify-cli/dify/manifest"
+)
+
+// Options describe one packaging run.
+type Options struct {
+	Dir     string // the plugin project directory
+	Output  string // package file to write; "" means DefaultOutput(Dir)
+	MaxSize int64  // uncompressed size limit in bytes; ≤ 0 means DefaultMaxSize
+	// Validate checks the plugin before anything is written. Nil means
+	// CheckPlugin. Findings that are errors stop packaging.
+	Validate func(fsys fs.FS) manifest.Diagnostics
+}
+
+// Result describes a written package.
+type Result struct {
+	Output   string
+	Files    int
+	Size     int64 // uncompressed
+	Warnings []string
+	Findings manifest.Diagnostics // warnings from validation
+}
+
+// DefaultOutput is where a package of dir goes when no output is given:
+// NAME.difypkg in the working directory, NAME being dir's base name.
+func DefaultOutput(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	base := filepath.Base(abs)
+	if base == string(filepath.Separator) || base == "." {
+		return "", fmt.Errorf("cannot name a package after %q; give the output file with -o", dir)
+	}
+	return base + ".difypkg", nil
+}
+
+// CheckPlugin is the validation packaging does by default: the manifest and
+// every file it references load from the selected files, and icons exist
+// under _assets/.
+func CheckPlugin(fsys fs.FS) manifest.Diagnostics {
+	p, ds := manifest.Load(fsys)
+	if p != nil {
+		ds = append(ds, manifest.CheckAssets(p, fsys)...)
+	}
+	return ds
+}
+
+// Package validates the plugin in opts.Dir and writes its package atomically:
+// on failure nothing is written and an existing file at the output path is
+// left untouched.
+func Package(opts Options) (*Result, error) {
+	out := opts.Output
+	if out == "" {
+		var err error
+		if out, err = DefaultOutput(opts.Dir); err != nil {
+			return nil, err
+		}
+	}
+	src, err := OpenSource(opts.Dir, SourceOptions{Exclude: []string{out}})
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Output: out, Warnings: src.Warnings}
+	if err := checkRequirements(src); err != nil {
+		return res, err
+	}
+	validate := opts.Validate
+	if validate == nil {
+		validate = CheckPlugin
+	}
+	ds := validate(src)
+	ds.Sort()
+	if err := ds.Err(); err != nil {
+		return res, err
+	}
+	res.Findings = ds
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		return res, fmt.Errorf("output %s is a directory; give a file name with -o", out)
+	}
+	err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
+		return Write(w, src, WriteOptions{MaxSize: opts.MaxSize})
+	})
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) && strings.HasPrefix(pe.Path, filepath.Dir(out)) {
+			return res, fmt.Errorf("cannot write %s: %v", out, pe.Err)
+		}
+		return res, err
+	}
+	res.Files = len(src.Files)
+	res.Size = src.TotalSize()
+	return res, nil
+}
+
+// checkRequirements fails when the plugin has no requirements.txt but has a
+// uv.lock: the daemon needs a requirements.txt generated from it.
+func checkRequirements(src *Source) error {
+	if src.Has("requirements.txt") || !src.Has("uv.lock") {
+		return nil
+	}
+	return fmt.Errorf("%s has uv.lock but no requirements.txt, which the Dify runtime needs: run `uv export --frozen --format requirements.txt --no-group dev --no-emit-project --no-hashes --no-header --no-annotate -o requirements.txt` in the plugin directory and package again",
+		src.Root)
+}

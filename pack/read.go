@@ -1,0 +1,83 @@
+package pack
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"strings"
+)
+
+// Archive is an opened .difypkg. Its Reader is an fs.FS of the package's files.
+type Archive struct {
+	*zip.Reader
+	Path   string
+	closer io.Closer
+}
+
+// Close closes the underlying file.
+func (p *Archive) Close() error {
+	if p.closer == nil {
+		return nil
+	}
+	return p.closer.Close()
+}
+
+// OpenArchive opens a package file and checks that its entries are what the
+// daemon can read unambiguously (see CheckEntries).
+func OpenArchive(name string) (*Archive, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return nil, fmt.Errorf("%s is a directory, not a package", name)
+	}
+	zr, err := zip.NewReader(f, st.Size())
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s is not a valid package (a .difypkg is a zip archive): %v", name, err)
+	}
+	if err := CheckEntries(zr); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return &Archive{Reader: zr, Path: name, closer: f}, nil
+}
+
+// CheckEntries rejects archives the daemon would read differently from other
+// zip tools or not at all: directory entries, absolute names, names with `..`
+// or `\`, and two entries with the same (cleaned) name.
+func CheckEntries(zr *zip.Reader) error {
+	seen := map[string]bool{}
+	for _, f := range zr.File {
+		name := f.Name
+		switch {
+		case strings.HasSuffix(name, "/"):
+			return fmt.Errorf("entry %q is a directory entry, which the daemon cannot read; repackage with `dify plugin package`", name)
+		case strings.Contains(name, `\`):
+			return fmt.Errorf("entry %q contains a backslash, which the daemon cannot read", name)
+		case strings.HasPrefix(name, "/"):
+			return fmt.Errorf("entry %q has an absolute path", name)
+		}
+		clean := path.Clean(name)
+		if clean == ".." || strings.HasPrefix(clean, "../") {
+			return fmt.Errorf("entry %q points outside the package", name)
+		}
+		if seen[clean] {
+			return fmt.Errorf("entry %q appears more than once; the daemon would use the first and most unzip tools the last", clean)
+		}
+		seen[clean] = true
+		if f.Method != zip.Store && f.Method != zip.Deflate {
+			return fmt.Errorf("entry %q uses compression method %d; the daemon reads only stored and deflated entries", name, f.Method)
+		}
+	}
+	return nil
+}
