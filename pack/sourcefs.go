@@ -69,8 +69,16 @@ func (s *Source) Open(name string) (fs.File, error) {
 		osf.Close()
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("no longer a regular file")}
 	}
-	return osf, nil
+	// Times and modes are not part of a package; the view shows none.
+	return &diskFile{File: osf, info: fileInfo{name: path.Base(name), size: st.Size()}}, nil
 }
+
+type diskFile struct {
+	*os.File
+	info fileInfo
+}
+
+func (f *diskFile) Stat() (fs.FileInfo, error) { return f.info, nil }
 
 // missing explains why a name is not in the view: absent, or ignored.
 func (s *Source) missing(name string) error {

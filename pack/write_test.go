@@ -1,0 +1,256 @@
+package pack
+
+import (
+	"archive/zip"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+// demoDir is the test vector of the package format (difypkg spec, 1.9): the
+// reference packager turns it into an 890-byte file with a known SHA-256.
+const demoDir = "../testdata/plugins/demo"
+
+func packageBytes(t testing.TB, dir string) []byte {
+	t.Helper()
+	src, err := OpenSource(dir, SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, src, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestWriteMatchesReferenceBytes(t *testing.T) {
+	data := packageBytes(t, demoDir)
+	sum := sha256.Sum256(data)
+	if len(data) != 890 || hex.EncodeToString(sum[:]) != "04a7767490e4c0c04889a32a33f7ffac90cd284e65bd2a9d3b0496fec0afe9c6" {
+		t.Errorf("package is %d bytes with sha256 %x; the reference packager writes 890 bytes with sha256 04a77674…e9c6", len(data), sum)
+	}
+}
+
+func TestWriteEntries(t *testing.T) {
+	dir := writeTree(t, map[string]string{"b/z.txt": "z", "a-b/y.txt": "y", "a/x.txt": "x", "é.txt": "e", "c.txt": "c"})
+	data := packageBytes(t, dir)
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range zr.File {
+		names = append(names, f.Name)
+		if f.Method != zip.Deflate || f.Flags&0x8 == 0 || f.ModifiedTime != 0 || f.ModifiedDate != 0 ||
+			f.ExternalAttrs != 0 || len(f.Extra) != 0 || f.CreatorVersion != 20 || f.ReaderVersion != 20 {
+			t.Errorf("entry %s: method %d flags %#x time %d/%d attrs %#x extra %d versions %d/%d; want deflate, data descriptor, no time, no attributes",
+				f.Name, f.Method, f.Flags, f.ModifiedDate, f.ModifiedTime, f.ExternalAttrs, len(f.Extra), f.CreatorVersion, f.ReaderVersion)
+		}
+		if utf8Flag := f.Flags&0x800 != 0; utf8Flag != (f.Name == "é.txt") {
+			t.Errorf("entry %s: UTF-8 flag %v", f.Name, utf8Flag)
+		}
+	}
+	// Byte order of whole paths: '-' (0x2d) sorts before '/' (0x2f).
+	want := []string{"a-b/y.txt", "a/x.txt", "b/z.txt", "c.txt", "é.txt"}
+	if !reflect.DeepEqual(names, want) {
+		t.Errorf("entries %q, want %q", names, want)
+	}
+	if zr.Comment != "" {
+		t.Errorf("comment %q, want none", zr.Comment)
+	}
+}
+
+func TestWriteIsReproducible(t *testing.T) {
+	files := map[string]string{"manifest.yaml": "name: x\n", "src/a.py": "print(1)\n", "src/b.py": strings.Repeat("b", 5000)}
+	dir := writeTree(t, files)
+	first := packageBytes(t, dir)
+
+	// Times, modes and the directory's name do not count.
+	later := time.Now().Add(48 * time.Hour)
+	for p := range files {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		os.Chtimes(full, later, later)
+		os.Chmod(full, 0o755)
+	}
+	if again := packageBytes(t, dir); !bytes.Equal(first, again) {
+		t.Error("packaging after touch and chmod gave different bytes")
+	}
+	other := writeTree(t, files)
+	if copy := packageBytes(t, other); !bytes.Equal(first, copy) {
+		t.Error("packaging a copy in another directory gave different bytes")
+	}
+}
+
+func TestSizeCap(t *testing.T) {
+	files := map[string]string{
+		"manifest.yaml":       strings.Repeat("m", 100),
+		".venv/lib/big.so":    strings.Repeat("v", 600),
+		".venv/lib/other.so":  strings.Repeat("v", 500),
+		"a.txt":               strings.Repeat("a", 50),
+		"b.txt":               strings.Repeat("b", 40),
+		"c.txt":               strings.Repeat("c", 30),
+		"zz_last_largest.bin": strings.Repeat("z", 700),
+	}
+	dir := writeTree(t, files)
+	src, err := OpenSource(dir, SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := src.TotalSize() // 2020 bytes
+
+	var buf bytes.Buffer
+	if err := Write(&buf, src, WriteOptions{MaxSize: total}); err != nil {
+		t.Fatalf("a package exactly at the limit is allowed: %v", err)
+	}
+	err = Write(&buf, src, WriteOptions{MaxSize: total - 1})
+	var se *SizeError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *SizeError", err)
+	}
+	// The five largest of the whole tree, even the one that sorts last.
+	want := []string{"zz_last_largest.bin", ".venv/lib/big.so", ".venv/lib/other.so", "manifest.yaml", "a.txt"}
+	if got := paths(se.Largest); !reflect.DeepEqual(got, want) {
+		t.Errorf("largest %q, want %q", got, want)
+	}
+	if se.Suggestion != ".venv/" {
+		t.Errorf("suggestion %q, want .venv/", se.Suggestion)
+	}
+	for _, s := range []string{"zz_last_largest.bin", "700 B", `".venv/"`, "--max-size"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("message lacks %q:\n%s", s, err)
+		}
+	}
+}
+
+func TestSizeCapWhileStreaming(t *testing.T) {
+	// A file that grows after it was listed is still caught while copying.
+	dir := writeTree(t, map[string]string{"a.txt": "small"})
+	src, err := OpenSource(dir, SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "a.txt"), bytes.Repeat([]byte("x"), 4096), 0o644)
+	var se *SizeError
+	if err := Write(&bytes.Buffer{}, src, WriteOptions{MaxSize: 1024}); !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *SizeError", err)
+	}
+}
+
+func TestPackageIsAtomic(t *testing.T) {
+	dir := writeTree(t, map[string]string{"big.bin": strings.Repeat("x", 2<<20)})
+	copyTree(t, demoDir, dir)
+	outDir := t.TempDir()
+	out := filepath.Join(outDir, "demo.difypkg")
+	os.WriteFile(out, []byte("previous good package"), 0o644)
+
+	_, err := Package(Options{Dir: dir, Output: out, MaxSize: 1 << 20})
+	var se *SizeError
+	if !errors.As(err, &se) {
+		t.Fatalf("err = %v, want a *SizeError", err)
+	}
+	if data, _ := os.ReadFile(out); string(data) != "previous good package" {
+		t.Errorf("a failed run changed the existing output")
+	}
+	if entries, _ := os.ReadDir(outDir); len(entries) != 1 {
+		t.Errorf("a failed run left files behind: %v", entries)
+	}
+
+	os.Remove(filepath.Join(dir, "big.bin"))
+	res, err := Package(Options{Dir: dir, Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(out)
+	if !bytes.Equal(data, packageBytes(t, demoDir)) || res.Files != 5 {
+		t.Errorf("successful run wrote %d bytes for %d files; want the demo package", len(data), res.Files)
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", st.Mode().Perm())
+	}
+}
+
+func TestPackageOutputInsideTheTree(t *testing.T) {
+	dir := t.TempDir()
+	copyTree(t, demoDir, dir)
+	out := filepath.Join(dir, "dist.zip")
+	for i := 0; i < 2; i++ {
+		if _, err := Package(Options{Dir: dir, Output: out}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, _ := os.ReadFile(out)
+	if !bytes.Equal(data, packageBytes(t, demoDir)) {
+		t.Error("the second run packaged the first run's output")
+	}
+}
+
+func TestPackageRefusesBrokenPlugins(t *testing.T) {
+	cases := []struct {
+		name  string
+		edit  func(dir string)
+		wants []string
+	}{
+		{"missing manifest", func(dir string) { os.Remove(filepath.Join(dir, "manifest.yaml")) }, []string{"manifest.yaml does not exist"}},
+		{"broken YAML", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "manifest.yaml"), []byte("name: demo\nlabel:\n  en_US: [x\n"), 0o644)
+		}, []string{"manifest.yaml:"}},
+		{"ignored provider file", func(dir string) {
+			os.WriteFile(filepath.Join(dir, DifyIgnore), []byte("*.log\nendpoint.yaml\n"), 0o644)
+		}, []string{"manifest.yaml:15:7", "endpoint.yaml is not packaged", ".difyignore line 2"}},
+		{"missing icon", func(dir string) { os.Remove(filepath.Join(dir, "_assets", "icon.svg")) }, []string{"manifest.yaml:5:7", `plugin icon "icon.svg" not found`}},
+		{"uv.lock without requirements.txt", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "uv.lock"), []byte("version = 1\n"), 0o644)
+		}, []string{"uv.lock", "requirements.txt", "uv export"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			copyTree(t, demoDir, dir)
+			c.edit(dir)
+			out := filepath.Join(t.TempDir(), "x.difypkg")
+			_, err := Package(Options{Dir: dir, Output: out})
+			if err == nil {
+				t.Fatal("packaging succeeded")
+			}
+			for _, w := range c.wants {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Error("an output file was written")
+			}
+		})
+	}
+}
+
+func copyTree(t testing.TB, from, to string) {
+	t.Helper()
+	err := filepath.WalkDir(from, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(from, p)
+		target := filepath.Join(to, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
