@@ -1,0 +1,68 @@
+package checksum_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/dify-cli/dify/checksum"
+	"github.com/dify-cli/dify/internal/benchtree"
+	"github.com/dify-cli/dify/pack"
+)
+
+func benchTree(b *testing.B) (dir string, total int64) {
+	dir = b.TempDir()
+	total, err := benchtree.Write(dir, 3000, 45<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return dir, total
+}
+
+// BenchmarkSumDir checksums a directory of 3,000 files / ~45 MB.
+func BenchmarkSumDir(b *testing.B) {
+	dir, total := benchTree(b)
+	b.SetBytes(total)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		src, err := pack.OpenSource(dir, pack.SourceOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := checksum.Sum(src); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSumPackage checksums the package of the same tree.
+func BenchmarkSumPackage(b *testing.B) {
+	dir, total := benchTree(b)
+	src, err := pack.OpenSource(dir, pack.SourceOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "bench.difypkg")
+	f, err := os.Create(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pack.Write(f, src, pack.WriteOptions{MaxSize: 1 << 30}); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	b.SetBytes(total)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		arc, err := pack.OpenArchive(out)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := checksum.Sum(arc); err != nil {
+			b.Fatal(err)
+		}
+		arc.Close()
+	}
+}
