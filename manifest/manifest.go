@@ -3,6 +3,8 @@
 // directory seen through its ignore rules and a .difypkg are read the same way.
 package manifest
 
+import "fmt"
+
 // FileName is the plugin's root declaration file.
 const FileName = "manifest.yaml"
 
@@ -99,4 +101,60 @@ func (m *Manifest) Identifier(checksum string) string {
 		id = m.Author + "/" + id
 	}
 	return id
+}
+
+// Category is how Dify classifies a plugin, derived from its providers as the
+// daemon does: tool, model, datasource, agent-strategy, trigger or extension.
+func (m *Manifest) Category() string {
+	switch {
+	case len(m.Plugins.Tools) > 0:
+		return "tool"
+	case len(m.Plugins.Models) > 0:
+		return "model"
+	case len(m.Plugins.Datasources) > 0:
+		return "datasource"
+	case len(m.Plugins.AgentStrategies) > 0:
+		return "agent-strategy"
+	case len(m.Plugins.Triggers) > 0:
+		return "trigger"
+	}
+	return "extension"
+}
+
+// PermissionNames lists the enabled permissions, e.g. "tool", "model.llm",
+// "storage (1048576 bytes)".
+func (m *Manifest) PermissionNames() []string {
+	p := m.Resource.Permission
+	if p == nil {
+		return nil
+	}
+	var out []string
+	if p.Tool != nil && p.Tool.Enabled {
+		out = append(out, "tool")
+	}
+	if p.Model != nil && p.Model.Enabled {
+		out = append(out, "model")
+		for _, k := range []struct {
+			on   bool
+			name string
+		}{{p.Model.LLM, "llm"}, {p.Model.TextEmbedding, "text_embedding"}, {p.Model.Rerank, "rerank"},
+			{p.Model.TTS, "tts"}, {p.Model.Speech2Text, "speech2text"}, {p.Model.Moderation, "moderation"}} {
+			if k.on {
+				out = append(out, "model."+k.name)
+			}
+		}
+	}
+	if p.Node != nil && p.Node.Enabled {
+		out = append(out, "node")
+	}
+	if p.Endpoint != nil && p.Endpoint.Enabled {
+		out = append(out, "endpoint")
+	}
+	if p.App != nil && p.App.Enabled {
+		out = append(out, "app")
+	}
+	if p.Storage != nil && p.Storage.Enabled {
+		out = append(out, fmt.Sprintf("storage (%d bytes)", p.Storage.Size))
+	}
+	return out
 }

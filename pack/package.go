@@ -1,13 +1,12 @@
 package pack
 
 import (
-	"errors"
+	"archive/zip"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/manifest"
@@ -21,6 +20,9 @@ type Options struct {
 	// Validate checks the plugin before anything is written. Nil means
 	// CheckPlugin. Findings that are errors stop packaging.
 	Validate func(fsys fs.FS) manifest.Diagnostics
+	// Sign, when set, turns the unsigned package into the signed one written
+	// to Output; the unsigned package exists only as a temporary file.
+	Sign func(w io.Writer, unsigned *zip.Reader) error
 }
 
 // Result describes a written package.
@@ -89,19 +91,44 @@ func Package(opts Options) (*Result, error) {
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
 		return res, fmt.Errorf("output %s is a directory; give a file name with -o", out)
 	}
-	err = atomicfile.Write(out, 0o644, func(w io.Writer) error {
-		return Write(w, src, WriteOptions{MaxSize: opts.MaxSize})
-	})
-	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) && strings.HasPrefix(pe.Path, filepath.Dir(out)) {
-			return res, fmt.Errorf("cannot write %s: %v", out, pe.Err)
-		}
+	write := func(w io.Writer) error { return Write(w, src, WriteOptions{MaxSize: opts.MaxSize}) }
+	if opts.Sign != nil {
+		write = signedWriter(write, opts.Sign)
+	}
+	if err := atomicfile.Write(out, 0o644, write); err != nil {
 		return res, err
 	}
 	res.Files = len(src.Files)
 	res.Size = src.TotalSize()
 	return res, nil
+}
+
+// signedWriter writes the package to a temporary file, then writes its
+// signed form to w.
+func signedWriter(write func(io.Writer) error, sign func(io.Writer, *zip.Reader) error) func(io.Writer) error {
+	return func(w io.Writer) error {
+		tmp, err := os.CreateTemp("", "dify-unsigned-*.difypkg")
+		if err != nil {
+			return err
+		}
+		defer os.Remove(tmp.Name())
+		defer tmp.Close()
+		if err := write(tmp); err != nil {
+			return err
+		}
+		size, err := tmp.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return err
+		}
+		zr, err := zip.NewReader(tmp, size)
+		if err != nil {
+			return err
+		}
+		if err := sign(w, zr); err != nil {
+			return fmt.Errorf("signing: %w", err)
+		}
+		return nil
+	}
 }
 
 // checkRequirements fails when the plugin has no requirements.txt but has a

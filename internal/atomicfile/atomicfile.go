@@ -3,6 +3,9 @@
 package atomicfile
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,7 +21,10 @@ func Write(name string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
-		return err
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("cannot write %s: directory %s does not exist", name, dir)
+		}
+		return fmt.Errorf("cannot write %s: %w", name, unwrap(err))
 	}
 	tmp := f.Name()
 	defer func() {
@@ -39,5 +45,20 @@ func Write(name string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	if err = os.Rename(tmp, name); err != nil {
+		return fmt.Errorf("cannot write %s: %w", name, unwrap(err))
+	}
+	return nil
+}
+
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	var le *os.LinkError
+	if errors.As(err, &le) {
+		return le.Err
+	}
+	return err
 }

@@ -61,13 +61,14 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root.PersistentFlags().String("config", "", "ignored; accepted for compatibility")
 	root.PersistentFlags().MarkHidden("config")
 
-	root.AddCommand(newPluginCmd(s), newVersionCmd(s))
+	root.AddCommand(newPluginCmd(s), newSignatureCmd(s), newVersionCmd(s))
 	return root
 }
 
 // flagAliases maps the reference tool's spellings (after `_` → `-`) to ours.
 var flagAliases = map[string]string{
-	"output-path": "output",
+	"output-path":         "output",
+	"authorized-category": "category",
 }
 
 // normalizeFlag accepts snake_case spellings of every flag, as the reference

@@ -1,12 +1,17 @@
 package cli_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
 	"flag"
+	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/dify-cli/dify/internal/cli"
@@ -62,6 +67,27 @@ func TestScripts(t *testing.T) {
 				rand.NewChaCha8([32]byte{byte(n)}).Read(data)
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
 			},
+			// mode FILE PERM checks a file's permission bits, e.g. mode key.pem 0600.
+			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: mode file perm")
+				}
+				want, err := strconv.ParseUint(args[1], 8, 32)
+				ts.Check(err)
+				st, err := os.Stat(ts.MkAbs(args[0]))
+				ts.Check(err)
+				if got := st.Mode().Perm(); (got == os.FileMode(want)) == neg {
+					ts.Fatalf("%s has mode %#o, want %s%#o", args[0], got, map[bool]string{true: "not ", false: ""}[neg], want)
+				}
+			},
+			// zipedit PKG ENTRY flip|rename=NEW changes one entry of a package and
+			// keeps everything else, the signature comment included.
+			"zipedit": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: zipedit package entry flip|rename=NEW")
+				}
+				ts.Check(editZip(ts.MkAbs(args[0]), args[1], args[2]))
+			},
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -72,6 +98,56 @@ func TestScripts(t *testing.T) {
 			return false, errors.New("unknown condition " + cond)
 		},
 	})
+}
+
+func editZip(name, entry, op string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	found := false
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return err
+		}
+		content, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		n := f.Name
+		if n == entry {
+			found = true
+			switch {
+			case op == "flip" && len(content) > 0:
+				content[0] ^= 1
+			case strings.HasPrefix(op, "rename="):
+				n = strings.TrimPrefix(op, "rename=")
+			default:
+				return fmt.Errorf("cannot %s %s", op, entry)
+			}
+		}
+		w, err := zw.Create(n)
+		if err != nil {
+			return err
+		}
+		w.Write(content)
+	}
+	if !found {
+		return fmt.Errorf("no entry %s", entry)
+	}
+	zw.SetComment(zr.Comment)
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(name, buf.Bytes(), 0o644)
 }
 
 func sharedDir() string {
