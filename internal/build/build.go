@@ -67,7 +67,7 @@ var (
 	// Go pseudo-versions: vX.Y.Z-yyyymmddhhmmss-hash, vX.Y.(Z+1)-0.yyyymmddhhmmss-hash,
 	// vX.Y.Z-pre.0.yyyymmddhhmmss-hash.
 	pseudoRe = regexp.MustCompile(`^(?:(.+)\.0\.|0\.)?(\d{14})-([0-9a-f]{12})$`)
-	preRe    = regexp.MustCompile(`^(alpha|a|beta|b|rc|c|pre|preview)[.-]?(\d*)$`)
+	preRe    = regexp.MustCompile(`^(alpha|a|beta|b|rc|c|pre|preview|dev)[.-]?(\d*)$`)
 	localRe  = regexp.MustCompile(`[^0-9A-Za-z]+`)
 )
 
@@ -120,6 +120,8 @@ func pep440Pre(pre string, local *[]string) string {
 		return "a" + n
 	case "beta", "b":
 		return "b" + n
+	case "dev":
+		return ".dev" + n
 	}
 	return "rc" + n
 }
