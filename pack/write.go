@@ -2,30 +2,54 @@ package pack
 
 import (
 	"archive/zip"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"path"
+	"runtime"
 	"sort"
-	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // DefaultMaxSize is the daemon's default limit on a package's uncompressed
 // size (MAX_PLUGIN_PACKAGE_SIZE): 50 MiB.
 const DefaultMaxSize int64 = 50 << 20
 
+// Files up to memLimit bytes are compressed in memory by the worker pool;
+// larger ones are streamed by the writer itself. Memory therefore stays
+// below about 2 × workers × memLimit, whatever the size of the plugin.
+const memLimit = 1 << 20
+
+// deflateLevel balances speed and size as Go's archive/zip default does.
+const deflateLevel = 5
+
 // WriteOptions tune Write.
 type WriteOptions struct {
 	// MaxSize caps the sum of the uncompressed file sizes, in bytes. Values
 	// ≤ 0 mean DefaultMaxSize. Equality is allowed, as in the daemon.
 	MaxSize int64
+	// Workers is the number of files compressed at once; ≤ 0 means one per
+	// CPU. The output does not depend on it.
+	Workers int
+	// Progress, when set, is called after each entry is written.
+	Progress func(Progress)
+}
+
+// Progress reports how far Write has come.
+type Progress struct {
+	Files, TotalFiles int
+	Bytes, TotalBytes int64
 }
 
 // Write writes every regular file of fsys to w as a zip archive that the Dify
 // daemon reads: entries in byte order of their slash paths, no directory
-// entries, deflated, with zero timestamps and no modes, so that the same
-// files always give the same bytes. Files are streamed one at a time.
+// entries, no timestamps and no modes, so that the same files always give the
+// same bytes. Entries are deflated, or stored when deflating does not make
+// them smaller. Files are compressed in parallel and read one at a time each.
 func Write(w io.Writer, fsys fs.FS, opts WriteOptions) error {
 	limit := opts.MaxSize
 	if limit <= 0 {
@@ -42,47 +66,165 @@ func Write(w io.Writer, fsys fs.FS, opts WriteOptions) error {
 	if total > limit {
 		return newSizeError(limit, total, files)
 	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+
+	results := compressAll(fsys, files, workers)
+	defer results.stop()
 
 	zw := zip.NewWriter(w)
-	total = 0
-	for _, f := range files {
-		// The header mirrors what the reference packager writes (zip.Writer.Create):
-		// deflate, data descriptor, no times, no extra fields.
-		ew, err := zw.CreateHeader(&zip.FileHeader{Name: f.Path, Method: zip.Deflate})
-		if err != nil {
-			return err
+	zw.RegisterCompressor(zip.Deflate, newDeflater)
+	p := Progress{TotalFiles: len(files), TotalBytes: total}
+	var written int64
+	for i, f := range files {
+		r := results.get(i)
+		if r.err != nil {
+			return r.err
 		}
-		n, err := copyFile(ew, fsys, f.Path, limit-total)
-		total += n
-		if err != nil {
+		if r.stream {
+			n, err := streamEntry(zw, fsys, f.Path, limit-written)
+			written += n
 			if errors.Is(err, errTooLarge) {
-				// The file grew while packaging; report with what is known now.
-				return newSizeError(limit, total+1, files)
+				return newSizeError(limit, written+1, files)
 			}
-			return err
+			if err != nil {
+				return err
+			}
+		} else {
+			written += r.size
+			if written > limit {
+				return newSizeError(limit, written, files)
+			}
+			if err := writeRaw(zw, f.Path, r); err != nil {
+				return err
+			}
+			r.release()
+		}
+		if opts.Progress != nil {
+			p.Files, p.Bytes = i+1, written
+			opts.Progress(p)
 		}
 	}
 	return zw.Close()
 }
 
+// header returns the entry header every package uses: no time, no extra
+// fields, no modes, version 2.0, and the UTF-8 flag for non-ASCII names.
+func header(name string, method uint16) *zip.FileHeader {
+	fh := &zip.FileHeader{Name: name, Method: method, CreatorVersion: 20, ReaderVersion: 20}
+	if !isASCII(name) && utf8.ValidString(name) {
+		fh.Flags |= 0x800
+	}
+	return fh
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+func writeRaw(zw *zip.Writer, name string, r *compressed) error {
+	fh := header(name, r.method)
+	fh.CRC32 = r.crc
+	fh.UncompressedSize64 = uint64(r.size)
+	fh.CompressedSize64 = uint64(len(r.data()))
+	ew, err := zw.CreateRaw(fh)
+	if err != nil {
+		return err
+	}
+	_, err = ew.Write(r.data())
+	return err
+}
+
 var errTooLarge = errors.New("over the size limit")
 
-// copyFile copies the file at p into w, failing once more than budget bytes
-// have been read.
-func copyFile(w io.Writer, fsys fs.FS, p string, budget int64) (int64, error) {
+// sampleSize is how much of a large file is test-compressed to choose
+// between deflate and store.
+const sampleSize = 64 << 10
+
+// streamEntry copies a large file into the archive without holding it in
+// memory, failing once more than budget bytes have been read. Whether it is
+// stored or deflated depends on how well its first bytes compress.
+func streamEntry(zw *zip.Writer, fsys fs.FS, p string, budget int64) (int64, error) {
 	f, err := fsys.Open(p)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	n, err := io.Copy(w, io.LimitReader(f, budget+1))
+	sample := make([]byte, sampleSize)
+	n, err := io.ReadFull(f, sample)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return 0, fmt.Errorf("reading %s: %w", p, err)
+	}
+	sample = sample[:n]
+	method := zip.Deflate
+	if !shrinks(sample) {
+		method = zip.Store
+	}
+	ew, err := zw.CreateHeader(header(p, method))
 	if err != nil {
-		return n, fmt.Errorf("reading %s: %w", p, err)
+		return 0, err
 	}
-	if n > budget {
-		return n, errTooLarge
+	src := io.MultiReader(bytes.NewReader(sample), f)
+	copied, err := io.Copy(ew, io.LimitReader(src, budget+1))
+	if err != nil {
+		return copied, fmt.Errorf("reading %s: %w", p, err)
 	}
-	return n, nil
+	if copied > budget {
+		return copied, errTooLarge
+	}
+	return copied, nil
+}
+
+// shrinks reports whether deflating data saves at least 3%.
+func shrinks(data []byte) bool {
+	if len(data) == 0 {
+		return false
+	}
+	var out countWriter
+	fw := getDeflater(&out)
+	fw.Write(data)
+	fw.Close()
+	putDeflater(fw)
+	return out.n < int64(len(data))*97/100
+}
+
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+var deflaters sync.Pool
+
+func getDeflater(w io.Writer) *flate.Writer {
+	if fw, ok := deflaters.Get().(*flate.Writer); ok {
+		fw.Reset(w)
+		return fw
+	}
+	fw, _ := flate.NewWriter(w, deflateLevel)
+	return fw
+}
+
+func putDeflater(fw *flate.Writer) { deflaters.Put(fw) }
+
+// newDeflater is the zip compressor for streamed entries; it returns its
+// flate writer to the pool when the entry is closed.
+func newDeflater(w io.Writer) (io.WriteCloser, error) {
+	return &pooledDeflater{fw: getDeflater(w)}, nil
+}
+
+type pooledDeflater struct{ fw *flate.Writer }
+
+func (d *pooledDeflater) Write(p []byte) (int, error) { return d.fw.Write(p) }
+func (d *pooledDeflater) Close() error {
+	err := d.fw.Close()
+	putDeflater(d.fw)
+	return err
 }
 
 // List returns the regular files of fsys with their sizes, sorted by path.
@@ -110,86 +252,4 @@ func List(fsys fs.FS) ([]File, error) {
 	})
 	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
 	return files, err
-}
-
-// SizeError reports a package over its uncompressed size limit.
-type SizeError struct {
-	Limit   int64
-	Total   int64
-	Largest []File // the five largest files of the whole package, largest first
-	// Suggestion is an ignore-file line that would remove most of the excess,
-	// when an obvious one exists (".venv/", "*.zip", ...).
-	Suggestion string
-}
-
-func newSizeError(limit, total int64, files []File) *SizeError {
-	sorted := append([]File(nil), files...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Size > sorted[j].Size })
-	if len(sorted) > 5 {
-		sorted = sorted[:5]
-	}
-	return &SizeError{Limit: limit, Total: total, Largest: sorted, Suggestion: suggestIgnore(files, total-limit)}
-}
-
-func (e *SizeError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "the plugin's files add up to %s uncompressed, over the limit of %s; largest files:",
-		HumanSize(e.Total), HumanSize(e.Limit))
-	for _, f := range e.Largest {
-		fmt.Fprintf(&b, "\n  %10s  %s", HumanSize(f.Size), f.Path)
-	}
-	if e.Suggestion != "" {
-		fmt.Fprintf(&b, "\nadd the line %q to .difyignore to leave them out, or raise --max-size", e.Suggestion)
-	} else {
-		b.WriteString("\nleave files out with .difyignore, or raise --max-size")
-	}
-	return b.String()
-}
-
-// suggestIgnore looks for a well-known directory or file kind that does not
-// belong in a package and accounts for at least the excess bytes (or most of the
-// package), and returns the ignore line that would drop it.
-func suggestIgnore(files []File, excess int64) string {
-	dirs := []string{".venv", "venv", "env", ".git", "node_modules", "__pycache__", ".mypy_cache",
-		".pytest_cache", ".ruff_cache", ".tox", "dist", "build", ".idea", ".vscode"}
-	exts := []string{".difybndl", ".zip", ".tar.gz", ".tgz", ".whl", ".log", ".tar", ".7z"}
-	bytes := map[string]int64{}
-	for _, f := range files {
-		for _, part := range strings.Split(path.Dir(f.Path), "/") {
-			for _, d := range dirs {
-				if part == d {
-					bytes[d+"/"] += f.Size
-				}
-			}
-		}
-		for _, x := range exts {
-			if strings.HasSuffix(f.Path, x) {
-				bytes["*"+x] += f.Size
-			}
-		}
-	}
-	best, bestN := "", int64(0)
-	for line, n := range bytes {
-		if n > bestN || (n == bestN && line < best) {
-			best, bestN = line, n
-		}
-	}
-	if bestN == 0 || bestN < excess {
-		return ""
-	}
-	return best
-}
-
-// HumanSize formats a byte count for people: 512 B, 1.5 KiB, 50.0 MiB.
-func HumanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
