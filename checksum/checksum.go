@@ -14,10 +14,14 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"runtime"
 	"sort"
+	"sync"
 )
 
-// Sum returns the checksum of every regular file in fsys.
+// Sum returns the checksum of every regular file in fsys. Files are hashed in
+// parallel, each streamed, so memory does not grow with file sizes; fsys must
+// allow concurrent Open and Read (directories and zip archives do).
 func Sum(fsys fs.FS) (string, error) {
 	var paths []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
@@ -33,29 +37,63 @@ func Sum(fsys fs.FS) (string, error) {
 		return "", err
 	}
 	sort.Strings(paths)
+	digests, err := hashAll(fsys, paths, runtime.GOMAXPROCS(0))
+	if err != nil {
+		return "", err
+	}
 	outer := sha256.New()
-	inner := sha256.New()
-	var digest [sha256.Size]byte
-	for _, p := range paths {
+	for i, p := range paths {
 		pathSum := sha256.Sum256([]byte(p))
 		outer.Write(pathSum[:])
-		inner.Reset()
-		if err := hashFile(inner, fsys, p); err != nil {
-			return "", err
-		}
-		outer.Write(inner.Sum(digest[:0]))
+		outer.Write(digests[i][:])
 	}
 	return hex.EncodeToString(outer.Sum(nil)), nil
 }
 
-func hashFile(w io.Writer, fsys fs.FS, p string) error {
+// hashAll returns the SHA-256 of each file's content, in the order of paths.
+func hashAll(fsys fs.FS, paths []string, workers int) ([][sha256.Size]byte, error) {
+	digests := make([][sha256.Size]byte, len(paths))
+	errs := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < min(workers, len(paths)); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			h := sha256.New()
+			buf := make([]byte, 64<<10)
+			for i := range next {
+				h.Reset()
+				if errs[i] = hashFile(h, buf, fsys, paths[i]); errs[i] == nil {
+					h.Sum(digests[i][:0])
+				}
+			}
+		}()
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return digests, nil
+}
+
+func hashFile(w io.Writer, buf []byte, fsys fs.FS, p string) error {
 	f, err := fsys.Open(p)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	if _, err := io.Copy(w, f); err != nil {
+	if _, err := io.CopyBuffer(w, onlyReader{f}, buf); err != nil {
 		return fmt.Errorf("reading %s: %w", p, err)
 	}
 	return nil
 }
+
+// onlyReader hides WriterTo/ReaderFrom so CopyBuffer uses the given buffer.
+type onlyReader struct{ io.Reader }

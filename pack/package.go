@@ -23,6 +23,8 @@ type Options struct {
 	// Sign, when set, turns the unsigned package into the signed one written
 	// to Output; the unsigned package exists only as a temporary file.
 	Sign func(w io.Writer, unsigned *zip.Reader) error
+	// Progress, when set, is told about each file written.
+	Progress func(Progress)
 }
 
 // Result describes a written package.
@@ -91,7 +93,9 @@ func Package(opts Options) (*Result, error) {
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
 		return res, fmt.Errorf("output %s is a directory; give a file name with -o", out)
 	}
-	write := func(w io.Writer) error { return Write(w, src, WriteOptions{MaxSize: opts.MaxSize}) }
+	write := func(w io.Writer) error {
+		return Write(w, src, WriteOptions{MaxSize: opts.MaxSize, Progress: opts.Progress})
+	}
 	if opts.Sign != nil {
 		write = signedWriter(write, opts.Sign)
 	}

@@ -88,7 +88,15 @@ func packagePlugin(s *Streams, o *packageOptions) error {
 			return sign.Sign(w, unsigned, key, cat, time.Now())
 		}
 	}
+	var bar *progressBar
+	if s.ErrTerminal {
+		bar = newProgressBar(s.Err, time.Now)
+		opts.Progress = bar.update
+	}
 	res, err := pack.Package(opts)
+	if bar != nil {
+		bar.finish()
+	}
 	if res != nil {
 		for _, w := range res.Warnings {
 			fmt.Fprintf(s.Err, "warning: %s\n", w)
