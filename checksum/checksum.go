@@ -37,7 +37,8 @@ func Sum(fsys fs.FS) (string, error) {
 		return "", err
 	}
 	sort.Strings(paths)
-	digests, err := hashAll(fsys, paths, runtime.GOMAXPROCS(0))
+	// More workers than CPUs: while some wait for reads, others hash.
+	digests, err := hashAll(fsys, paths, 4*runtime.GOMAXPROCS(0))
 	if err != nil {
 		return "", err
 	}
