@@ -113,3 +113,19 @@ func (b brokenFS) Open(name string) (fs.File, error) {
 	}
 	return b.MapFS.Open(name)
 }
+
+// The package-format test vector (difypkg spec 1.9): the reference computes
+// this checksum for both the directory and its package.
+func TestSumSpecVector(t *testing.T) {
+	src, err := pack.OpenSource("../testdata/plugins/demo", pack.SourceOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := checksum.Sum(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "60932eef76471e153d7217af2c1cbbbea5e8f547de74f8b169711e0f043bbc6d"; got != want {
+		t.Errorf("checksum of the spec's demo plugin = %s, want %s", got, want)
+	}
+}

@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"errors"
+
 	"archive/zip"
+	"github.com/dify-cli/dify/manifest"
 	"io"
 	"time"
 
@@ -24,6 +27,7 @@ type packageOptions struct {
 	json        bool
 	signKey     string
 	category    string
+	noValidate  bool
 }
 
 func newPackageCmd(s *Streams) *cobra.Command {
@@ -61,6 +65,7 @@ to a temporary file and renamed, so a failed run leaves nothing behind.`,
 	f.BoolVar(&o.dryRun, "dry-run", false, "list the files that would be packaged, and write nothing")
 	f.BoolVar(&o.showIgnored, "show-ignored", false, "with --dry-run: also list what is left out, and by which ignore line")
 	f.BoolVar(&o.json, "json", false, "with --dry-run: print the listing as JSON")
+	f.BoolVar(&o.noValidate, "no-validate", false, "skip validation (the manifest and the files it names must still load)")
 	f.StringVar(&o.signKey, "sign", "", "sign the package with this private key (PKCS#1 PEM)")
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")
 	return cmd
@@ -74,7 +79,11 @@ func maxSizeBytes(mb int64) int64 {
 }
 
 func packagePlugin(s *Streams, o *packageOptions) error {
-	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB)}
+	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll}
+	if o.noValidate {
+		opts.Validate = nil
+		fmt.Fprintln(s.Err, "warning: --no-validate: the package may be refused by Dify")
+	}
 	if o.signKey != "" {
 		cat, err := sign.ParseCategory(o.category)
 		if err != nil {
@@ -104,6 +113,13 @@ func packagePlugin(s *Streams, o *packageOptions) error {
 		for _, d := range res.Findings {
 			fmt.Fprintln(s.Err, d)
 		}
+	}
+	var invalid *manifest.InvalidError
+	if errors.As(err, &invalid) {
+		for _, d := range invalid.Diagnostics {
+			fmt.Fprintln(s.Err, d)
+		}
+		return fmt.Errorf("%s has %d error%s; nothing was written (use --no-validate to package anyway)", o.dir, len(invalid.Diagnostics), plural(len(invalid.Diagnostics)))
 	}
 	if err != nil {
 		return err

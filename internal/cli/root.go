@@ -30,6 +30,10 @@ func Main(args []string, streams *Streams) int {
 		return exitOK
 	}
 	code := exitCode(err)
+	var silent *silentError
+	if errors.As(err, &silent) {
+		return code
+	}
 	switch code {
 	case exitCancelled:
 		fmt.Fprintln(streams.Err, "cancelled")

@@ -1,0 +1,193 @@
+package manifest
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// validPlugin is a minimal tool plugin that passes every rule.
+func validPlugin() map[string]string {
+	return map[string]string{
+		"manifest.yaml": `version: 0.0.1
+type: plugin
+author: acme
+name: demo
+icon: icon.svg
+icon_dark: icon-dark.svg
+label:
+  en_US: Demo
+description:
+  en_US: Demo plugin
+created_at: "2024-01-01T00:00:00Z"
+resource:
+  memory: 268435456
+plugins:
+  tools:
+    - provider/demo.yaml
+meta:
+  version: 0.0.1
+  arch:
+    - amd64
+  runner:
+    language: python
+    version: "3.12"
+    entrypoint: main
+  minimum_dify_version: 1.0.0
+tags:
+  - utilities
+`,
+		"provider/demo.yaml": `identity:
+  author: acme
+  name: demo
+  label:
+    en_US: Demo
+  icon: icon.svg
+  tags:
+    - search
+tools:
+  - tools/hello.yaml
+extra:
+  python:
+    source: provider/demo.py
+`,
+		"provider/demo.py":      "class DemoProvider: pass\n",
+		"tools/hello.yaml":      "identity:\n  name: hello\nextra:\n  python:\n    source: tools/hello.py\n",
+		"tools/hello.py":        "class Hello: pass\n",
+		"main.py":               "print()\n",
+		"requirements.txt":      "dify_plugin\n",
+		"_assets/icon.svg":      "<svg/>",
+		"_assets/icon-dark.svg": "<svg/>",
+	}
+}
+
+func mapFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	for p, s := range files {
+		fsys[p] = &fstest.MapFile{Data: []byte(s)}
+	}
+	return fsys
+}
+
+func TestValidPluginHasNoFindings(t *testing.T) {
+	if ds := Check(mapFS(validPlugin())); len(ds) != 0 {
+		t.Errorf("findings on a valid plugin:\n%v", ds)
+	}
+}
+
+func TestRules(t *testing.T) {
+	type edit func(files map[string]string)
+	replace := func(file, old, new string) edit {
+		return func(files map[string]string) {
+			if !strings.Contains(files[file], old) {
+				panic("test edit does not apply: " + old)
+			}
+			files[file] = strings.Replace(files[file], old, new, 1)
+		}
+	}
+	remove := func(file string) edit { return func(files map[string]string) { delete(files, file) } }
+	add := func(file, content string) edit { return func(files map[string]string) { files[file] = content } }
+
+	cases := []struct {
+		name string
+		edit edit
+		want string // the one finding, as Diagnostic.String() without the hint
+	}{
+		{"version format", replace("manifest.yaml", "version: 0.0.1\ntype", "version: 1.0\ntype"),
+			`manifest.yaml:1:10: error: version "1.0" must be three numbers of up to 4 digits, like 0.0.1 or 1.2.3-beta [version]`},
+		{"type", replace("manifest.yaml", "type: plugin", "type: tool"), `manifest.yaml:2:7: error: type must be "plugin", not "tool" [type]`},
+		{"author upper case", replace("manifest.yaml", "author: acme", "author: Acme"),
+			`manifest.yaml:3:9: error: author "Acme" must be 1–64 characters of a-z, 0-9, _ and - [author]`},
+		{"author UUID", replace("manifest.yaml", "author: acme", "author: 0123456789abcdef0123456789abcdef"),
+			`manifest.yaml:3:9: error: author "0123456789abcdef0123456789abcdef" looks like a UUID, which the daemon refuses [author]`},
+		{"name", replace("manifest.yaml", "name: demo\nicon", "name: Demo Plugin\nicon"),
+			`manifest.yaml:4:7: error: plugin name "Demo Plugin" must be 1–128 characters of a-z, 0-9, _ and - [name]`},
+		{"label en_US missing", replace("manifest.yaml", "label:\n  en_US: Demo", "label:\n  zh_Hans: 演示"),
+			`manifest.yaml:8:3: error: label has no en_US text, which is required [i18n]`},
+		{"unknown language", replace("manifest.yaml", "  en_US: Demo plugin", "  en_US: Demo plugin\n  zh_CN: 演示"),
+			`manifest.yaml:11:3: warning: language "zh_CN" under description is ignored by Dify [i18n-language]`},
+		{"icon missing", replace("manifest.yaml", "icon: icon.svg\n", ""), `manifest.yaml:1:1: error: icon is missing [icon-required]`},
+		{"icon with _assets prefix", replace("manifest.yaml", "icon: icon.svg", "icon: _assets/icon.svg"),
+			`manifest.yaml:5:7: error: plugin icon "_assets/icon.svg" not found: there is no _assets/_assets/icon.svg [icon-missing]`},
+		{"dark icon file missing", remove("_assets/icon-dark.svg"),
+			`manifest.yaml:6:12: error: plugin dark icon "icon-dark.svg" not found: there is no _assets/icon-dark.svg [icon-missing]`},
+		{"memory", replace("manifest.yaml", "memory: 268435456", "memory: 0"), `manifest.yaml:13:11: error: resource.memory is required and must not be 0 [memory]`},
+		{"storage size", replace("manifest.yaml", "  memory: 268435456\n", "  memory: 268435456\n  permission:\n    storage:\n      enabled: false\n"),
+			`manifest.yaml:16:7: error: storage size 0 is out of range: it must be between 1024 and 1073741824 bytes (checked even when storage is disabled) [storage-size]`},
+		{"arch", replace("manifest.yaml", "    - amd64", "    - x86_64"), `manifest.yaml:20:7: error: architecture "x86_64" is not supported [arch]`},
+		{"runner language", replace("manifest.yaml", "language: python", "language: go"),
+			`manifest.yaml:22:15: error: runner language "go" is not supported; only python is [runner-language]`},
+		{"meta version", replace("manifest.yaml", "  version: 0.0.1\n  arch", "  version: v1\n  arch"),
+			`manifest.yaml:18:12: error: meta.version: version "v1" must be three numbers of up to 4 digits, like 0.0.1 or 1.2.3-beta [meta-version]`},
+		{"minimum dify version", replace("manifest.yaml", "minimum_dify_version: 1.0.0", "minimum_dify_version: latest"),
+			`manifest.yaml:25:25: warning: minimum_dify_version "latest" is not a version like 1.0.0 [minimum-dify-version]`},
+		{"tag", replace("manifest.yaml", "  - utilities", "  - utility"), `manifest.yaml:27:5: error: tag "utility" is not one the daemon accepts [tag]`},
+		{"provider tag", replace("provider/demo.yaml", "    - search", "    - Search"), `provider/demo.yaml:8:7: error: tag "Search" is not one the daemon accepts [tag]`},
+		{"repo URL", replace("manifest.yaml", "tags:", "repo: github.com/acme/demo\ntags:"),
+			`manifest.yaml:26:7: error: repo "github.com/acme/demo" is not a URL [repo-url]`},
+		{"created_at", replace("manifest.yaml", `created_at: "2024-01-01T00:00:00Z"`, `created_at: "2024-01-01"`),
+			`manifest.yaml:11:13: error: created_at "2024-01-01" is not a valid time [created-at]`},
+		{"no provider", replace("manifest.yaml", "  tools:\n    - provider/demo.yaml\n", "  tools: []\n"),
+			`manifest.yaml:15:3: error: the plugin declares no provider; the daemon refuses it [no-provider]`},
+		{"provider combination", func(files map[string]string) {
+			replace("manifest.yaml", "    - provider/demo.yaml\n", "    - provider/demo.yaml\n  models:\n    - provider/m.yaml\n")(files)
+			files["provider/m.yaml"] = "provider: m\nextra:\n  python:\n    provider_source: provider/demo.py\n"
+		}, `manifest.yaml:18:5: error: models cannot be combined with tools in one plugin [provider-combination]`},
+		{"two providers of a kind", func(files map[string]string) {
+			replace("manifest.yaml", "    - provider/demo.yaml\n", "    - provider/demo.yaml\n    - provider/demo.yaml\n")(files)
+		}, `manifest.yaml:16:5: warning: plugins.tools lists 2 files; the daemon keeps only the last [provider-multiple]`},
+		{"unclean path", replace("manifest.yaml", "- provider/demo.yaml", "- ./provider/demo.yaml"),
+			`manifest.yaml:16:7: error: path "./provider/demo.yaml" is not a clean relative path; the daemon cannot open it inside a package [path]`},
+		{"provider file missing", remove("provider/demo.yaml"), `manifest.yaml:16:7: error: provider/demo.yaml does not exist [file-missing]`},
+		{"tool file missing", remove("tools/hello.yaml"), `provider/demo.yaml:10:5: error: tools/hello.yaml does not exist [file-missing]`},
+		{"python source missing", remove("tools/hello.py"), `tools/hello.yaml:5:13: error: Python source tools/hello.py does not exist [python-source]`},
+		{"python source undeclared", replace("tools/hello.yaml", "extra:\n  python:\n    source: tools/hello.py\n", ""),
+			`tools/hello.yaml:1:1: error: declaration tools/hello.yaml has no extra.python.source; the SDK cannot load it [python-source]`},
+		{"entrypoint", remove("main.py"), `manifest.yaml:24:17: error: entrypoint "main" does not resolve to a module: neither main.py nor main/__main__.py is in the plugin [entrypoint-missing]`},
+		{"dependency file", remove("requirements.txt"), `manifest.yaml:1:1: error: the plugin has neither requirements.txt nor pyproject.toml; the Dify runtime cannot install it [dependency-file]`},
+		{"unknown key", replace("manifest.yaml", "  memory: 268435456", "  memory: 268435456\n  permision: {}"),
+			`manifest.yaml:14:3: warning: resource.permision is ignored by Dify [unknown-key]`},
+		{"duplicate key", replace("manifest.yaml", "type: plugin", "type: plugin\ntype: plugin"),
+			`manifest.yaml:3: error: mapping key "type" already defined at line 2 [duplicate-key]`},
+		{"type error", replace("manifest.yaml", "memory: 268435456", "memory: 256MB"),
+			"manifest.yaml:13: error: cannot unmarshal !!str `256MB` into int64 [yaml]"},
+		{"permission missing", add("tools/hello.py", "class Hello:\n    def run(self):\n        return self.session.model.llm.invoke()\n"),
+			`tools/hello.py:3:21: error: session.model.llm needs the model.llm permission, which manifest.yaml does not grant; the call will be refused at run time [permission-missing]`},
+		{"permission unused", replace("manifest.yaml", "  memory: 268435456\n", "  memory: 268435456\n  permission:\n    app:\n      enabled: true\n"),
+			`manifest.yaml:16:7: warning: the app permission is requested but no code uses it [permission-unused]`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := validPlugin()
+			c.edit(files)
+			ds := Check(mapFS(files))
+			var got []string
+			for _, d := range ds {
+				s := d.String()
+				if i := strings.Index(s, "\n  hint:"); i >= 0 {
+					s = s[:i]
+				}
+				got = append(got, s)
+			}
+			if len(got) != 1 || got[0] != c.want {
+				t.Errorf("findings:\n  %s\nwant exactly:\n  %s", strings.Join(got, "\n  "), c.want)
+			}
+		})
+	}
+}
+
+func TestHints(t *testing.T) {
+	files := validPlugin()
+	files["manifest.yaml"] = strings.NewReplacer("  - utilities", "  - utilties", "icon: icon.svg", "icon: _assets/icon.svg", "author: acme", "author: ACME").Replace(files["manifest.yaml"])
+	files["tools/hello.py"] = "x = self.session.storage.get('k')\n"
+	var hints []string
+	for _, d := range Check(mapFS(files)) {
+		hints = append(hints, d.Hint)
+	}
+	all := strings.Join(hints, "\n")
+	for _, want := range []string{`did you mean "utilities"?`, `write "icon.svg"`, "write author: acme", "add resource.permission.storage: {enabled: true, size: 1048576}"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no hint %q among:\n%s", want, all)
+		}
+	}
+}
