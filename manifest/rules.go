@@ -101,7 +101,8 @@ func closest(s string, candidates []string) string {
 			best, bestD = c, d
 		}
 	}
-	if bestD <= max(2, len(s)/3) {
+	// Near by edit distance, or sharing a long prefix (utility → utilities).
+	if bestD <= max(2, len(s)/3) || commonPrefix(strings.ToLower(s), strings.ToLower(best)) >= 5 {
 		return best
 	}
 	return ""
@@ -125,4 +126,12 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+func commonPrefix(a, b string) int {
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"io/fs"
 
 	"archive/zip"
 	"github.com/dify-cli/dify/manifest"
@@ -65,7 +66,7 @@ to a temporary file and renamed, so a failed run leaves nothing behind.`,
 	f.BoolVar(&o.dryRun, "dry-run", false, "list the files that would be packaged, and write nothing")
 	f.BoolVar(&o.showIgnored, "show-ignored", false, "with --dry-run: also list what is left out, and by which ignore line")
 	f.BoolVar(&o.json, "json", false, "with --dry-run: print the listing as JSON")
-	f.BoolVar(&o.noValidate, "no-validate", false, "skip validation (the manifest and the files it names must still load)")
+	f.BoolVar(&o.noValidate, "no-validate", false, "package without checking the plugin first")
 	f.StringVar(&o.signKey, "sign", "", "sign the package with this private key (PKCS#1 PEM)")
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")
 	return cmd
@@ -81,8 +82,8 @@ func maxSizeBytes(mb int64) int64 {
 func packagePlugin(s *Streams, o *packageOptions) error {
 	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll}
 	if o.noValidate {
-		opts.Validate = nil
-		fmt.Fprintln(s.Err, "warning: --no-validate: the package may be refused by Dify")
+		opts.Validate = func(fs.FS) manifest.Diagnostics { return nil }
+		fmt.Fprintln(s.Err, "warning: --no-validate: the plugin is not checked, and Dify may refuse the package")
 	}
 	if o.signKey != "" {
 		cat, err := sign.ParseCategory(o.category)
