@@ -3,7 +3,6 @@ package manifest
 import (
 	"strings"
 	"testing"
-	"testing/fstest"
 )
 
 const baseManifest = `version: 0.0.1
@@ -40,16 +39,8 @@ tools:
       name: inline
 `
 
-func plugin(files map[string]string) fstest.MapFS {
-	fsys := fstest.MapFS{}
-	for p, s := range files {
-		fsys[p] = &fstest.MapFile{Data: []byte(s)}
-	}
-	return fsys
-}
-
 func TestLoadGraph(t *testing.T) {
-	fsys := plugin(map[string]string{
+	fsys := mapFS(map[string]string{
 		"manifest.yaml":      baseManifest,
 		"provider/demo.yaml": toolProvider,
 		"tools/a.yaml":       "identity:\n  name: a\n",
@@ -93,7 +84,7 @@ func TestLoadFindings(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, ds := Load(plugin(c.files))
+			_, ds := Load(mapFS(c.files))
 			var all []string
 			for _, d := range ds {
 				all = append(all, d.String())
@@ -109,7 +100,7 @@ func TestLoadFindings(t *testing.T) {
 }
 
 func TestCheckAssets(t *testing.T) {
-	fsys := plugin(map[string]string{
+	fsys := mapFS(map[string]string{
 		"manifest.yaml":      strings.Replace(baseManifest, "icon: icon.svg", "icon: _assets/icon.svg\nicon_dark: dark.svg", 1),
 		"provider/demo.yaml": "identity:\n  icon: tool.svg\n",
 		"_assets/icon.svg":   "<svg/>",
