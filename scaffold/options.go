@@ -1,0 +1,199 @@
+// Package scaffold creates new plugin projects from the embedded templates.
+// Plan computes the files of a project from Options without touching the
+// disk; Write puts them in place atomically.
+package scaffold
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/dify-cli/dify/manifest"
+)
+
+// Category is a kind of plugin init can create.
+type Category struct {
+	Name    string
+	Summary string
+	// ModelType is the model type of model categories ("text-embedding"), empty otherwise.
+	ModelType string
+}
+
+// Categories lists what init creates, in the order prompts show them.
+var Categories = []Category{
+	{Name: "tool", Summary: "tools that workflows, agents and chat apps can call"},
+	{Name: "llm", Summary: "a model provider with large language models", ModelType: "llm"},
+	{Name: "text-embedding", Summary: "a model provider with text embedding models", ModelType: "text-embedding"},
+	{Name: "rerank", Summary: "a model provider with rerank models", ModelType: "rerank"},
+	{Name: "tts", Summary: "a model provider with text-to-speech models", ModelType: "tts"},
+	{Name: "speech2text", Summary: "a model provider with speech-to-text models", ModelType: "speech2text"},
+	{Name: "moderation", Summary: "a model provider with content moderation models", ModelType: "moderation"},
+	{Name: "extension", Summary: "HTTP endpoints that other services can call (webhooks, APIs)"},
+	{Name: "agent-strategy", Summary: "a reasoning strategy that agent nodes can use"},
+	{Name: "trigger", Summary: "webhook events that start workflows"},
+	{Name: "datasource", Summary: "a source of documents for knowledge pipelines"},
+}
+
+// CategoryNames lists the category names.
+func CategoryNames() []string {
+	names := make([]string, len(Categories))
+	for i, c := range Categories {
+		names[i] = c.Name
+	}
+	return names
+}
+
+func findCategory(name string) (Category, bool) {
+	for _, c := range Categories {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// Languages are the plugin languages; only python can be created today.
+var Languages = []string{"python"}
+
+// ReadmeLanguages are the README translations init can add.
+var ReadmeLanguages = []string{"zh_Hans", "ja_JP", "pt_BR"}
+
+// Permissions are the permissions a new plugin requests.
+type Permissions struct {
+	Tool, Node, Endpoint, App, Storage                          bool
+	Model                                                       bool
+	LLM, TextEmbedding, Rerank, TTS, Speech2Text, Moderation    bool
+	StorageSize                                                 uint64
+}
+
+// DefaultStorageSize is the storage size used when storage is enabled without one.
+const DefaultStorageSize = 1 << 20
+
+// DefaultPermissions are what the generated code of a category uses:
+// endpoints need the endpoint permission, the agent strategy calls a model
+// and tools. Other categories need none.
+func DefaultPermissions(category string) Permissions {
+	switch category {
+	case "extension":
+		return Permissions{Endpoint: true}
+	case "agent-strategy":
+		return Permissions{Tool: true, Model: true, LLM: true}
+	}
+	return Permissions{}
+}
+
+// Options describe the plugin to create.
+type Options struct {
+	Name           string
+	Author         string
+	Description    string
+	Repo           string
+	Category       string
+	Language       string
+	Permissions    Permissions
+	MinDifyVersion string
+	Readmes        []string  // extra README languages, from ReadmeLanguages
+	CreatedAt      time.Time // zero means now
+}
+
+// FieldError says why one option is refused.
+type FieldError struct {
+	Field string // flag-style name: "name", "author", ...
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+// Validate checks every option with the daemon's rules and returns one
+// *FieldError per bad field, joined.
+func (o *Options) Validate() error {
+	var errs []error
+	add := func(field string, err error) {
+		if err != nil {
+			errs = append(errs, &FieldError{Field: field, Err: err})
+		}
+	}
+	add("name", CheckName(o.Name))
+	add("author", CheckAuthor(o.Author))
+	add("description", CheckDescription(o.Description))
+	add("repo", CheckRepo(o.Repo))
+	add("category", CheckCategory(o.Category))
+	add("language", CheckLanguage(o.Language))
+	add("min-dify-version", CheckMinDifyVersion(o.MinDifyVersion))
+	if p := o.Permissions; p.Storage && (p.StorageSize < 1024 || p.StorageSize > 1<<30) {
+		add("storage-size", fmt.Errorf("storage size %d is out of range: use 1024 to 1073741824 bytes", p.StorageSize))
+	}
+	for _, l := range o.Readmes {
+		if !slices.Contains(ReadmeLanguages, l) {
+			add("readme", fmt.Errorf("README language %q is not one of %s", l, strings.Join(ReadmeLanguages, ", ")))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// CheckName is the daemon's plugin name rule, explained.
+func CheckName(s string) error {
+	if s == "" {
+		return errors.New("the plugin name is required")
+	}
+	return manifest.CheckName(s)
+}
+
+// CheckAuthor is the daemon's author rule, explained.
+func CheckAuthor(s string) error {
+	if s == "" {
+		return errors.New("the author is required")
+	}
+	return manifest.CheckAuthor(s)
+}
+
+// CheckDescription requires a description of at most 1023 characters.
+func CheckDescription(s string) error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return errors.New("the description is required")
+	case len([]rune(s)) > 1023:
+		return errors.New("the description is longer than 1023 characters")
+	}
+	return nil
+}
+
+// CheckRepo accepts an empty value or a URL with a scheme and host.
+func CheckRepo(s string) error {
+	if s == "" {
+		return nil
+	}
+	if !strings.HasPrefix(s, "https://") && !strings.HasPrefix(s, "http://") || len(s) <= len("https://") {
+		return fmt.Errorf("repository %q must be a URL such as https://github.com/you/plugin", s)
+	}
+	return nil
+}
+
+// CheckCategory accepts one of Categories.
+func CheckCategory(s string) error {
+	if _, ok := findCategory(s); !ok {
+		return fmt.Errorf("category %q is not one of %s", s, strings.Join(CategoryNames(), ", "))
+	}
+	return nil
+}
+
+// CheckLanguage accepts a supported language.
+func CheckLanguage(s string) error {
+	if !slices.Contains(Languages, s) {
+		return fmt.Errorf("language %q is not available; use python", s)
+	}
+	return nil
+}
+
+// CheckMinDifyVersion accepts an empty value or a version like 1.0.0.
+func CheckMinDifyVersion(s string) error {
+	if s == "" {
+		return nil
+	}
+	if err := manifest.CheckVersion(s); err != nil {
+		return fmt.Errorf("minimum Dify version %q must look like 1.0.0", s)
+	}
+	return nil
+}

@@ -1,0 +1,239 @@
+package scaffold
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/Masterminds/sprig/v3"
+	"github.com/dify-cli/dify/templates"
+	"gopkg.in/yaml.v3"
+)
+
+// File is one file of a new project.
+type File struct {
+	Path string // slash path relative to the project directory
+	Data []byte
+}
+
+// SDKRequirement is the dependency on the Dify Python SDK that generated
+// plugins declare, in requirements.txt and pyproject.toml alike.
+const SDKRequirement = "dify_plugin>=0.10.0,<0.11.0"
+
+// templateDirs lists, per category, the template directories whose files
+// make up the project, in order (later ones may override earlier files).
+func templateDirs(c Category) []string {
+	dirs := []string{"python/common"}
+	switch {
+	case c.ModelType != "":
+		dirs = append(dirs, "python/model", "python/model-"+c.ModelType)
+	default:
+		dirs = append(dirs, "python/"+c.Name)
+	}
+	return dirs
+}
+
+// iconKind names the icon pair of a category.
+func iconKind(c Category) string {
+	switch {
+	case c.ModelType != "":
+		return "model"
+	case c.Name == "agent-strategy":
+		return "agent"
+	}
+	return c.Name
+}
+
+// Data is what templates see.
+type Data struct {
+	Options
+	Class          string // the name in CamelCase, for Python classes
+	ModelType      string // "text-embedding" for model categories
+	ModelKey       string // "text_embedding": the key in a model provider's models block
+	CreatedAt      string // RFC 3339, UTC
+	SDKRequirement string
+	ManifestKind   string // the plugins key: tools, models, endpoints, ...
+	ProviderFile   string // path of the provider (or endpoint group) file
+}
+
+// Plan returns the files of the project described by o, which must be valid.
+func Plan(o Options) ([]File, error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	c, _ := findCategory(o.Category)
+	created := o.CreatedAt
+	if created.IsZero() {
+		created = time.Now()
+	}
+	d := Data{
+		Options:        o,
+		Class:          className(o.Name),
+		ModelType:      c.ModelType,
+		ModelKey:       strings.ReplaceAll(c.ModelType, "-", "_"),
+		CreatedAt:      created.UTC().Format(time.RFC3339),
+		SDKRequirement: SDKRequirement,
+	}
+	d.ManifestKind, d.ProviderFile = providerOf(c, o.Name)
+
+	files := map[string][]byte{}
+	for _, dir := range templateDirs(c) {
+		err := fs.WalkDir(templates.FS, dir, func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			rel := strings.TrimPrefix(p, dir+"/")
+			if lang, ok := readmeLanguage(rel); ok && !contains(o.Readmes, lang) {
+				return nil
+			}
+			data, err := fs.ReadFile(templates.FS, p)
+			if err != nil {
+				return err
+			}
+			if strings.HasSuffix(rel, ".tmpl") {
+				rel = strings.TrimSuffix(rel, ".tmpl")
+				if data, err = render(p, data, d); err != nil {
+					return err
+				}
+			}
+			files[strings.ReplaceAll(rel, "NAME", o.Name)] = data
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	for _, variant := range []string{"light", "dark"} {
+		data, err := fs.ReadFile(templates.FS, fmt.Sprintf("icons/%s-%s.svg", iconKind(c), variant))
+		if err != nil {
+			return nil, err
+		}
+		name := "_assets/icon.svg"
+		if variant == "dark" {
+			name = "_assets/icon-dark.svg"
+		}
+		files[name] = data
+	}
+
+	plan := make([]File, 0, len(files))
+	for p, data := range files {
+		plan = append(plan, File{Path: p, Data: data})
+	}
+	sort.Slice(plan, func(i, j int) bool { return plan[i].Path < plan[j].Path })
+	return plan, nil
+}
+
+func providerOf(c Category, name string) (kind, file string) {
+	switch {
+	case c.ModelType != "":
+		return "models", "provider/" + name + ".yaml"
+	case c.Name == "tool":
+		return "tools", "provider/" + name + ".yaml"
+	case c.Name == "extension":
+		return "endpoints", "group/" + name + ".yaml"
+	case c.Name == "agent-strategy":
+		return "agent_strategies", "provider/" + name + ".yaml"
+	case c.Name == "trigger":
+		return "triggers", "provider/" + name + ".yaml"
+	}
+	return "datasources", "provider/" + name + ".yaml"
+}
+
+// readmeLanguage recognises readme/README_<lang>.md templates.
+func readmeLanguage(rel string) (string, bool) {
+	base := path.Base(rel)
+	if path.Dir(rel) != "readme" || !strings.HasPrefix(base, "README_") {
+		return "", false
+	}
+	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(base, "README_"), ".tmpl"), ".md"), true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func render(name string, text []byte, d Data) ([]byte, error) {
+	t, err := template.New(name).Funcs(funcMap()).Option("missingkey=error").Parse(string(text))
+	if err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, d); err != nil {
+		return nil, fmt.Errorf("template %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// funcMap is text/template's functions plus sprig's, without the ones that
+// read the environment, plus quoting for the languages we generate.
+func funcMap() template.FuncMap {
+	m := sprig.TxtFuncMap()
+	delete(m, "env")
+	delete(m, "expandenv")
+	m["yaml"] = yamlString
+	m["py"] = pythonString
+	m["toml"] = pythonString // a JSON string is also a valid TOML basic string
+	return m
+}
+
+// yamlString renders s as a YAML scalar that reads back as exactly s.
+func yamlString(s string) (string, error) {
+	out, err := yaml.Marshal(s)
+	if err != nil {
+		return "", err
+	}
+	text := strings.TrimSuffix(string(out), "\n")
+	if strings.Contains(text, "\n") {
+		// Multi-line text: a double-quoted scalar keeps it on one line.
+		j, err := jsonString(s)
+		return j, err
+	}
+	return text, nil
+}
+
+// pythonString renders s as a Python (and TOML) string literal.
+func pythonString(s string) (string, error) { return jsonString(s) }
+
+func jsonString(s string) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+// className turns a plugin name into a Python class name prefix:
+// "my-weather_tool" → "MyWeatherTool"; names starting with a digit get "Plugin".
+func className(name string) string {
+	var b strings.Builder
+	upper := true
+	for _, r := range name {
+		if r == '-' || r == '_' {
+			upper = true
+			continue
+		}
+		if upper && r >= 'a' && r <= 'z' {
+			r -= 'a' - 'A'
+		}
+		upper = false
+		b.WriteRune(r)
+	}
+	s := b.String()
+	if s == "" || (s[0] >= '0' && s[0] <= '9') {
+		s = "Plugin" + s
+	}
+	return s
+}
