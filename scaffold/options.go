@@ -62,10 +62,10 @@ var ReadmeLanguages = []string{"zh_Hans", "ja_JP", "pt_BR"}
 
 // Permissions are the permissions a new plugin requests.
 type Permissions struct {
-	Tool, Node, Endpoint, App, Storage                          bool
-	Model                                                       bool
-	LLM, TextEmbedding, Rerank, TTS, Speech2Text, Moderation    bool
-	StorageSize                                                 uint64
+	Tool, Node, Endpoint, App, Storage                       bool
+	Model                                                    bool
+	LLM, TextEmbedding, Rerank, TTS, Speech2Text, Moderation bool
+	StorageSize                                              uint64
 }
 
 // DefaultStorageSize is the storage size used when storage is enabled without one.
