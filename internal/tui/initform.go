@@ -229,7 +229,7 @@ func summary(st *initState) string {
 		lines = append(lines, "repository:  "+o.Repo)
 	}
 	if o.MinDifyVersion != "" {
-		lines = append(lines, "minimum Dify: "+o.MinDifyVersion)
+		lines = append(lines, "min. Dify:   "+o.MinDifyVersion)
 	}
 	if len(o.Readmes) > 0 {
 		lines = append(lines, "READMEs:     en_US, "+strings.Join(o.Readmes, ", "))
