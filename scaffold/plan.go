@@ -82,6 +82,7 @@ func Plan(o Options) ([]File, error) {
 	}
 	d.ManifestKind, d.ProviderFile = providerOf(c, o.Name)
 
+	funcs := funcMap()
 	files := map[string][]byte{}
 	for _, dir := range templateDirs(c) {
 		err := fs.WalkDir(templates.FS, dir, func(p string, e fs.DirEntry, err error) error {
@@ -98,7 +99,7 @@ func Plan(o Options) ([]File, error) {
 			}
 			if strings.HasSuffix(rel, ".tmpl") {
 				rel = strings.TrimSuffix(rel, ".tmpl")
-				if data, err = render(p, data, d); err != nil {
+				if data, err = render(p, data, d, funcs); err != nil {
 					return err
 				}
 			}
@@ -163,8 +164,8 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-func render(name string, text []byte, d Data) ([]byte, error) {
-	t, err := template.New(name).Funcs(funcMap()).Option("missingkey=error").Parse(string(text))
+func render(name string, text []byte, d Data, funcs template.FuncMap) ([]byte, error) {
+	t, err := template.New(name).Funcs(funcs).Option("missingkey=error").Parse(string(text))
 	if err != nil {
 		return nil, fmt.Errorf("template %s: %w", name, err)
 	}
