@@ -56,6 +56,8 @@ type Data struct {
 	Class          string // the name in CamelCase, for Python classes
 	ModelType      string // "text-embedding" for model categories
 	ModelKey       string // "text_embedding": the key in a model provider's models block
+	ModelEnum      string // "TEXT_EMBEDDING": the SDK's ModelType member
+	ModelID        string // the predefined model the template ships
 	CreatedAt      string // RFC 3339, UTC
 	SDKRequirement string
 	ManifestKind   string // the plugins key: tools, models, endpoints, ...
@@ -77,6 +79,8 @@ func Plan(o Options) ([]File, error) {
 		Class:          className(o.Name),
 		ModelType:      c.ModelType,
 		ModelKey:       strings.ReplaceAll(c.ModelType, "-", "_"),
+		ModelEnum:      strings.ToUpper(strings.ReplaceAll(c.ModelType, "-", "_")),
+		ModelID:        modelIDs[c.ModelType],
 		CreatedAt:      created.UTC().Format(time.RFC3339),
 		SDKRequirement: SDKRequirement,
 	}
@@ -128,6 +132,12 @@ func Plan(o Options) ([]File, error) {
 	}
 	sort.Slice(plan, func(i, j int) bool { return plan[i].Path < plan[j].Path })
 	return plan, nil
+}
+
+// modelIDs are the stand-in models each model category ships (templates/python/model-*).
+var modelIDs = map[string]string{
+	"llm": "echo-chat", "text-embedding": "hash-embedding", "rerank": "overlap-rerank",
+	"tts": "silent-tts", "speech2text": "size-stt", "moderation": "keyword-moderation",
 }
 
 func providerOf(c Category, name string) (kind, file string) {

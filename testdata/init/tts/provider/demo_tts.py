@@ -7,22 +7,14 @@ from dify_plugin.errors.model import CredentialsValidateFailedError
 
 logger = logging.getLogger(__name__)
 
-# The model used to check credentials: one of the predefined models.
-_MODELS = {
-    "llm": (ModelType.LLM, "echo-chat"),
-    "text-embedding": (ModelType.TEXT_EMBEDDING, "hash-embedding"),
-    "rerank": (ModelType.RERANK, "overlap-rerank"),
-    "tts": (ModelType.TTS, "silent-tts"),
-    "speech2text": (ModelType.SPEECH2TEXT, "size-stt"),
-    "moderation": (ModelType.MODERATION, "keyword-moderation"),
-}
-
 
 class DemoTtsModelProvider(ModelProvider):
     def validate_provider_credentials(self, credentials: Mapping) -> None:
-        model_type, model = _MODELS["tts"]
         try:
-            self.get_model_instance(model_type).validate_credentials(model=model, credentials=credentials)
+            # Checking the credentials with one of the provider's models is enough.
+            self.get_model_instance(ModelType.TTS).validate_credentials(
+                model="silent-tts", credentials=credentials
+            )
         except CredentialsValidateFailedError:
             raise
         except Exception:
