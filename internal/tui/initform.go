@@ -127,6 +127,7 @@ func newInitForm(st *initState, skip Skip, confirm bool) *huh.Form {
 			huh.NewGroup(huh.NewMultiSelect[string]().Title("Permissions").
 				Description("What the plugin may ask Dify to do. Space toggles; enter accepts.").
 				OptionsFunc(func() []huh.Option[string] { return permissionOptions(st) }, &o.Category).
+				Height(len(permissionChoices)+3).
 				Value(&st.perms)),
 			huh.NewGroup(huh.NewInput().Title("Storage size in bytes").
 				Description("Between 1024 and 1073741824.").

@@ -1,0 +1,158 @@
+package manifest
+
+import (
+	"bytes"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// PermissionKeys are the permissions a manifest can grant, in display order.
+var PermissionKeys = []string{"tool", "model.llm", "model.text_embedding", "model.rerank", "model.tts",
+	"model.speech2text", "model.moderation", "node", "endpoint", "app", "storage"}
+
+// Granted lists the permissions the manifest grants, as PermissionKeys.
+func (m *Manifest) Granted() map[string]bool { return granted(m) }
+
+// SetPermissions rewrites the resource.permission block of manifest.yaml
+// (data) so that exactly the permissions in grant are enabled, with the given
+// storage size when storage is granted (0 keeps the current size, or 1 MiB).
+// Everything else in the file — comments, key order, quoting — is kept.
+func SetPermissions(data []byte, grant map[string]bool, storageSize uint64) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("manifest.yaml is not a YAML mapping")
+	}
+	for k := range grant {
+		if !contains(PermissionKeys, k) {
+			return nil, fmt.Errorf("unknown permission %q", k)
+		}
+	}
+	root := doc.Content[0]
+	resource := child(root, "resource", true)
+	perm := child(resource, "permission", false)
+	if perm == nil {
+		if !anyTrue(grant) {
+			return data, nil
+		}
+		perm = child(resource, "permission", true)
+	}
+	if perm.Kind != yaml.MappingNode { // e.g. `permission:` with no value
+		perm.Kind, perm.Tag, perm.Value, perm.Style = yaml.MappingNode, "!!map", "", 0
+	}
+	for _, k := range []string{"tool", "node", "endpoint", "app"} {
+		setToggle(perm, k, grant[k], nil)
+	}
+	model := false
+	for _, k := range PermissionKeys {
+		if strings.HasPrefix(k, "model.") && grant[k] {
+			model = true
+		}
+	}
+	setToggle(perm, "model", model, func(block *yaml.Node) {
+		for _, k := range PermissionKeys {
+			if kind, ok := strings.CutPrefix(k, "model."); ok {
+				setScalar(block, kind, strconv.FormatBool(grant[k]), "!!bool")
+			}
+		}
+	})
+	setToggle(perm, "storage", grant["storage"], func(block *yaml.Node) {
+		size := storageSize
+		if size == 0 {
+			if cur := lookup(block, "size"); cur != nil {
+				size, _ = strconv.ParseUint(cur.Value, 10, 64)
+			}
+		}
+		if size == 0 {
+			size = 1 << 20
+		}
+		setScalar(block, "size", strconv.FormatUint(size, 10), "!!int")
+	})
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(indentOf(data))
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	enc.Close()
+	return buf.Bytes(), nil
+}
+
+// setToggle sets key.enabled in perm. A disabled permission that is absent
+// stays absent; fill adds the block's other fields when it is enabled.
+func setToggle(perm *yaml.Node, key string, on bool, fill func(*yaml.Node)) {
+	block := child(perm, key, false)
+	if block == nil && !on {
+		return
+	}
+	block = child(perm, key, true)
+	if block.Kind != yaml.MappingNode {
+		block.Kind, block.Tag, block.Value, block.Style = yaml.MappingNode, "!!map", "", 0
+	}
+	setScalar(block, "enabled", strconv.FormatBool(on), "!!bool")
+	if on && fill != nil {
+		fill(block)
+	}
+}
+
+// child returns the value of key in mapping m, adding an empty mapping when
+// create is set and the key is absent.
+func child(m *yaml.Node, key string, create bool) *yaml.Node {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	if !create {
+		return nil
+	}
+	v := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key}, v)
+	return v
+}
+
+func setScalar(m *yaml.Node, key, value, tag string) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			v := m.Content[i+1]
+			v.Kind, v.Tag, v.Value, v.Style, v.Content = yaml.ScalarNode, tag, value, 0, nil
+			return
+		}
+	}
+	m.Content = append(m.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: key},
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: value})
+}
+
+// indentOf guesses a file's indentation from its first indented mapping line.
+func indentOf(data []byte) int {
+	for _, line := range strings.Split(string(data), "\n") {
+		trimmed := strings.TrimLeft(line, " ")
+		if n := len(line) - len(trimmed); n > 0 && trimmed != "" && !strings.HasPrefix(trimmed, "#") && !strings.HasPrefix(trimmed, "- ") {
+			return n
+		}
+	}
+	return 2
+}
+
+func anyTrue(m map[string]bool) bool {
+	for _, v := range m {
+		if v {
+			return true
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
