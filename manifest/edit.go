@@ -156,3 +156,38 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// AppendToList adds value to the sequence at keys (e.g. "plugins", "tools")
+// in the YAML document data, creating the mappings and the sequence when
+// absent, and keeping the rest of the file as it is.
+func AppendToList(data []byte, value string, keys ...string) ([]byte, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("not a YAML mapping")
+	}
+	n := doc.Content[0]
+	for i, k := range keys {
+		next := child(n, k, true)
+		if i == len(keys)-1 && next.Kind != yaml.SequenceNode {
+			next.Kind, next.Tag, next.Value, next.Style, next.Content = yaml.SequenceNode, "!!seq", "", 0, nil
+		}
+		n = next
+	}
+	for _, item := range n.Content {
+		if item.Value == value {
+			return data, nil
+		}
+	}
+	n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(indentOf(data))
+	if err := enc.Encode(&doc); err != nil {
+		return nil, err
+	}
+	enc.Close()
+	return buf.Bytes(), nil
+}
