@@ -29,6 +29,7 @@ func Validate(p *Plugin, fsys fs.FS) Diagnostics {
 	v := &validator{fsys: fsys}
 	v.manifest(p)
 	v.providers(p)
+	v.declarations(p)
 	v.runtime(p)
 	return v.ds
 }

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -52,7 +53,7 @@ extra:
     source: provider/demo.py
 `,
 		"provider/demo.py":      "class DemoProvider: pass\n",
-		"tools/hello.yaml":      "identity:\n  name: hello\nextra:\n  python:\n    source: tools/hello.py\n",
+		"tools/hello.yaml":      "identity:\n  name: hello\ndescription:\n  llm: Says hello\nextra:\n  python:\n    source: tools/hello.py\n",
 		"tools/hello.py":        "class Hello: pass\n",
 		"main.py":               "print()\n",
 		"requirements.txt":      "dify_plugin\n",
@@ -131,7 +132,7 @@ func TestRules(t *testing.T) {
 			`manifest.yaml:15:3: error: the plugin declares no provider; the daemon refuses it [no-provider]`},
 		{"provider combination", func(files map[string]string) {
 			replace("manifest.yaml", "    - provider/demo.yaml\n", "    - provider/demo.yaml\n  models:\n    - provider/m.yaml\n")(files)
-			files["provider/m.yaml"] = "provider: m\nextra:\n  python:\n    provider_source: provider/demo.py\n"
+			files["provider/m.yaml"] = "provider: m\nsupported_model_types: [llm]\nconfigurate_methods: [predefined-model]\nextra:\n  python:\n    provider_source: provider/demo.py\n"
 		}, `manifest.yaml:18:5: error: models cannot be combined with tools in one plugin [provider-combination]`},
 		{"two providers of a kind", func(files map[string]string) {
 			replace("manifest.yaml", "    - provider/demo.yaml\n", "    - provider/demo.yaml\n    - provider/demo.yaml\n")(files)
@@ -140,7 +141,7 @@ func TestRules(t *testing.T) {
 			`manifest.yaml:16:7: error: path "./provider/demo.yaml" is not a clean relative path; the daemon cannot open it inside a package [path]`},
 		{"provider file missing", remove("provider/demo.yaml"), `manifest.yaml:16:7: error: provider/demo.yaml does not exist [file-missing]`},
 		{"tool file missing", remove("tools/hello.yaml"), `provider/demo.yaml:10:5: error: tools/hello.yaml does not exist [file-missing]`},
-		{"python source missing", remove("tools/hello.py"), `tools/hello.yaml:5:13: error: Python source tools/hello.py does not exist [python-source]`},
+		{"python source missing", remove("tools/hello.py"), `tools/hello.yaml:7:13: error: Python source tools/hello.py does not exist [python-source]`},
 		{"python source undeclared", replace("tools/hello.yaml", "extra:\n  python:\n    source: tools/hello.py\n", ""),
 			`tools/hello.yaml:1:1: error: declaration tools/hello.yaml has no extra.python.source; the SDK cannot load it [python-source]`},
 		{"entrypoint", remove("main.py"), `manifest.yaml:24:17: error: entrypoint "main" does not resolve to a module: neither main.py nor main/__main__.py is in the plugin [entrypoint-missing]`},
@@ -151,6 +152,16 @@ func TestRules(t *testing.T) {
 			`manifest.yaml:3: error: mapping key "type" already defined at line 2 [duplicate-key]`},
 		{"type error", replace("manifest.yaml", "memory: 268435456", "memory: 256MB"),
 			"manifest.yaml:13: error: cannot unmarshal !!str `256MB` into int64 [yaml]"},
+		{"tool parameter type", add("tools/hello.yaml", "identity:\n  name: hello\ndescription:\n  llm: x\nparameters:\n  - name: q\n    type: text-input\n    form: llm\nextra:\n  python:\n    source: tools/hello.py\n"),
+			`tools/hello.yaml:7:11: error: parameter q type "text-input" is not one of string, number, boolean, select, secret-input, file, files, app-selector, model-selector, any, dynamic-select, array, object, checkbox, date, date-range [parameter-type]`},
+		{"tool parameter form", add("tools/hello.yaml", "identity:\n  name: hello\ndescription:\n  llm: x\nparameters:\n  - name: q\n    type: string\n    form: setting\nextra:\n  python:\n    source: tools/hello.py\n"),
+			`tools/hello.yaml:8:11: error: parameter q form "setting" is not one of schema, form, llm [parameter-form]`},
+		{"tool description", replace("tools/hello.yaml", "description:\n  llm: Says hello\n", ""),
+			`tools/hello.yaml:1:1: error: tool has no description.llm, which Dify requires [tool-description]`},
+		{"tool identity name", replace("tools/hello.yaml", "name: hello", "name: hello world"),
+			`tools/hello.yaml:2:9: error: tool name "hello world" may only contain letters, digits, _ and - [identity-name]`},
+		{"credential type", replace("provider/demo.yaml", "tools:\n", "credentials_for_provider:\n  api_key:\n    type: password\ntools:\n"),
+			`provider/demo.yaml:11:11: error: credential field type "password" is not one of secret-input, text-input, select, boolean, app-selector, model-selector, tools-selector [credential-type]`},
 		{"permission missing", add("tools/hello.py", "class Hello:\n    def run(self):\n        return self.session.model.llm.invoke()\n"),
 			`tools/hello.py:3:21: error: session.model.llm needs the model.llm permission, which manifest.yaml does not grant; the call will be refused at run time [permission-missing]`},
 		{"permission unused", replace("manifest.yaml", "  memory: 268435456\n", "  memory: 268435456\n  permission:\n    app:\n      enabled: true\n"),
@@ -189,5 +200,52 @@ func TestHints(t *testing.T) {
 		if !strings.Contains(all, want) {
 			t.Errorf("no hint %q among:\n%s", want, all)
 		}
+	}
+}
+
+func TestModelRules(t *testing.T) {
+	files := validPlugin()
+	delete(files, "provider/demo.yaml")
+	delete(files, "tools/hello.yaml")
+	delete(files, "tools/hello.py")
+	files["manifest.yaml"] = strings.Replace(files["manifest.yaml"], "  tools:\n    - provider/demo.yaml", "  models:\n    - provider/m.yaml", 1)
+	files["provider/m.yaml"] = `provider: m
+supported_model_types: [llm, text2speech]
+configurate_methods: [predefined-model]
+models:
+  llm:
+    predefined: ["models/*.yaml"]
+  text-embedding:
+    predefined: ["embed/*.yaml"]
+provider_credential_schema:
+  credential_form_schemas:
+    - variable: key
+      type: password
+extra:
+  python:
+    provider_source: provider/demo.py
+`
+	files["models/chat.yaml"] = `model: chat
+model_type: text_embedding
+parameter_rules:
+  - name: temperature
+    use_template: temprature
+  - name: seed
+`
+	var got []string
+	for _, d := range Check(mapFS(files)) {
+		got = append(got, fmt.Sprintf("%s %s %s", d.Pos, d.Severity, d.Rule))
+	}
+	want := []string{
+		"models/chat.yaml:1:1 warning model-label",
+		"models/chat.yaml:2:13 error model-type",
+		"models/chat.yaml:5:19 error parameter-rule",
+		"models/chat.yaml:6:5 error parameter-rule",
+		"provider/m.yaml:2:30 error model-type",
+		"provider/m.yaml:7:3 warning model-kind-key",
+		"provider/m.yaml:12:13 error credential-type",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
