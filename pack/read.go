@@ -2,6 +2,7 @@ package pack
 
 import (
 	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -104,4 +105,17 @@ func (p *pooledInflater) Close() error {
 	err := p.ReadCloser.Close()
 	inflaters.Put(p.ReadCloser)
 	return err
+}
+
+// ReadArchive reads a package held in memory, with the same checks as OpenArchive.
+func ReadArchive(data []byte) (*Archive, error) {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return nil, fmt.Errorf("not a valid package (a .difypkg is a zip archive): %v", err)
+	}
+	zr.RegisterDecompressor(zip.Deflate, newInflater)
+	if err := CheckEntries(zr); err != nil {
+		return nil, err
+	}
+	return &Archive{Reader: zr}, nil
 }

@@ -65,7 +65,7 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root.PersistentFlags().String("config", "", "ignored; accepted for compatibility")
 	root.PersistentFlags().MarkHidden("config")
 
-	root.AddCommand(newPluginCmd(s), newSignatureCmd(s), newVersionCmd(s), newManCmd(s))
+	root.AddCommand(newPluginCmd(s), newBundleCmd(s), newSignatureCmd(s), newVersionCmd(s), newManCmd(s))
 	return root
 }
 
