@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
+	"github.com/dify-cli/dify/bundle"
 	"github.com/dify-cli/dify/scaffold"
 )
 
@@ -190,4 +191,23 @@ func (r *lineReader) Read(p []byte) (int, error) {
 	n := copy(p, r.lines[0]+"\n")
 	r.lines = r.lines[1:]
 	return n, nil
+}
+
+func TestBundleFormCancelKeepsProfile(t *testing.T) {
+	p := bundle.Profile{Name: "b", Author: "acme", Description: "d"}
+	edited := p
+	f := newBundleForm(&edited)
+	drive(t, f, f.Init(), typeText("x"), esc)
+	if f.State != huh.StateAborted {
+		t.Fatalf("state %v", f.State)
+	}
+	if p != (bundle.Profile{Name: "b", Author: "acme", Description: "d"}) {
+		t.Errorf("profile changed: %+v", p)
+	}
+	edited = p
+	f = newBundleForm(&edited)
+	drive(t, f, f.Init(), typeText("2"), enter, enter, enter)
+	if f.State != huh.StateCompleted || edited.Name != "b2" {
+		t.Errorf("state %v, edited %+v", f.State, edited)
+	}
 }
