@@ -54,6 +54,10 @@ type Provider struct {
 	Doc      *Document
 	Ref      Position    // where manifest.yaml names the file
 	Children []*Document // child declaration files, and inline ones (same Path as the provider)
+	// Decl is the provider decoded into its type (*ToolProviderDecl, ...);
+	// ChildDecls the children, in the order of Children.
+	Decl       any
+	ChildDecls []any
 }
 
 // Plugin is the whole declaration graph of a plugin.
@@ -99,6 +103,7 @@ func Load(fsys fs.FS) (*Plugin, Diagnostics) {
 			}
 			prov := &Provider{Kind: kind, Doc: pdoc, Ref: ref}
 			ds = append(ds, l.children(prov)...)
+			ds = append(ds, decodeDecls(prov)...)
 			p.Providers = append(p.Providers, prov)
 		}
 	}
@@ -286,4 +291,25 @@ func lookup(n *yaml.Node, keys ...string) *yaml.Node {
 		n = next
 	}
 	return n
+}
+
+// decodeDecls decodes a provider and its children into their Go types;
+// type mismatches are errors at the lines yaml names.
+func decodeDecls(prov *Provider) Diagnostics {
+	newProvider, newChild := declTypes(prov.Kind)
+	var ds Diagnostics
+	decode := func(doc *Document, v any) any {
+		if doc.Root == nil {
+			return v
+		}
+		if err := doc.Root.Decode(v); err != nil {
+			ds = append(ds, yamlDiagnostics(doc.Path, err)...)
+		}
+		return v
+	}
+	prov.Decl = decode(prov.Doc, newProvider())
+	for _, c := range prov.Children {
+		prov.ChildDecls = append(prov.ChildDecls, decode(c, newChild()))
+	}
+	return ds
 }

@@ -30,6 +30,7 @@ func Validate(p *Plugin, fsys fs.FS) Diagnostics {
 	v.manifest(p)
 	v.providers(p)
 	v.declarations(p)
+	v.unknownDeclKeys(p)
 	v.runtime(p)
 	return v.ds
 }
