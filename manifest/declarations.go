@@ -32,7 +32,13 @@ var (
 	parameterTemplates   = []string{"temperature", "top_p", "top_k", "presence_penalty", "frequency_penalty", "max_tokens", "response_format", "json_schema"}
 	parameterRuleTypes   = []string{"float", "int", "string", "boolean", "text"}
 	maxCredentialFields  = 32
-	credentialFieldTypes = []string{"secret-input", "text-input", "select", "boolean", "app-selector", "model-selector", "tools-selector"}
+	credentialFieldTypes = []string{"secret-input", "text-input", "select", "boolean", "app-selector", "model-selector", "array[tools]"}
+	// scopes lists the scope tokens allowed per owner type (spec 4.3).
+	scopes = map[string][]string{
+		"app-selector":   {"all", "chat", "workflow", "completion"},
+		"model-selector": {"llm", "text-embedding", "rerank", "tts", "speech2text", "moderation", "vision", "document", "tool-call"},
+		"any":            {"string", "number", "object", "array[number]", "array[string]", "array[object]", "array[file]"},
+	}
 )
 
 // declarations checks the provider files and their children.
@@ -52,9 +58,25 @@ func (v *validator) declarations(p *Plugin) {
 		case Models:
 			v.modelProvider(prov)
 		}
-		v.credentials(prov.Doc, lookup(root, "credentials_schema"))
-		v.credentials(prov.Doc, lookup(root, "credentials_for_provider"))
+		for _, keys := range [][]string{{"credentials_schema"}, {"credentials_for_provider"}, {"settings"}, {"subscription_schema"},
+			{"subscription_constructor", "credentials_schema"}, {"oauth_schema", "client_schema"}, {"oauth_schema", "credentials_schema"},
+			{"subscription_constructor", "oauth_schema", "client_schema"}, {"subscription_constructor", "oauth_schema", "credentials_schema"}} {
+			v.credentials(prov.Doc, lookup(root, keys...))
+		}
+		if prov.Kind != Endpoints && prov.Kind != Models {
+			v.requiredText(prov.Doc, root, "identity", "label")
+		}
 		for _, c := range prov.Children {
+			switch prov.Kind {
+			case Tools, AgentStrategies, Datasources, Triggers:
+				v.requiredText(c, c.Root, "identity", "label")
+			}
+			switch prov.Kind {
+			case AgentStrategies, Datasources, Triggers:
+				v.requiredText(c, c.Root, "description")
+			case Tools:
+				v.requiredText(c, c.Root, "description", "human")
+			}
 			switch prov.Kind {
 			case Tools:
 				v.identityName(c, lookup(c.Root, "identity", "name"), "tool")
@@ -62,14 +84,17 @@ func (v *validator) declarations(p *Plugin) {
 					v.errorf(c, at(c.Root, "description"), "tool-description", "add description: llm: what the tool does, for the model", "tool has no description.llm, which Dify requires")
 				}
 				v.params(c, lookup(c.Root, "parameters"), toolParamTypes, true)
+				v.scopes(c, lookup(c.Root, "parameters"), false)
 			case AgentStrategies:
 				v.identityName(c, lookup(c.Root, "identity", "name"), "strategy")
 				v.params(c, lookup(c.Root, "parameters"), agentParamTypes, false)
+				v.scopes(c, lookup(c.Root, "parameters"), false)
 			case Datasources:
 				if lookup(c.Root, "parameters") == nil {
 					v.errorf(c, c.Root, "datasource-parameters", "add parameters: [] when there are none", "datasource has no parameters list, which Dify requires")
 				}
 				v.params(c, lookup(c.Root, "parameters"), datasourceParamTypes, false)
+				v.scopes(c, lookup(c.Root, "parameters"), true)
 			case Triggers:
 				v.identityName(c, lookup(c.Root, "identity", "name"), "event")
 				v.params(c, lookup(c.Root, "parameters"), eventParamTypes, false)
@@ -77,6 +102,17 @@ func (v *validator) declarations(p *Plugin) {
 				v.modelFile(c)
 			}
 		}
+	}
+}
+
+// requiredText reports an I18n field at keys without en_US text.
+func (v *validator) requiredText(doc *Document, root *yaml.Node, keys ...string) {
+	if root == nil || root.Kind != yaml.MappingNode {
+		return
+	}
+	if scalar(lookup(root, append(keys, "en_US")...)) == "" {
+		field := strings.Join(keys, ".")
+		v.errorf(doc, at(root, keys...), "i18n", fmt.Sprintf("add %s: {en_US: ...}", field), "%s has no en_US text, which Dify requires", field)
 	}
 }
 
@@ -107,6 +143,9 @@ func (v *validator) params(doc *Document, list *yaml.Node, types []string, needF
 		if name == "" {
 			v.errorf(doc, p, "parameter", "add name: to the parameter", "parameter without a name")
 		}
+		if scalar(lookup(p, "label", "en_US")) == "" {
+			v.errorf(doc, at(p, "label"), "i18n", "add label: {en_US: ...}", "parameter %s has no label.en_US, which Dify requires", name)
+		}
 		if t := lookup(p, "type"); t == nil || !slices.Contains(types, t.Value) {
 			v.oneOf(doc, at(p, "type"), "parameter-type", fmt.Sprintf("parameter %s type", name), scalar(t), types)
 		}
@@ -114,6 +153,9 @@ func (v *validator) params(doc *Document, list *yaml.Node, types []string, needF
 			if f := lookup(p, "form"); f == nil || !slices.Contains(toolParamForms, f.Value) {
 				v.oneOf(doc, at(p, "form"), "parameter-form", fmt.Sprintf("parameter %s form", name), scalar(f), toolParamForms)
 			}
+		}
+		if ag := lookup(p, "auto_generate", "type"); ag != nil && ag.Value != "prompt_instruction" {
+			v.errorf(doc, ag, "auto-generate", "write type: prompt_instruction", "auto_generate type %q is not prompt_instruction, the only one Dify knows", ag.Value)
 		}
 		if opts := lookup(p, "options"); opts != nil && opts.Kind == yaml.SequenceNode {
 			for _, o := range opts.Content {
@@ -131,20 +173,58 @@ func (v *validator) credentials(doc *Document, n *yaml.Node) {
 		return
 	}
 	var fields []*yaml.Node
+	var names []string
 	switch n.Kind {
 	case yaml.SequenceNode:
 		fields = n.Content
+		for _, f := range fields {
+			names = append(names, scalar(lookup(f, "name")))
+		}
 	case yaml.MappingNode:
-		for i := 1; i < len(n.Content); i += 2 {
-			fields = append(fields, n.Content[i])
+		// Dict form: the key is the field's name.
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			names = append(names, n.Content[i].Value)
+			fields = append(fields, n.Content[i+1])
 		}
 	}
 	if len(fields) > maxCredentialFields {
 		v.warnf(doc, n, "credential-count", "", "%d credential fields; Dify accepts at most %d", len(fields), maxCredentialFields)
 	}
-	for _, f := range fields {
+	for i, f := range fields {
 		if t := lookup(f, "type"); t != nil && !slices.Contains(credentialFieldTypes, t.Value) {
-			v.oneOf(doc, t, "credential-type", "credential field type", t.Value, credentialFieldTypes)
+			v.oneOf(doc, t, "credential-type", "form field type", t.Value, credentialFieldTypes)
+		}
+		if f.Kind == yaml.MappingNode && scalar(lookup(f, "label", "en_US")) == "" {
+			v.errorf(doc, f, "form-label", "add label: {en_US: ...}", "form field %q has no label.en_US", names[i])
+		}
+	}
+	v.scopes(doc, &yaml.Node{Kind: yaml.SequenceNode, Content: fields}, false)
+}
+
+// scopes checks the scope of each parameter or form field against its type
+// (spec 4.3): at least one &-separated token must be allowed for the type,
+// and types without scopes take none. Datasource parameters take none at all.
+func (v *validator) scopes(doc *Document, list *yaml.Node, none bool) {
+	if list == nil || list.Kind != yaml.SequenceNode {
+		return
+	}
+	for _, p := range list.Content {
+		sc := lookup(p, "scope")
+		if sc == nil || sc.Tag == "!!null" {
+			continue
+		}
+		typ := scalar(lookup(p, "type"))
+		allowed, ok := scopes[typ]
+		if none || !ok {
+			v.errorf(doc, sc, "scope", "remove scope", "a %s takes no scope", map[bool]string{true: "datasource parameter", false: typ + " field"}[none])
+			continue
+		}
+		valid := false
+		for _, tok := range strings.Split(sc.Value, "&") {
+			valid = valid || slices.Contains(allowed, strings.TrimSpace(tok))
+		}
+		if !valid {
+			v.errorf(doc, sc, "scope", "use &-separated values from: "+strings.Join(allowed, ", "), "scope %q allows nothing a %s accepts", sc.Value, typ)
 		}
 	}
 }
