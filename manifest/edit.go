@@ -3,6 +3,7 @@ package manifest
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,7 +30,7 @@ func SetPermissions(data []byte, grant map[string]bool, storageSize uint64) ([]b
 		return nil, fmt.Errorf("manifest.yaml is not a YAML mapping")
 	}
 	for k := range grant {
-		if !contains(PermissionKeys, k) {
+		if !slices.Contains(PermissionKeys, k) {
 			return nil, fmt.Errorf("unknown permission %q", k)
 		}
 	}
@@ -142,15 +143,6 @@ func indentOf(data []byte) int {
 func anyTrue(m map[string]bool) bool {
 	for _, v := range m {
 		if v {
-			return true
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
 			return true
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -94,7 +95,7 @@ func Plan(o Options) ([]File, error) {
 				return err
 			}
 			rel := strings.TrimPrefix(p, dir+"/")
-			if lang, ok := readmeLanguage(rel); ok && !contains(o.Readmes, lang) {
+			if lang, ok := readmeLanguage(rel); ok && !slices.Contains(o.Readmes, lang) {
 				return nil
 			}
 			data, err := fs.ReadFile(templates.FS, p)
@@ -163,15 +164,6 @@ func readmeLanguage(rel string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(base, "README_"), ".tmpl"), ".md"), true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func render(name string, text []byte, d Data, funcs template.FuncMap) ([]byte, error) {

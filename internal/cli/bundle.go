@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,10 +32,6 @@ func bundleArg(args []string) (*bundle.Store, error) {
 		p = args[0]
 	}
 	return bundle.Open(p)
-}
-
-func (s *Streams) tuiOptions() tui.Options {
-	return tui.Options{In: s.In, Out: s.Err, Accessible: s.getenv("TERM") == "dumb" || s.getenv("ACCESSIBLE") != ""}
 }
 
 func newBundleInitCmd(s *Streams) *cobra.Command {
@@ -64,7 +61,8 @@ exists and is not empty.`,
 				}
 			}
 			if len(missing) > 0 {
-				return usagef("missing %s (no terminal to ask on)", strings.Join(sortStrings(missing), ", "))
+				slices.Sort(missing)
+				return usagef("missing %s (no terminal to ask on)", strings.Join(missing, ", "))
 			}
 			if err := p.Validate(); err != nil {
 				return &usageError{err}
@@ -82,17 +80,6 @@ exists and is not empty.`,
 	cmd.Flags().StringVar(&p.Description, "description", "", "one-line description")
 	cmd.Flags().StringVar(&dir, "dir", ".", "directory to create the bundle in")
 	return cmd
-}
-
-func sortStrings(s []string) []string {
-	for i := range s {
-		for j := i + 1; j < len(s); j++ {
-			if s[j] < s[i] {
-				s[i], s[j] = s[j], s[i]
-			}
-		}
-	}
-	return s
 }
 
 func newBundleAppendCmd(s *Streams, kind string) *cobra.Command {

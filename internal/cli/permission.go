@@ -82,7 +82,7 @@ code is checked for calls that need a permission the manifest lacks.`,
 			switch {
 			case changed:
 			case s.CanPrompt():
-				err := tui.PermissionForm(tui.Options{In: s.In, Out: s.Err, Accessible: s.getenv("TERM") == "dumb" || s.getenv("ACCESSIBLE") != ""}, grant, &size)
+				err := tui.PermissionForm(s.tuiOptions(), grant, &size)
 				if errors.Is(err, tui.ErrCancelled) {
 					return errCancelled
 				}

@@ -7,10 +7,15 @@ import (
 
 // promptInit asks for the init options in a form on the terminal.
 func promptInit(s *Streams, o *scaffold.Options, given askedFields, confirm bool) error {
-	err := tui.InitForm(tui.Options{In: s.In, Out: s.Err, Accessible: s.getenv("TERM") == "dumb" || s.getenv("ACCESSIBLE") != ""},
-		o, tui.Skip(given), confirm)
+	err := tui.InitForm(s.tuiOptions(), o, tui.Skip(given), confirm)
 	if err == tui.ErrCancelled {
 		return errCancelled
 	}
 	return err
+}
+
+// tuiOptions says where forms read and draw: stdin and stderr, line-based
+// when TERM=dumb or ACCESSIBLE is set.
+func (s *Streams) tuiOptions() tui.Options {
+	return tui.Options{In: s.In, Out: s.Err, Accessible: s.getenv("TERM") == "dumb" || s.getenv("ACCESSIBLE") != ""}
 }
