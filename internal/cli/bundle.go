@@ -27,11 +27,7 @@ func newBundleCmd(s *Streams) *cobra.Command {
 
 // bundleArg opens the bundle named by the optional argument (default ".").
 func bundleArg(args []string) (*bundle.Store, error) {
-	p := "."
-	if len(args) > 0 {
-		p = args[0]
-	}
-	return bundle.Open(p)
+	return bundle.Open(targetArg(args))
 }
 
 func newBundleInitCmd(s *Streams) *cobra.Command {

@@ -54,6 +54,14 @@ The checksum of a directory equals that of the package made from it.`,
 	return cmd
 }
 
+// targetArg is the optional plugin argument of a command, "." by default.
+func targetArg(args []string) string {
+	if len(args) > 0 {
+		return args[0]
+	}
+	return "."
+}
+
 // openPlugin opens a plugin directory (through its ignore rules) or a package
 // as an fs.FS.
 func openPlugin(p string) (fs.FS, func(), error) {

@@ -25,10 +25,7 @@ func newModuleListCmd(s *Streams) *cobra.Command {
 		Short: "List the tools, endpoints, models, strategies, datasources and events of a plugin",
 		Args:  maxArgs(1, "one plugin directory or package"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			target := "."
-			if len(args) == 1 {
-				target = args[0]
-			}
+			target := targetArg(args)
 			fsys, closeFS, err := openPlugin(target)
 			if err != nil {
 				return err

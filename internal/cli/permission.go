@@ -43,10 +43,7 @@ code is checked for calls that need a permission the manifest lacks.`,
   dify plugin permission --allow-storage --storage-size 1048576`,
 		Args: maxArgs(1, "one plugin directory"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			dir := "."
-			if len(args) == 1 {
-				dir = args[0]
-			}
+			dir := targetArg(args)
 			file := filepath.Join(dir, manifest.FileName)
 			data, err := os.ReadFile(file)
 			if err != nil {

@@ -28,10 +28,7 @@ func newReadmeListCmd(s *Streams) *cobra.Command {
 readme/README_<language>.md files (e.g. readme/README_zh_Hans.md) add translations.`,
 		Args: maxArgs(1, "one plugin directory or package"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			target := "."
-			if len(args) == 1 {
-				target = args[0]
-			}
+			target := targetArg(args)
 			fsys, closeFS, err := openPlugin(target)
 			if err != nil {
 				return err

@@ -39,10 +39,7 @@ warning, with --strict).`,
   dify plugin validate weather.difypkg --json`,
 		Args: maxArgs(1, "one plugin directory or package"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			target := "."
-			if len(args) == 1 {
-				target = args[0]
-			}
+			target := targetArg(args)
 			fsys, closeFS, err := openPlugin(target)
 			if err != nil {
 				return err
