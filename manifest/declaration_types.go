@@ -18,6 +18,27 @@ type Identity struct {
 	Tags        []string `yaml:"tags"`
 }
 
+// ChildIdentity identifies a tool, strategy, datasource or event.
+type ChildIdentity struct {
+	Author string `yaml:"author"`
+	Name   string `yaml:"name"`
+	Label  I18n   `yaml:"label"`
+}
+
+// IconIdentity is a ChildIdentity that may also name an icon (tools, datasources).
+type IconIdentity struct {
+	ChildIdentity `yaml:",inline"`
+	Icon          string `yaml:"icon"`
+}
+
+// ModuleBody is what strategy, datasource and event files share.
+type ModuleBody struct {
+	Description  I18n            `yaml:"description"`
+	Parameters   []ParameterDecl `yaml:"parameters"`
+	OutputSchema yaml.Node       `yaml:"output_schema"`
+	Extra        Extra           `yaml:"extra"`
+}
+
 // Extra names the Python sources of a declaration.
 type Extra struct {
 	Python struct {
@@ -71,12 +92,7 @@ type ToolProviderDecl struct {
 
 // ToolDecl is a tool file.
 type ToolDecl struct {
-	Identity struct {
-		Author string `yaml:"author"`
-		Name   string `yaml:"name"`
-		Label  I18n   `yaml:"label"`
-		Icon   string `yaml:"icon"`
-	} `yaml:"identity"`
+	Identity    IconIdentity `yaml:"identity"`
 	Description struct {
 		Human I18n   `yaml:"human"`
 		LLM   string `yaml:"llm"`
@@ -160,16 +176,9 @@ type AgentStrategyProviderDecl struct {
 
 // AgentStrategyDecl is a strategy file.
 type AgentStrategyDecl struct {
-	Identity struct {
-		Author string `yaml:"author"`
-		Name   string `yaml:"name"`
-		Label  I18n   `yaml:"label"`
-	} `yaml:"identity"`
-	Description  I18n            `yaml:"description"`
-	Parameters   []ParameterDecl `yaml:"parameters"`
-	OutputSchema yaml.Node       `yaml:"output_schema"`
-	Features     []string        `yaml:"features"`
-	Extra        Extra           `yaml:"extra"`
+	Identity   ChildIdentity `yaml:"identity"`
+	ModuleBody `yaml:",inline"`
+	Features   []string `yaml:"features"`
 }
 
 // DatasourceProviderDecl is a datasource provider file.
@@ -184,16 +193,8 @@ type DatasourceProviderDecl struct {
 
 // DatasourceDecl is a datasource file.
 type DatasourceDecl struct {
-	Identity struct {
-		Author string `yaml:"author"`
-		Name   string `yaml:"name"`
-		Label  I18n   `yaml:"label"`
-		Icon   string `yaml:"icon"`
-	} `yaml:"identity"`
-	Description  I18n            `yaml:"description"`
-	Parameters   []ParameterDecl `yaml:"parameters"`
-	OutputSchema yaml.Node       `yaml:"output_schema"`
-	Extra        Extra           `yaml:"extra"`
+	Identity   IconIdentity `yaml:"identity"`
+	ModuleBody `yaml:",inline"`
 }
 
 // TriggerProviderDecl is a trigger provider file.
@@ -207,15 +208,8 @@ type TriggerProviderDecl struct {
 
 // EventDecl is a trigger event file.
 type EventDecl struct {
-	Identity struct {
-		Author string `yaml:"author"`
-		Name   string `yaml:"name"`
-		Label  I18n   `yaml:"label"`
-	} `yaml:"identity"`
-	Description  I18n            `yaml:"description"`
-	Parameters   []ParameterDecl `yaml:"parameters"`
-	OutputSchema yaml.Node       `yaml:"output_schema"`
-	Extra        Extra           `yaml:"extra"`
+	Identity   ChildIdentity `yaml:"identity"`
+	ModuleBody `yaml:",inline"`
 }
 
 // declTypes returns new values to decode a provider file and its children into.

@@ -3,6 +3,7 @@ package manifest
 import (
 	"fmt"
 	"reflect"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -41,14 +42,12 @@ func (v *validator) unknownKeysOf(doc *Document, n *yaml.Node, t reflect.Type, p
 			return
 		}
 		fields := map[string]reflect.Type{}
+		yamlFields(t, fields)
 		var names []string
-		for i := 0; i < t.NumField(); i++ {
-			name := strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
-			if name != "" && name != "-" {
-				fields[name] = t.Field(i).Type
-				names = append(names, name)
-			}
+		for name := range fields {
+			names = append(names, name)
 		}
+		sort.Strings(names)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			ft, ok := fields[k.Value]
@@ -61,6 +60,21 @@ func (v *validator) unknownKeysOf(doc *Document, n *yaml.Node, t reflect.Type, p
 				continue
 			}
 			v.unknownKeysOf(doc, n.Content[i+1], ft, prefix+k.Value+".")
+		}
+	}
+}
+
+// yamlFields collects the YAML keys of struct type t, including those of
+// fields embedded with `yaml:",inline"`.
+func yamlFields(t reflect.Type, fields map[string]reflect.Type) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := strings.Split(f.Tag.Get("yaml"), ",")
+		switch {
+		case len(tag) > 1 && tag[1] == "inline":
+			yamlFields(f.Type, fields)
+		case tag[0] != "" && tag[0] != "-":
+			fields[tag[0]] = f.Type
 		}
 	}
 }

@@ -2,9 +2,12 @@ package manifest
 
 import (
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"gopkg.in/yaml.v3"
 )
 
 // validPlugin is a minimal tool plugin that passes every rule.
@@ -259,5 +262,19 @@ parameter_rules:
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// Keys of embedded (inline) parts of a declaration type are known keys.
+func TestUnknownKeysSeeInlineFields(t *testing.T) {
+	doc := &Document{Path: "events/e.yaml"}
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte("identity: {name: e, label: {en_US: E}}\ndescription: {en_US: d}\nparameters: []\noutput_schema: {}\nextra: {python: {source: e.py}}\ndescripton: x\n"), &root); err != nil {
+		t.Fatal(err)
+	}
+	v := &validator{}
+	v.unknownKeysOf(doc, root.Content[0], reflect.TypeOf(EventDecl{}), "")
+	if len(v.ds) != 1 || v.ds[0].Pos.Line != 6 || v.ds[0].Hint != "did you mean description?" {
+		t.Errorf("findings %v; want only descripton, with a hint", v.ds)
 	}
 }
