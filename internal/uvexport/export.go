@@ -1,0 +1,408 @@
+// Package uvexport turns a project's pyproject.toml and uv.lock into the requirements.txt
+// that
+//
+//	uv export --frozen --format requirements.txt --no-group dev --no-emit-project \
+//	          --no-hashes --no-header --no-annotate
+//
+// prints, byte for byte, without uv. This is the command the Dify packager runs when a
+// plugin ships a uv.lock and no requirements.txt.
+package uvexport
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+
+	"github.com/dify-cli/dify/internal/uvexport/marker"
+)
+
+// The files export reads, relative to the project directory.
+const (
+	PyprojectFile = "pyproject.toml"
+	LockFile      = "uv.lock"
+)
+
+// Command is the uv command whose output Export reproduces.
+const Command = "uv export --frozen --format requirements.txt --no-group dev --no-emit-project --no-hashes --no-header --no-annotate"
+
+// Options adjust an export.
+type Options struct {
+	// Strict fails, as uv does, when the project defines no `dev` dependency group for
+	// `--no-group dev` to remove. Otherwise that is only a warning.
+	Strict bool
+}
+
+// Result is an exported requirements file.
+type Result struct {
+	Requirements []byte   // one line per package, each ending in "\n"; empty when there are none
+	Warnings     []string // things uv would have done differently
+}
+
+// ErrNoDevGroup is the failure uv reports for `--no-group dev` on a project without that group.
+var ErrNoDevGroup = errors.New("Group `dev` is not defined in the project's `dependency-groups` table")
+
+// Export reads pyproject.toml and uv.lock from fsys, the project directory.
+func Export(fsys fs.FS, opts Options) (*Result, error) {
+	ppData, err := fs.ReadFile(fsys, PyprojectFile)
+	if err != nil {
+		return nil, missing(PyprojectFile, err, "add one with a [project] table")
+	}
+	lockData, err := fs.ReadFile(fsys, LockFile)
+	if err != nil {
+		return nil, missing(LockFile, err, "create it with `uv lock`")
+	}
+	pp, err := decodePyproject(PyprojectFile, ppData)
+	if err != nil {
+		return nil, err
+	}
+	lf, err := decodeLock(LockFile, lockData)
+	if err != nil {
+		return nil, err
+	}
+	e := &exporter{a: marker.New(), pp: pp, lf: lf, lockData: lockData, idx: indexPackages(lf)}
+	return e.run(opts)
+}
+
+func missing(name string, err error, fix string) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return &LockError{File: name, Msg: "not found; " + fix}
+	}
+	return &LockError{File: name, Msg: "cannot be read: " + err.Error()}
+}
+
+type exporter struct {
+	a        *marker.Algebra
+	pp       *pyproject
+	lf       *lockFile
+	lockData []byte
+	idx      packages
+	python   marker.PythonRange
+	env      marker.Tree // where the lock applies: the union of its forks
+}
+
+func (e *exporter) errorf(needle, format string, args ...any) error {
+	return &LockError{File: LockFile, Line: lineOf(e.lockData, needle), Msg: fmt.Sprintf(format, args...)}
+}
+
+// parse reads a marker written in the lock (already simplified against requires-python).
+func (e *exporter) parse(s string) (marker.Tree, error) {
+	t, err := e.a.Parse(s)
+	if err != nil {
+		return marker.False, e.errorf(s, "%v", err)
+	}
+	return t, nil
+}
+
+func (e *exporter) run(opts Options) (*Result, error) {
+	var err error
+	if e.python, err = marker.ParseRequiresPython(e.lf.RequiresPython); err != nil {
+		return nil, e.errorf("requires-python", "%v", err)
+	}
+	if err := e.environment(); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+
+	projectName := ""
+	var roots []string
+	if e.pp.Project != nil {
+		projectName = normalizeName(e.pp.Project.Name)
+		roots = []string{projectName}
+	} else {
+		for _, m := range e.lf.Manifest.Members {
+			roots = append(roots, normalizeName(m))
+		}
+	}
+	rootPkgs := make([]*lockPackage, len(roots))
+	for i, name := range roots {
+		cands := e.idx.byName[name]
+		switch len(cands) {
+		case 0:
+			return nil, e.errorf("", "project %s is not in the lock; it is out of date with %s: run `uv lock`", name, PyprojectFile)
+		case 1:
+			rootPkgs[i] = cands[0]
+		default:
+			return nil, e.errorf(fmt.Sprintf("name = %q", name), "project %s appears %d times; run `uv lock`", name, len(cands))
+		}
+	}
+	if e.pp.Project != nil {
+		if err := e.checkUpToDate(rootPkgs[0]); err != nil {
+			return nil, err
+		}
+	}
+
+	groups, err := e.selectedGroups(rootPkgs)
+	if err != nil {
+		return nil, err
+	}
+	if !e.hasDevGroup(rootPkgs) {
+		if opts.Strict {
+			return nil, ErrNoDevGroup
+		}
+		res.Warnings = append(res.Warnings, "the project defines no `dev` dependency group; uv itself would refuse `--no-group dev` here")
+	}
+
+	g, known, err := e.build(rootPkgs, groups)
+	if err != nil {
+		return nil, err
+	}
+	reach := g.reachability(e.a, known)
+
+	var lines []exported
+	for i, p := range g.nodes {
+		if p == nil || normalizeName(p.Name) == projectName || p.Source.kind() == "virtual" {
+			continue
+		}
+		if reach[i] == marker.False {
+			continue
+		}
+		lines = append(lines, exported{p, reach[i]})
+	}
+	slices.SortFunc(lines, func(x, y exported) int { return comparePackages(x.pkg, y.pkg) })
+	var buf bytes.Buffer
+	for _, l := range lines {
+		buf.WriteString(requirementLine(l.pkg))
+		if m := e.a.String(l.marker); m != "" {
+			buf.WriteString(" ; " + m)
+		}
+		buf.WriteByte('\n')
+	}
+	res.Requirements = buf.Bytes()
+	return res, nil
+}
+
+type exported struct {
+	pkg    *lockPackage
+	marker marker.Tree
+}
+
+// environment is the union of the lock's fork markers: every dependency marker is read as
+// holding only there.
+func (e *exporter) environment() error {
+	e.env = marker.True
+	if len(e.lf.ResolutionMarkers) == 0 {
+		return nil
+	}
+	union := marker.False
+	for _, s := range e.lf.ResolutionMarkers {
+		t, err := e.parse(s)
+		if err != nil {
+			return err
+		}
+		union = e.a.Or(union, e.a.ComplexifyPython(t, e.python))
+	}
+	e.env = e.a.SimplifyPython(union, e.python)
+	return nil
+}
+
+// edgeMarker is a dependency entry's marker within the lock's environment.
+func (e *exporter) edgeMarker(s string) (marker.Tree, error) {
+	if s == "" {
+		return e.env, nil
+	}
+	t, err := e.parse(s)
+	if err != nil {
+		return marker.False, err
+	}
+	return e.a.And(t, e.env), nil
+}
+
+// checkUpToDate refuses a lock that lacks a dependency pyproject.toml declares: exporting it
+// would silently leave that dependency out.
+func (e *exporter) checkUpToDate(root *lockPackage) error {
+	locked := map[string]bool{}
+	for _, r := range root.Metadata.RequiresDist {
+		locked[normalizeName(r.Name)] = true
+	}
+	if root.Metadata.RequiresDist == nil {
+		for _, d := range root.Dependencies {
+			locked[normalizeName(d.Name)] = true
+		}
+		for _, ds := range root.OptionalDependencies {
+			for _, d := range ds {
+				locked[normalizeName(d.Name)] = true
+			}
+		}
+	}
+	for _, name := range e.pp.dependencyNames() {
+		if !locked[name] {
+			return &LockError{File: LockFile, Line: lineOf(e.lockData, fmt.Sprintf("name = %q", root.Name)),
+				Msg: fmt.Sprintf("is out of date: %s depends on %s, which the lock does not have; run `uv lock`", PyprojectFile, name)}
+		}
+	}
+	return nil
+}
+
+// selectedGroups are the default groups minus `dev`.
+func (e *exporter) selectedGroups(roots []*lockPackage) (map[string]bool, error) {
+	defaults, all, err := e.pp.defaultGroups()
+	if err != nil {
+		return nil, &LockError{File: PyprojectFile, Line: 0, Msg: err.Error()}
+	}
+	selected := map[string]bool{}
+	if all {
+		for _, r := range roots {
+			for g := range r.DevDependencies {
+				selected[normalizeName(g)] = true
+			}
+			for g := range r.Metadata.RequiresDev {
+				selected[normalizeName(g)] = true
+			}
+		}
+		for g := range e.lf.Manifest.DependencyGroups {
+			selected[normalizeName(g)] = true
+		}
+	}
+	for _, g := range defaults {
+		selected[g] = true
+	}
+	delete(selected, "dev")
+	return selected, nil
+}
+
+func (e *exporter) hasDevGroup(roots []*lockPackage) bool {
+	has := func(m map[string][]lockDependency) bool {
+		for g := range m {
+			if normalizeName(g) == "dev" {
+				return true
+			}
+		}
+		return false
+	}
+	for _, r := range roots {
+		if has(r.DevDependencies) {
+			return true
+		}
+		for g := range r.Metadata.RequiresDev {
+			if normalizeName(g) == "dev" {
+				return true
+			}
+		}
+	}
+	for g := range e.lf.Manifest.DependencyGroups {
+		if normalizeName(g) == "dev" {
+			return true
+		}
+	}
+	return false
+}
+
+// build discovers the graph breadth-first from the roots, as uv's export does.
+func (e *exporter) build(roots []*lockPackage, groups map[string]bool) (*graph, conflictMap, error) {
+	g := newGraph()
+	known := conflictMap{}
+	type item struct {
+		pkg   *lockPackage
+		extra string
+	}
+	var queue []item
+	seen := map[item]bool{}
+	enqueue := func(p *lockPackage, extras []string) {
+		for _, x := range append([]string{""}, extras...) {
+			if !seen[item{p, x}] {
+				seen[item{p, x}] = true
+				queue = append(queue, item{p, x})
+			}
+		}
+	}
+	for _, root := range roots {
+		known[conflictItem{pkg: root.Name, kind: 'p'}] = marker.True
+		g.addEdge(edge{from: 0, to: g.node(root), kind: edgeProd, marker: marker.True})
+		queue = append(queue, item{root, ""})
+		for _, group := range sortedKeys(root.DevDependencies) {
+			if !groups[normalizeName(group)] {
+				continue
+			}
+			known[conflictItem{root.Name, 'g', group}] = marker.True
+			for _, d := range root.DevDependencies[group] {
+				target, err := e.idx.find(d)
+				if err != nil {
+					return nil, nil, e.errorf(fmt.Sprintf("name = %q", root.Name), "%s (group %s) %v", root.Name, group, err)
+				}
+				m, err := e.edgeMarker(d.Marker)
+				if err != nil {
+					return nil, nil, err
+				}
+				g.addEdge(edge{from: 0, to: g.node(target), kind: edgeDev, name: group, marker: m, depExtras: d.Extra})
+				enqueue(target, d.Extra)
+			}
+		}
+	}
+	if err := e.manifestRequirements(g, groups, enqueue); err != nil {
+		return nil, nil, err
+	}
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		from := g.node(it.pkg)
+		deps, kind := it.pkg.Dependencies, edgeProd
+		if it.extra != "" {
+			deps, kind = it.pkg.OptionalDependencies[it.extra], edgeOptional
+		}
+		for _, d := range deps {
+			target, err := e.idx.find(d)
+			if err != nil {
+				return nil, nil, e.errorf(fmt.Sprintf("name = %q", it.pkg.Name), "%s %v", it.pkg.Name, err)
+			}
+			m, err := e.edgeMarker(d.Marker)
+			if err != nil {
+				return nil, nil, err
+			}
+			g.addEdge(edge{from: from, to: g.node(target), kind: kind, name: it.extra, marker: m, depExtras: d.Extra})
+			enqueue(target, d.Extra)
+		}
+	}
+	return g, known, nil
+}
+
+// manifestRequirements hangs the requirements of a workspace root without [project] (and its
+// selected groups) from the root, restricted to the forks each locked version serves.
+func (e *exporter) manifestRequirements(g *graph, groups map[string]bool, enqueue func(*lockPackage, []string)) error {
+	reqs := slices.Clone(e.lf.Manifest.Requirements)
+	for _, group := range sortedKeys(e.lf.Manifest.DependencyGroups) {
+		if groups[normalizeName(group)] {
+			reqs = append(reqs, e.lf.Manifest.DependencyGroups[group]...)
+		}
+	}
+	for _, r := range reqs {
+		for _, p := range e.idx.byName[normalizeName(r.Name)] {
+			m := marker.True
+			if r.Marker != "" {
+				t, err := e.parse(r.Marker)
+				if err != nil {
+					return err
+				}
+				m = e.a.ComplexifyPython(t, e.python)
+			}
+			if len(p.ResolutionMarkers) > 0 {
+				forks := marker.False
+				for _, s := range p.ResolutionMarkers {
+					t, err := e.parse(s)
+					if err != nil {
+						return err
+					}
+					forks = e.a.Or(forks, e.a.ComplexifyPython(t, e.python))
+				}
+				m = e.a.And(forks, m)
+			}
+			if m == marker.False {
+				continue
+			}
+			m = e.a.SimplifyPython(m, e.python)
+			g.addEdge(edge{from: 0, to: g.node(p), kind: edgeProd, marker: m, depExtras: r.Extras})
+			enqueue(p, r.Extras)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

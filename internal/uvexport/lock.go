@@ -1,0 +1,191 @@
+package uvexport
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/dify-cli/dify/internal/uvexport/marker"
+)
+
+// The uv.lock format this package understands: version 1, revisions up to 3 (what uv writes
+// since 2025). Revision 4 is a preview format that drops package metadata.
+const (
+	lockVersion     = 1
+	maxLockRevision = 3
+)
+
+// lockFile is the part of uv.lock that export reads. Hashes, wheels and options are ignored.
+type lockFile struct {
+	Version           int                      `toml:"version"`
+	Revision          int                      `toml:"revision"`
+	RequiresPython    string                   `toml:"requires-python"`
+	ResolutionMarkers []string                 `toml:"resolution-markers"`
+	Manifest          lockManifest             `toml:"manifest"`
+	Packages          []lockPackage            `toml:"package"`
+	Distributions     []lockPackage            `toml:"distribution"` // the name of [[package]] in early locks
+	Conflicts         []map[string]interface{} `toml:"conflicts"`
+}
+
+type lockManifest struct {
+	Members          []string                    `toml:"members"`
+	Requirements     []lockRequirement           `toml:"requirements"`
+	DependencyGroups map[string][]lockRequirement `toml:"dependency-groups"`
+}
+
+type lockRequirement struct {
+	Name   string   `toml:"name"`
+	Marker string   `toml:"marker"`
+	Extras []string `toml:"extras"`
+}
+
+type lockPackage struct {
+	Name                 string                      `toml:"name"`
+	Version              string                      `toml:"version"`
+	Source               lockSource                  `toml:"source"`
+	ResolutionMarkers    []string                    `toml:"resolution-markers"`
+	Dependencies         []lockDependency            `toml:"dependencies"`
+	OptionalDependencies map[string][]lockDependency `toml:"optional-dependencies"`
+	DevDependencies      map[string][]lockDependency `toml:"dev-dependencies"`
+	DependencyGroups     map[string][]lockDependency `toml:"dependency-groups"` // alias of dev-dependencies
+	Metadata             lockMetadata                `toml:"metadata"`
+}
+
+type lockMetadata struct {
+	RequiresDist []lockRequirement            `toml:"requires-dist"`
+	RequiresDev  map[string][]lockRequirement `toml:"requires-dev"`
+}
+
+type lockSource struct {
+	Registry     string `toml:"registry"`
+	Git          string `toml:"git"`
+	URL          string `toml:"url"`
+	Path         string `toml:"path"`
+	Directory    string `toml:"directory"`
+	Editable     string `toml:"editable"`
+	Virtual      string `toml:"virtual"`
+	Subdirectory string `toml:"subdirectory"`
+}
+
+type lockDependency struct {
+	Name    string      `toml:"name"`
+	Version string      `toml:"version"`
+	Source  *lockSource `toml:"source"`
+	Marker  string      `toml:"marker"`
+	Extra   []string    `toml:"extra"`
+}
+
+// kind names the one field a source sets; "" when it sets none or several.
+func (s lockSource) kind() string {
+	kind := ""
+	for _, f := range []struct{ name, value string }{
+		{"registry", s.Registry}, {"git", s.Git}, {"url", s.URL}, {"path", s.Path},
+		{"directory", s.Directory}, {"editable", s.Editable}, {"virtual", s.Virtual},
+	} {
+		if f.value == "" {
+			continue
+		}
+		if kind != "" {
+			return ""
+		}
+		kind = f.name
+	}
+	return kind
+}
+
+func (s lockSource) String() string {
+	switch s.kind() {
+	case "registry":
+		return "registry = " + s.Registry
+	case "git":
+		return "git = " + s.Git
+	case "url":
+		return "url = " + s.URL
+	case "path":
+		return "path = " + s.Path
+	case "directory":
+		return "directory = " + s.Directory
+	case "editable":
+		return "editable = " + s.Editable
+	case "virtual":
+		return "virtual = " + s.Virtual
+	}
+	return "?"
+}
+
+// LockError is a uv.lock that cannot be exported, with the line it concerns when known.
+type LockError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *LockError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return e.File + ": " + e.Msg
+}
+
+// decodeLock parses uv.lock and checks what export relies on.
+func decodeLock(name string, data []byte) (*lockFile, error) {
+	var lf lockFile
+	if _, err := toml.Decode(string(data), &lf); err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, &LockError{File: name, Line: pe.Position.Line, Msg: "not valid TOML: " + pe.Message + "; regenerate it with `uv lock`"}
+		}
+		return nil, &LockError{File: name, Msg: "cannot be read: " + oneLine(err.Error()) + "; regenerate it with `uv lock`"}
+	}
+	lf.Packages = append(lf.Packages, lf.Distributions...)
+	fail := func(needle, format string, args ...any) error {
+		return &LockError{File: name, Line: lineOf(data, needle), Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case lf.Version == 0:
+		return nil, fail("", "has no `version`; this is not a uv lock file")
+	case lf.Version != lockVersion:
+		return nil, fail("version", "lock format version %d is newer than this tool understands (version %d); export it with uv (`dify plugin package --uv`)", lf.Version, lockVersion)
+	case lf.Revision > maxLockRevision:
+		return nil, fail("revision", "lock revision %d is newer than this tool understands (up to %d); export it with uv (`dify plugin package --uv`)", lf.Revision, maxLockRevision)
+	case lf.RequiresPython == "":
+		return nil, fail("", "has no `requires-python`; regenerate it with `uv lock`")
+	case len(lf.Conflicts) > 0:
+		return nil, fail("conflicts", "declares `conflicts`, which this tool does not export; use `dify plugin package --uv`")
+	}
+	for i, p := range lf.Packages {
+		needle := fmt.Sprintf("name = %q", p.Name)
+		if p.Name == "" {
+			return nil, fail("[[package]]", "package %d has no name", i+1)
+		}
+		if p.Source.kind() == "" {
+			return nil, fail(needle, "package %s has no single source (registry, git, url, path, directory, editable or virtual)", p.Name)
+		}
+		if p.Source.kind() == "registry" && p.Version == "" {
+			return nil, fail(needle, "package %s comes from a registry but has no version", p.Name)
+		}
+		if p.DevDependencies == nil {
+			lf.Packages[i].DevDependencies = p.DependencyGroups
+		}
+	}
+	return &lf, nil
+}
+
+// lineOf is the 1-based line of the first occurrence of needle in data, or 0.
+func lineOf(data []byte, needle string) int {
+	if needle == "" {
+		return 0
+	}
+	i := strings.Index(string(data), needle)
+	if i < 0 {
+		return 0
+	}
+	return strings.Count(string(data[:i]), "\n") + 1
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// normalizeName is PEP 503 normalisation: names compare in this form.
+func normalizeName(s string) string { return marker.NormalizeName(s) }
