@@ -30,8 +30,8 @@ type lockFile struct {
 }
 
 type lockManifest struct {
-	Members          []string                    `toml:"members"`
-	Requirements     []lockRequirement           `toml:"requirements"`
+	Members          []string                     `toml:"members"`
+	Requirements     []lockRequirement            `toml:"requirements"`
 	DependencyGroups map[string][]lockRequirement `toml:"dependency-groups"`
 }
 
