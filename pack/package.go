@@ -25,6 +25,8 @@ type Options struct {
 	Sign func(w io.Writer, unsigned *zip.Reader) error
 	// Progress, when set, is told about each file written.
 	Progress func(Progress)
+	// Requirements says how requirements.txt is made when only uv.lock is there.
+	Requirements Requirements
 }
 
 // Result describes a written package.
@@ -34,6 +36,8 @@ type Result struct {
 	Size     int64 // uncompressed
 	Warnings []string
 	Findings manifest.Diagnostics // warnings from validation
+	// Generated is set when requirements.txt was generated from uv.lock.
+	Generated *GeneratedRequirements
 }
 
 // DefaultOutput is where a package of dir goes when no output is given:
@@ -77,8 +81,11 @@ func Package(opts Options) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{Output: out, Warnings: src.Warnings}
-	if err := checkRequirements(src); err != nil {
+	if res.Generated, err = AddRequirements(src, opts.Requirements); err != nil {
 		return res, err
+	}
+	if res.Generated != nil {
+		res.Warnings = append(res.Warnings, res.Generated.Warnings...)
 	}
 	validate := opts.Validate
 	if validate == nil {
@@ -133,14 +140,4 @@ func signedWriter(write func(io.Writer) error, sign func(io.Writer, *zip.Reader)
 		}
 		return nil
 	}
-}
-
-// checkRequirements fails when the plugin has no requirements.txt but has a
-// uv.lock: the daemon needs a requirements.txt generated from it.
-func checkRequirements(src *Source) error {
-	if src.Has("requirements.txt") || !src.Has("uv.lock") {
-		return nil
-	}
-	return fmt.Errorf("%s has uv.lock but no requirements.txt, which the Dify runtime needs: run `uv export --frozen --format requirements.txt --no-group dev --no-emit-project --no-hashes --no-header --no-annotate -o requirements.txt` in the plugin directory and package again",
-		src.Root)
 }

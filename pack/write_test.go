@@ -313,9 +313,13 @@ func TestPackageRefusesBrokenPlugins(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, DifyIgnore), []byte("*.log\nendpoint.yaml\n"), 0o644)
 		}, []string{"manifest.yaml:15:7", "endpoint.yaml is not packaged", ".difyignore line 2"}},
 		{"missing icon", func(dir string) { os.Remove(filepath.Join(dir, "_assets", "icon.svg")) }, []string{"manifest.yaml:5:7", `plugin icon "icon.svg" not found`}},
-		{"uv.lock without requirements.txt", func(dir string) {
+		{"uv.lock without pyproject.toml", func(dir string) {
 			os.WriteFile(filepath.Join(dir, "uv.lock"), []byte("version = 1\n"), 0o644)
-		}, []string{"uv.lock", "requirements.txt", "uv export"}},
+		}, []string{"cannot generate requirements.txt", "pyproject.toml: not found"}},
+		{"corrupt uv.lock", func(dir string) {
+			os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"demo\"\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "uv.lock"), []byte("version = 1\nrevision = =3\n"), 0o644)
+		}, []string{"cannot generate requirements.txt", "uv.lock:2: not valid TOML", "uv lock"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

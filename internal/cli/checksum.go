@@ -29,6 +29,14 @@ The checksum of a directory equals that of the package made from it.`,
 				return err
 			}
 			defer closeFS()
+			if src, ok := fsys.(*pack.Source); ok {
+				// The package gets a generated requirements.txt; so does its checksum.
+				gen, err := pack.AddRequirements(src, pack.Requirements{})
+				if err != nil {
+					return err
+				}
+				reportGenerated(s, args[0], gen)
+			}
 			sum, err := checksum.Sum(fsys)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)

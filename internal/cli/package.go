@@ -29,6 +29,7 @@ type packageOptions struct {
 	signKey     string
 	category    string
 	noValidate  bool
+	useUV       bool
 }
 
 func newPackageCmd(s *Streams) *cobra.Command {
@@ -41,7 +42,11 @@ func newPackageCmd(s *Streams) *cobra.Command {
 Files are selected with .difyignore (or .gitignore when there is no .difyignore),
 read with exact gitignore rules: later lines win and !pattern re-includes. The
 package is reproducible: the same files always give the same bytes. It is written
-to a temporary file and renamed, so a failed run leaves nothing behind.`,
+to a temporary file and renamed, so a failed run leaves nothing behind.
+
+A plugin with pyproject.toml and uv.lock but no requirements.txt gets one
+generated from the lock (see dify plugin requirements) and added to the package;
+the directory is not changed.`,
 		Example: `  dify plugin package ./weather
   dify plugin package ./weather -o dist/weather-0.1.0.difypkg
   dify plugin package --dry-run --show-ignored ./weather`,
@@ -69,6 +74,7 @@ to a temporary file and renamed, so a failed run leaves nothing behind.`,
 	f.BoolVar(&o.noValidate, "no-validate", false, "package without checking the plugin first")
 	f.StringVar(&o.signKey, "sign", "", "sign the package with this private key (PKCS#1 PEM)")
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")
+	f.BoolVar(&o.useUV, "uv", false, "make a missing requirements.txt with the installed uv (or $UV_PATH) instead of the built-in export")
 	return cmd
 }
 
@@ -81,6 +87,9 @@ func maxSizeBytes(mb int64) int64 {
 
 func packagePlugin(s *Streams, o *packageOptions) error {
 	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll}
+	if o.useUV {
+		opts.Requirements.UV = uvPath(s)
+	}
 	if o.noValidate {
 		opts.Validate = func(fs.FS) manifest.Diagnostics { return nil }
 		fmt.Fprintln(s.Err, "warning: --no-validate: the plugin is not checked, and Dify may refuse the package")
@@ -108,6 +117,7 @@ func packagePlugin(s *Streams, o *packageOptions) error {
 		bar.finish()
 	}
 	if res != nil {
+		reportGenerated(s, o.dir, res.Generated)
 		for _, w := range res.Warnings {
 			fmt.Fprintf(s.Err, "warning: %s\n", w)
 		}
@@ -171,6 +181,15 @@ func dryRun(s *Streams, o *packageOptions) error {
 	for _, w := range src.Warnings {
 		fmt.Fprintf(s.Err, "warning: %s\n", w)
 	}
+	req := pack.Requirements{}
+	if o.useUV {
+		req.UV = uvPath(s)
+	}
+	gen, err := pack.AddRequirements(src, req)
+	if err != nil {
+		return err
+	}
+	reportGenerated(s, o.dir, gen)
 	l := dryRunListing{Dir: o.dir, Files: []dryRunFile{}, FileCount: len(src.Files), TotalSize: src.TotalSize()}
 	for _, f := range src.Files {
 		l.Files = append(l.Files, dryRunFile{Path: f.Path, Size: f.Size, Link: f.Link})

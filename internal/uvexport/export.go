@@ -82,6 +82,10 @@ type exporter struct {
 	env      marker.Tree // where the lock applies: the union of its forks
 }
 
+func (e *exporter) packageErrorf(pkg, format string, args ...any) error {
+	return &LockError{File: LockFile, Line: packageLine(e.lockData, pkg), Msg: fmt.Sprintf(format, args...)}
+}
+
 func (e *exporter) errorf(needle, format string, args ...any) error {
 	return &LockError{File: LockFile, Line: lineOf(e.lockData, needle), Msg: fmt.Sprintf(format, args...)}
 }
@@ -124,7 +128,7 @@ func (e *exporter) run(opts Options) (*Result, error) {
 		case 1:
 			rootPkgs[i] = cands[0]
 		default:
-			return nil, e.errorf(fmt.Sprintf("name = %q", name), "project %s appears %d times; run `uv lock`", name, len(cands))
+			return nil, e.packageErrorf(name, "project %s appears %d times; run `uv lock`", name, len(cands))
 		}
 	}
 	if e.pp.Project != nil {
@@ -228,7 +232,7 @@ func (e *exporter) checkUpToDate(root *lockPackage) error {
 	}
 	for _, name := range e.pp.dependencyNames() {
 		if !locked[name] {
-			return &LockError{File: LockFile, Line: lineOf(e.lockData, fmt.Sprintf("name = %q", root.Name)),
+			return &LockError{File: LockFile, Line: packageLine(e.lockData, root.Name),
 				Msg: fmt.Sprintf("is out of date: %s depends on %s, which the lock does not have; run `uv lock`", PyprojectFile, name)}
 		}
 	}
@@ -319,7 +323,7 @@ func (e *exporter) build(roots []*lockPackage, groups map[string]bool) (*graph, 
 			for _, d := range root.DevDependencies[group] {
 				target, err := e.idx.find(d)
 				if err != nil {
-					return nil, nil, e.errorf(fmt.Sprintf("name = %q", root.Name), "%s (group %s) %v", root.Name, group, err)
+					return nil, nil, e.packageErrorf(root.Name, "%s (group %s) %v", root.Name, group, err)
 				}
 				m, err := e.edgeMarker(d.Marker)
 				if err != nil {
@@ -344,7 +348,7 @@ func (e *exporter) build(roots []*lockPackage, groups map[string]bool) (*graph, 
 		for _, d := range deps {
 			target, err := e.idx.find(d)
 			if err != nil {
-				return nil, nil, e.errorf(fmt.Sprintf("name = %q", it.pkg.Name), "%s %v", it.pkg.Name, err)
+				return nil, nil, e.packageErrorf(it.pkg.Name, "%s %v", it.pkg.Name, err)
 			}
 			m, err := e.edgeMarker(d.Marker)
 			if err != nil {

@@ -135,7 +135,7 @@ func decodeLock(name string, data []byte) (*lockFile, error) {
 	if _, err := toml.Decode(string(data), &lf); err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return nil, &LockError{File: name, Line: pe.Position.Line, Msg: "not valid TOML: " + pe.Message + "; regenerate it with `uv lock`"}
+			return nil, &LockError{File: name, Line: errorLine(data, pe), Msg: "not valid TOML: " + pe.Message + "; regenerate it with `uv lock`"}
 		}
 		return nil, &LockError{File: name, Msg: "cannot be read: " + oneLine(err.Error()) + "; regenerate it with `uv lock`"}
 	}
@@ -156,21 +156,41 @@ func decodeLock(name string, data []byte) (*lockFile, error) {
 		return nil, fail("conflicts", "declares `conflicts`, which this tool does not export; use `dify plugin package --uv`")
 	}
 	for i, p := range lf.Packages {
-		needle := fmt.Sprintf("name = %q", p.Name)
+		failPackage := func(format string, args ...any) error {
+			return &LockError{File: name, Line: packageLine(data, p.Name), Msg: fmt.Sprintf(format, args...)}
+		}
 		if p.Name == "" {
 			return nil, fail("[[package]]", "package %d has no name", i+1)
 		}
 		if p.Source.kind() == "" {
-			return nil, fail(needle, "package %s has no single source (registry, git, url, path, directory, editable or virtual)", p.Name)
+			return nil, failPackage("package %s has no single source (registry, git, url, path, directory, editable or virtual)", p.Name)
 		}
 		if p.Source.kind() == "registry" && p.Version == "" {
-			return nil, fail(needle, "package %s comes from a registry but has no version", p.Name)
+			return nil, failPackage("package %s comes from a registry but has no version", p.Name)
 		}
 		if p.DevDependencies == nil {
 			lf.Packages[i].DevDependencies = p.DependencyGroups
 		}
 	}
 	return &lf, nil
+}
+
+// errorLine is the line of a TOML parse error. The decoder counts a newline it did not expect
+// as the start of the next line; the line it ends is the one to fix.
+func errorLine(data []byte, pe toml.ParseError) int {
+	start := pe.Position.Start
+	if start <= 0 || start > len(data) {
+		return pe.Position.Line
+	}
+	return strings.Count(string(data[:start]), "\n") + 1
+}
+
+// packageLine is the line of the [[package]] entry named name, or 0.
+func packageLine(data []byte, name string) int {
+	if n := lineOf(data, fmt.Sprintf("\nname = %q", name)); n > 0 {
+		return n + 1
+	}
+	return 0
 }
 
 // lineOf is the 1-based line of the first occurrence of needle in data, or 0.

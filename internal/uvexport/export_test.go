@@ -1,0 +1,148 @@
+package uvexport
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestFixtures exports each hand-written project under testdata/ and compares the result
+// with its want.txt, written by hand from the lock.
+func TestFixtures(t *testing.T) {
+	dirs, _ := filepath.Glob("testdata/*/want.txt")
+	if len(dirs) < 5 {
+		t.Fatalf("found %d fixtures", len(dirs))
+	}
+	for _, want := range dirs {
+		dir := filepath.Dir(want)
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			wantData, err := os.ReadFile(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := Export(os.DirFS(dir), Options{Strict: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := string(res.Requirements); got != string(wantData) {
+				t.Errorf("got:\n%s\nwant:\n%s", got, wantData)
+			}
+			if len(res.Warnings) > 0 {
+				t.Errorf("warnings: %q", res.Warnings)
+			}
+		})
+	}
+}
+
+const minimalProject = `[project]
+name = "demo"
+version = "0.1.0"
+requires-python = ">=3.12"
+dependencies = ["six"]
+`
+
+const minimalLock = `version = 1
+revision = 3
+requires-python = ">=3.12"
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [{ name = "six" }]
+
+[package.metadata]
+requires-dist = [{ name = "six" }]
+
+[[package]]
+name = "six"
+version = "1.16.0"
+source = { registry = "https://pypi.org/simple" }
+`
+
+func project(pyproject, lock string) fstest.MapFS {
+	fsys := fstest.MapFS{}
+	if pyproject != "" {
+		fsys[PyprojectFile] = &fstest.MapFile{Data: []byte(pyproject)}
+	}
+	if lock != "" {
+		fsys[LockFile] = &fstest.MapFile{Data: []byte(lock)}
+	}
+	return fsys
+}
+
+func TestNoDevGroup(t *testing.T) {
+	res, err := Export(project(minimalProject, minimalLock), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(res.Requirements) != "six==1.16.0\n" {
+		t.Errorf("requirements %q", res.Requirements)
+	}
+	if len(res.Warnings) != 1 || !strings.Contains(res.Warnings[0], "no `dev` dependency group") {
+		t.Errorf("warnings %q", res.Warnings)
+	}
+	if _, err := Export(project(minimalProject, minimalLock), Options{Strict: true}); !errors.Is(err, ErrNoDevGroup) {
+		t.Errorf("strict: error %v, want ErrNoDevGroup", err)
+	}
+}
+
+func TestEmptyExport(t *testing.T) {
+	lock := strings.Replace(minimalLock, `dependencies = [{ name = "six" }]`, "", 1)
+	lock = strings.Replace(lock, `requires-dist = [{ name = "six" }]`, "requires-dist = []", 1)
+	pp := strings.Replace(minimalProject, `["six"]`, "[]", 1)
+	res, err := Export(project(pp, lock), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Requirements) != 0 {
+		t.Errorf("requirements %q, want none", res.Requirements)
+	}
+}
+
+// TestBadInput checks that every kind of broken input is an error naming the file, the line
+// where it helps, and a way out.
+func TestBadInput(t *testing.T) {
+	cases := []struct {
+		name           string
+		pyproject      string
+		lock           string
+		want           []string
+		wantLockErrors bool
+	}{
+		{"no lock", minimalProject, "", []string{"uv.lock: not found", "uv lock"}, true},
+		{"no pyproject", "", minimalLock, []string{"pyproject.toml: not found"}, true},
+		{"corrupt lock", minimalProject, "version = 1\nrevision = 3\n[[package]\nname = 1\n", []string{"uv.lock:3: not valid TOML"}, true},
+		{"wrong types", minimalProject, "version = \"one\"\n", []string{"uv.lock:", "cannot be read"}, true},
+		{"newer version", minimalProject, strings.Replace(minimalLock, "version = 1", "version = 2", 1), []string{"uv.lock:1:", "version 2 is newer", "--uv"}, true},
+		{"newer revision", minimalProject, strings.Replace(minimalLock, "revision = 3", "revision = 4", 1), []string{"uv.lock:2:", "revision 4 is newer"}, true},
+		{"not a lock", minimalProject, "[tool]\nx = 1\n", []string{"uv.lock: has no `version`"}, true},
+		{"project missing", strings.Replace(minimalProject, `"demo"`, `"other"`, 1), minimalLock, []string{"uv.lock:", "project other is not in the lock", "uv lock"}, true},
+		{"out of date", strings.Replace(minimalProject, `["six"]`, `["six", "requests>=2"]`, 1), minimalLock, []string{"uv.lock:6:", "out of date", "requests", "uv lock"}, true},
+		{"dangling dependency", minimalProject, strings.Replace(minimalLock, `[{ name = "six" }]`, `[{ name = "six" }, { name = "ghost" }]`, 1), []string{"uv.lock:6:", "ghost"}, true},
+		{"bad marker", minimalProject, strings.Replace(minimalLock, `[{ name = "six" }]`, `[{ name = "six", marker = "sys_platform = 'linux'" }]`, 1), []string{"uv.lock:9:", "sys_platform = 'linux'"}, true},
+		{"no source", minimalProject, strings.Replace(minimalLock, `source = { registry = "https://pypi.org/simple" }`, "", 1), []string{"uv.lock:15:", "six has no single source"}, true},
+		{"no project table", "[tool.black]\nline-length = 100\n", minimalLock, []string{"pyproject.toml: has no [project] table"}, true},
+		{"bad default groups", minimalProject + "[tool.uv]\ndefault-groups = 3\n", minimalLock, []string{"default-groups"}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, err := Export(project(c.pyproject, c.lock), Options{})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var le *LockError
+			if c.wantLockErrors && !errors.As(err, &le) {
+				t.Errorf("error %T, want *LockError", err)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
