@@ -40,3 +40,35 @@ func TestSharedNormalization(t *testing.T) {
 		}
 	}
 }
+
+// FuzzParse checks that any marker text parses or fails cleanly, and that what is printed
+// parses back to the same marker.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"python_version >= '3.8' and sys_platform == 'win32'",
+		"(os_name == 'nt' or platform_system == 'Darwin') and extra == 'cli'",
+		"python_full_version != '3.9.*' or implementation_version in '3.9 3.11'",
+		"'nux' in platform_version and platform_release >= '5'",
+		"python_version ~= '3.9.0' and platform_machine not in 'x86_64 arm64'",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		a := New()
+		tree, err := a.Parse(s)
+		if err != nil {
+			return
+		}
+		printed := a.String(tree)
+		if tree == True || tree == False {
+			return // False prints as uv's placeholder, python_version < '0'
+		}
+		again, err := a.Parse(printed)
+		if err != nil {
+			t.Fatalf("%q printed as %q, which does not parse: %v", s, printed, err)
+		}
+		if again != tree {
+			t.Fatalf("%q printed as %q, which reads back as %q", s, printed, a.String(again))
+		}
+	})
+}
