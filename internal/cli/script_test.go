@@ -56,6 +56,20 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("exit status %d, want %d", got, want)
 				}
 			},
+			// unzipfile PKG ENTRY prints one entry of a package.
+			"unzipfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: unzipfile package entry")
+				}
+				zr, err := zip.OpenReader(ts.MkAbs(args[0]))
+				ts.Check(err)
+				defer zr.Close()
+				f, err := zr.Open(args[1])
+				ts.Check(err)
+				defer f.Close()
+				_, err = io.Copy(ts.Stdout(), f)
+				ts.Check(err)
+			},
 			// mkblob PATH SIZE writes a file of SIZE pseudo-random bytes.
 			"mkblob": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {

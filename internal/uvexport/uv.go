@@ -20,7 +20,7 @@ func RunUV(uv, dir string) ([]byte, error) {
 		if msg == "" {
 			msg = err.Error()
 		}
-		if _, ok := err.(*exec.Error); ok {
+		if cmd.ProcessState == nil { // it never started
 			return nil, fmt.Errorf("cannot run %s: %v; install uv or set UV_PATH, or leave out --uv to use the built-in export", uv, err)
 		}
 		return nil, fmt.Errorf("%s export failed in %s: %s", uv, dir, msg)
