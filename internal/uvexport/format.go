@@ -120,7 +120,8 @@ func group(p *lockPackage) int {
 }
 
 func sourceRank(s lockSource) int {
-	return slices.Index([]string{"registry", "git", "url", "path", "directory", "editable", "virtual"}, s.kind())
+	kind := s.kind()
+	return slices.IndexFunc(s.fields(), func(f [2]string) bool { return f[0] == kind })
 }
 
 // compareVersions orders by PEP 440; a missing version (a dynamic local project) comes first.

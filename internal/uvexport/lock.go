@@ -77,40 +77,34 @@ type lockDependency struct {
 	Extra   []string    `toml:"extra"`
 }
 
+// fields lists the source's kinds with their values, in uv's order of source kinds.
+func (s lockSource) fields() [][2]string {
+	return [][2]string{
+		{"registry", s.Registry}, {"git", s.Git}, {"url", s.URL}, {"path", s.Path},
+		{"directory", s.Directory}, {"editable", s.Editable}, {"virtual", s.Virtual},
+	}
+}
+
 // kind names the one field a source sets; "" when it sets none or several.
 func (s lockSource) kind() string {
 	kind := ""
-	for _, f := range []struct{ name, value string }{
-		{"registry", s.Registry}, {"git", s.Git}, {"url", s.URL}, {"path", s.Path},
-		{"directory", s.Directory}, {"editable", s.Editable}, {"virtual", s.Virtual},
-	} {
-		if f.value == "" {
+	for _, f := range s.fields() {
+		if f[1] == "" {
 			continue
 		}
 		if kind != "" {
 			return ""
 		}
-		kind = f.name
+		kind = f[0]
 	}
 	return kind
 }
 
 func (s lockSource) String() string {
-	switch s.kind() {
-	case "registry":
-		return "registry = " + s.Registry
-	case "git":
-		return "git = " + s.Git
-	case "url":
-		return "url = " + s.URL
-	case "path":
-		return "path = " + s.Path
-	case "directory":
-		return "directory = " + s.Directory
-	case "editable":
-		return "editable = " + s.Editable
-	case "virtual":
-		return "virtual = " + s.Virtual
+	for _, f := range s.fields() {
+		if f[1] != "" && f[0] == s.kind() {
+			return f[0] + " = " + f[1]
+		}
 	}
 	return "?"
 }

@@ -309,13 +309,9 @@ func versionComparison(k key, o op, text string) (expr, bool, error) {
 	if err != nil {
 		return expr{}, false, nil
 	}
+	ok := true
 	if star {
-		switch o {
-		case opEqual:
-			o = opEqualStar
-		case opNotEqual:
-			o = opNotEqualStar
-		default:
+		if o, ok = starOperator(o); !ok {
 			return expr{}, false, nil
 		}
 	}
@@ -323,6 +319,17 @@ func versionComparison(k key, o op, text string) (expr, bool, error) {
 		return expr{}, false, nil
 	}
 	return expr{kind: exprVersion, key: k, op: o, ver: v}, true, nil
+}
+
+// starOperator is the operator of `op 'X.Y.*'`: only == and != take a wildcard.
+func starOperator(o op) (op, bool) {
+	switch o {
+	case opEqual:
+		return opEqualStar, true
+	case opNotEqual:
+		return opNotEqualStar, true
+	}
+	return o, false
 }
 
 // versionOperatorAllowed applies PEP 440's rules on specifiers: local versions only with

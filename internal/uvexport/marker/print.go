@@ -239,20 +239,7 @@ func versionTerms(k key, s segment) []expr {
 			return []expr{term(opEqualStar, pep440.New(t1[0], t1[1]))}
 		}
 	}
-	var out []expr
-	switch s.lo.kind {
-	case included:
-		out = append(out, term(opGreaterEqual, s.lo.v.ver))
-	case excluded:
-		out = append(out, term(opGreater, s.lo.v.ver))
-	}
-	switch s.hi.kind {
-	case included:
-		out = append(out, term(opLessEqual, s.hi.v.ver))
-	case excluded:
-		out = append(out, term(opLess, s.hi.v.ver))
-	}
-	return out
+	return boundTerms(s, func(o op, v value) expr { return term(o, v.ver) })
 }
 
 func stringTerms(k key, s segment) []expr {
@@ -263,18 +250,23 @@ func stringTerms(k key, s segment) []expr {
 	if s.lo.kind == excluded && s.hi.kind == excluded && s.lo.v.compare(s.hi.v) == 0 {
 		return []expr{term(opNotEqual, s.lo.v.str)}
 	}
+	return boundTerms(s, func(o op, v value) expr { return term(o, v.str) })
+}
+
+// boundTerms prints a segment as its lower bound (`>=`, `>`) then its upper bound (`<=`, `<`).
+func boundTerms(s segment, term func(op, value) expr) []expr {
 	var out []expr
 	switch s.lo.kind {
 	case included:
-		out = append(out, term(opGreaterEqual, s.lo.v.str))
+		out = append(out, term(opGreaterEqual, s.lo.v))
 	case excluded:
-		out = append(out, term(opGreater, s.lo.v.str))
+		out = append(out, term(opGreater, s.lo.v))
 	}
 	switch s.hi.kind {
 	case included:
-		out = append(out, term(opLessEqual, s.hi.v.str))
+		out = append(out, term(opLessEqual, s.hi.v))
 	case excluded:
-		out = append(out, term(opLess, s.hi.v.str))
+		out = append(out, term(opLess, s.hi.v))
 	}
 	return out
 }

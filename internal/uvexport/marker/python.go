@@ -29,12 +29,7 @@ func ParseRequiresPython(s string) (PythonRange, error) {
 			return PythonRange{}, fmt.Errorf("requires-python %q: %w", s, err)
 		}
 		if star {
-			switch o {
-			case opEqual:
-				o = opEqualStar
-			case opNotEqual:
-				o = opNotEqualStar
-			default:
+			if o, ok = starOperator(o); !ok {
 				return PythonRange{}, fmt.Errorf("requires-python %q: a wildcard only follows == or !=", s)
 			}
 		}
