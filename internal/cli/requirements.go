@@ -27,6 +27,9 @@ without needing uv. DIR defaults to the current directory.`,
 		Args: maxArgs(1, "the plugin directory"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			dir := targetArg(args)
+			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return fmt.Errorf("%s is not a directory; give the plugin directory", dir)
+			}
 			if _, err := os.Stat(filepath.Join(dir, pack.RequirementsFile)); err == nil {
 				fmt.Fprintf(s.Err, "note: %s has its own %s, which packaging uses as it is\n", dir, pack.RequirementsFile)
 			}
