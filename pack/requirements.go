@@ -2,9 +2,7 @@ package pack
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"path/filepath"
 
 	"github.com/dify-cli/dify/internal/uvexport"
 )
@@ -45,12 +43,7 @@ func AddRequirements(src *Source, r Requirements) (*GeneratedRequirements, error
 	} else {
 		res, err := uvexport.Export(src, uvexport.Options{})
 		if err != nil {
-			var le *uvexport.LockError
-			if errors.As(err, &le) {
-				le.File = filepath.Join(src.Root, le.File)
-				return nil, fmt.Errorf("cannot generate %s: %w", RequirementsFile, le)
-			}
-			return nil, fmt.Errorf("%s: cannot generate %s: %w", src.Root, RequirementsFile, err)
+			return nil, fmt.Errorf("cannot generate %s: %w", RequirementsFile, uvexport.InDir(err, src.Root))
 		}
 		data, gen.Warnings = res.Requirements, res.Warnings
 	}

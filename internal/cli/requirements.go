@@ -42,15 +42,11 @@ without needing uv. DIR defaults to the current directory.`,
 				return err
 			}
 			res, err := uvexport.Export(os.DirFS(dir), uvexport.Options{Strict: strict})
-			var le *uvexport.LockError
 			switch {
-			case errors.As(err, &le):
-				le.File = filepath.Join(dir, le.File)
-				return le
 			case errors.Is(err, uvexport.ErrNoDevGroup):
 				return fmt.Errorf("%s: %w (the error uv gives for --no-group dev)", dir, err)
 			case err != nil:
-				return err
+				return uvexport.InDir(err, dir)
 			}
 			for _, w := range res.Warnings {
 				fmt.Fprintf(s.Err, "warning: %s\n", w)

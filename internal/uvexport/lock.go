@@ -3,6 +3,7 @@ package uvexport
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -121,6 +122,17 @@ func (e *LockError) Error() string {
 		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 	}
 	return e.File + ": " + e.Msg
+}
+
+// InDir names the file of a LockError as a path under the project directory dir, so a
+// message read outside the project still points at the right file. Other errors pass as
+// they are.
+func InDir(err error, dir string) error {
+	var le *LockError
+	if errors.As(err, &le) {
+		return &LockError{File: filepath.Join(dir, le.File), Line: le.Line, Msg: le.Msg}
+	}
+	return err
 }
 
 // decodeLock parses uv.lock and checks what export relies on.
