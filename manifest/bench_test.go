@@ -13,7 +13,7 @@ func BenchmarkCheck(b *testing.B) {
 	var list strings.Builder
 	for i := 0; i < 200; i++ {
 		fmt.Fprintf(&list, "  - tools/t%d.yaml\n", i)
-		files[fmt.Sprintf("tools/t%d.yaml", i)] = fmt.Sprintf("identity:\n  name: t%d\n  label:\n    en_US: Tool %d\ndescription:\n  human:\n    en_US: does %d\n  llm: does %d\nparameters:\n  - name: q\n    type: string\n    form: llm\nextra:\n  python:\n    source: tools/t%d.py\n", i, i, i, i, i)
+		files[fmt.Sprintf("tools/t%d.yaml", i)] = fmt.Sprintf("identity:\n  name: t%d\n  label:\n    en_US: Tool %d\ndescription:\n  human:\n    en_US: does %d\n  llm: does %d\nparameters:\n  - name: q\n    type: string\n    form: llm\n    label:\n      en_US: Query\n    human_description:\n      en_US: what to look up\n    llm_description: what to look up\nextra:\n  python:\n    source: tools/t%d.py\n", i, i, i, i, i)
 		files[fmt.Sprintf("tools/t%d.py", i)] = strings.Repeat("# a line of plugin code that does something useful\n", 60) + "class T: pass\n"
 	}
 	files["provider/demo.yaml"] = strings.Replace(files["provider/demo.yaml"], "  - tools/hello.yaml\n", "  - tools/hello.yaml\n"+list.String(), 1)
