@@ -6,8 +6,9 @@ package bundle
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // Dependency kinds.
@@ -55,16 +56,16 @@ func (d Dependency) Pattern() string { return d.Value[valueKey(d.Type)] }
 const versionPattern = `(?:[~^]?\d{1,4}\.\d{1,4}\.\d{1,4}(?:-\w{1,16})?|(?:\d{1,4}|[xX])\.(?:\d{1,4}|[xX])\.(?:\d{1,4}|[xX])|\d{1,4}\.\d{1,4}\.\d{1,4}-\d{1,4}\.\d{1,4}\.\d{1,4})`
 
 var (
-	githubRe      = regexp.MustCompile(`^([a-z0-9_-]{1,64})/([a-z0-9_-]{1,128}):(` + versionPattern + `)/([^/]+)$`)
-	marketplaceRe = regexp.MustCompile(`^([a-z0-9_-]{1,64})/([a-z0-9_-]{1,128}):(` + versionPattern + `)$`)
-	versionRe     = regexp.MustCompile(`^\d{1,4}(\.\d{1,4}){2}(-\w{1,16})?$`)
-	nameRe        = regexp.MustCompile(`^[a-z0-9_-]{1,128}$`)
-	authorRe      = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
+	githubRe      = lazyregexp.New(`^([a-z0-9_-]{1,64})/([a-z0-9_-]{1,128}):(` + versionPattern + `)/([^/]+)$`)
+	marketplaceRe = lazyregexp.New(`^([a-z0-9_-]{1,64})/([a-z0-9_-]{1,128}):(` + versionPattern + `)$`)
+	versionRe     = lazyregexp.New(`^\d{1,4}(\.\d{1,4}){2}(-\w{1,16})?$`)
+	nameRe        = lazyregexp.New(`^[a-z0-9_-]{1,128}$`)
+	authorRe      = lazyregexp.New(`^[a-z0-9_-]{1,64}$`)
 )
 
 // CheckGitHub explains why a GitHub pattern is refused.
 func CheckGitHub(p string) error {
-	if !githubRe.MatchString(p) {
+	if !githubRe().MatchString(p) {
 		return fmt.Errorf("GitHub pattern %q must look like org/repo:1.0.0/asset.difypkg (version may be ^1.0.0, ~1.0.0, 1.x.x or 1.0.0-2.0.0)", p)
 	}
 	return nil
@@ -72,7 +73,7 @@ func CheckGitHub(p string) error {
 
 // CheckMarketplace explains why a Marketplace pattern is refused.
 func CheckMarketplace(p string) error {
-	if !marketplaceRe.MatchString(p) {
+	if !marketplaceRe().MatchString(p) {
 		return fmt.Errorf("Marketplace pattern %q must look like org/plugin:^1.0.0", p)
 	}
 	return nil
@@ -80,7 +81,7 @@ func CheckMarketplace(p string) error {
 
 // CheckVersion explains why a bundle version is refused.
 func CheckVersion(v string) error {
-	if !versionRe.MatchString(v) {
+	if !versionRe().MatchString(v) {
 		return fmt.Errorf("version %q must be three numbers, like 0.0.2", v)
 	}
 	return nil
@@ -88,7 +89,7 @@ func CheckVersion(v string) error {
 
 // CheckName explains why a bundle name is refused.
 func CheckName(s string) error {
-	if !nameRe.MatchString(s) {
+	if !nameRe().MatchString(s) {
 		return fmt.Errorf("bundle name %q must be 1–128 characters of a-z, 0-9, _ and -", s)
 	}
 	return nil
@@ -96,7 +97,7 @@ func CheckName(s string) error {
 
 // CheckAuthor explains why an author is refused.
 func CheckAuthor(s string) error {
-	if !authorRe.MatchString(s) {
+	if !authorRe().MatchString(s) {
 		return fmt.Errorf("author %q must be 1–64 characters of a-z, 0-9, _ and -", s)
 	}
 	return nil
@@ -128,12 +129,12 @@ func (d Dependency) Parse(index int) Parsed {
 	p := Parsed{Index: index, Type: d.Type, Pattern: d.Pattern()}
 	switch d.Type {
 	case GitHub:
-		if m := githubRe.FindStringSubmatch(p.Pattern); m != nil {
+		if m := githubRe().FindStringSubmatch(p.Pattern); m != nil {
 			p.Organization, p.Plugin, p.Version, p.Asset = m[1], m[2], m[3], m[4]
 			p.Repo = "https://github.com/" + m[1] + "/" + m[2]
 		}
 	case Marketplace:
-		if m := marketplaceRe.FindStringSubmatch(p.Pattern); m != nil {
+		if m := marketplaceRe().FindStringSubmatch(p.Pattern); m != nil {
 			p.Organization, p.Plugin, p.Version = m[1], m[2], m[3]
 		}
 	}

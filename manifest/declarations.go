@@ -2,10 +2,10 @@ package manifest
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/dify-cli/dify/internal/lazyregexp"
 	"gopkg.in/yaml.v3"
 )
 
@@ -13,7 +13,7 @@ import (
 // remote debugging (manifest spec sections 4–10). Packaging and installing do
 // not check them, so mistakes here surface only when the plugin runs.
 
-var identityNameRe = regexp.MustCompile(`^[a-zA-Z0-9_-]+$`)
+var identityNameRe = lazyregexp.New(`^[a-zA-Z0-9_-]+$`)
 
 var (
 	toolParamTypes = []string{"string", "number", "boolean", "select", "secret-input", "file", "files", "app-selector",
@@ -120,7 +120,7 @@ func (v *validator) identityName(doc *Document, n *yaml.Node, what string) {
 	if n == nil || scalar(n) == "" {
 		return // reported by the SDK; the identity may be inline or absent in odd files
 	}
-	if !identityNameRe.MatchString(n.Value) {
+	if !identityNameRe().MatchString(n.Value) {
 		v.errorf(doc, n, "identity-name", "use letters, digits, _ and -", "%s name %q may only contain letters, digits, _ and -", what, n.Value)
 	}
 }

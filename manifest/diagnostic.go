@@ -2,11 +2,11 @@ package manifest
 
 import (
 	"fmt"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/dify-cli/dify/internal/lazyregexp"
 	"gopkg.in/yaml.v3"
 )
 
@@ -124,7 +124,7 @@ func (e *InvalidError) Error() string {
 	return strings.Join(lines, "\n")
 }
 
-var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+var yamlLine = lazyregexp.New(`^(?:yaml: )?line (\d+): (.*)$`)
 
 // yamlDiagnostics turns a yaml.v3 error into findings at the lines it names.
 func yamlDiagnostics(file string, err error) Diagnostics {
@@ -138,7 +138,7 @@ func yamlDiagnostics(file string, err error) Diagnostics {
 	for _, m := range msgs {
 		m = strings.TrimSpace(m)
 		d := Diagnostic{Pos: Position{File: file}, Severity: Error, Rule: "yaml", Message: strings.TrimPrefix(m, "yaml: ")}
-		if sub := yamlLine.FindStringSubmatch(m); sub != nil {
+		if sub := yamlLine().FindStringSubmatch(m); sub != nil {
 			d.Pos.Line, _ = strconv.Atoi(sub[1])
 			d.Message = sub[2]
 		}

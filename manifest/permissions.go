@@ -6,27 +6,29 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // A use of the host from plugin code that needs a permission at run time.
 type permissionUse struct {
-	pattern *regexp.Regexp
+	pattern func() *regexp.Regexp
 	perm    string // "tool", "model.llm", ...
 }
 
 // The daemon refuses these backwards invocations without the permission
 // (manifest spec 3.2): `permission denied, you need to enable … access`.
 var permissionUses = []permissionUse{
-	{regexp.MustCompile(`\bsession\.model\.(llm|summary)\b`), "model.llm"},
-	{regexp.MustCompile(`\bsession\.model\.text_embedding\b`), "model.text_embedding"},
-	{regexp.MustCompile(`\bsession\.model\.rerank\b`), "model.rerank"},
-	{regexp.MustCompile(`\bsession\.model\.tts\b`), "model.tts"},
-	{regexp.MustCompile(`\bsession\.model\.speech2text\b`), "model.speech2text"},
-	{regexp.MustCompile(`\bsession\.model\.moderation\b`), "model.moderation"},
-	{regexp.MustCompile(`\bsession\.tool\b`), "tool"},
-	{regexp.MustCompile(`\bsession\.app\b`), "app"},
-	{regexp.MustCompile(`\bsession\.workflow_node\b`), "node"},
-	{regexp.MustCompile(`\bsession\.storage\b`), "storage"},
+	{lazyregexp.New(`\bsession\.model\.(llm|summary)\b`), "model.llm"},
+	{lazyregexp.New(`\bsession\.model\.text_embedding\b`), "model.text_embedding"},
+	{lazyregexp.New(`\bsession\.model\.rerank\b`), "model.rerank"},
+	{lazyregexp.New(`\bsession\.model\.tts\b`), "model.tts"},
+	{lazyregexp.New(`\bsession\.model\.speech2text\b`), "model.speech2text"},
+	{lazyregexp.New(`\bsession\.model\.moderation\b`), "model.moderation"},
+	{lazyregexp.New(`\bsession\.tool\b`), "tool"},
+	{lazyregexp.New(`\bsession\.app\b`), "app"},
+	{lazyregexp.New(`\bsession\.workflow_node\b`), "node"},
+	{lazyregexp.New(`\bsession\.storage\b`), "storage"},
 }
 
 // granted lists the permissions the manifest enables, as "tool", "model.llm", ...
@@ -84,7 +86,7 @@ func CheckPermissions(p *Plugin, fsys fs.FS) Diagnostics {
 				code = code[:j]
 			}
 			for _, u := range permissionUses {
-				loc := u.pattern.FindStringIndex(code)
+				loc := u.pattern().FindStringIndex(code)
 				if loc == nil {
 					continue
 				}

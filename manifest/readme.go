@@ -2,8 +2,9 @@ package manifest
 
 import (
 	"io/fs"
-	"regexp"
 	"sort"
+
+	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // Readme is one README language of a plugin.
@@ -13,11 +14,11 @@ type Readme struct {
 }
 
 // readmeName is the daemon's pattern for translated READMEs in readme/.
-var readmeName = regexp.MustCompile(`^README_([a-z]{2}_[A-Za-z]{2,})\.md$`)
+var readmeName = lazyregexp.New(`^README_([a-z]{2}_[A-Za-z]{2,})\.md$`)
 
 // ValidReadmeLanguage reports whether lang can name a README translation
 // (README_<lang>.md, e.g. zh_Hans, ja_JP).
-func ValidReadmeLanguage(lang string) bool { return readmeName.MatchString("README_" + lang + ".md") }
+func ValidReadmeLanguage(lang string) bool { return readmeName().MatchString("README_" + lang + ".md") }
 
 // Readmes lists the README languages Dify finds in a plugin: README.md at the
 // root is en_US, readme/README_<lang>.md the others (a readme/README_en_US.md
@@ -29,7 +30,7 @@ func Readmes(fsys fs.FS) []Readme {
 	}
 	entries, _ := fs.ReadDir(fsys, "readme")
 	for _, e := range entries {
-		if m := readmeName.FindStringSubmatch(e.Name()); m != nil && !e.IsDir() {
+		if m := readmeName().FindStringSubmatch(e.Name()); m != nil && !e.IsDir() {
 			byLang[m[1]] = "readme/" + e.Name()
 		}
 	}

@@ -3,24 +3,25 @@ package manifest
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // The daemon's naming and version rules, shared by validation, init and the TUI.
 var (
-	nameRe    = regexp.MustCompile(`^[a-z0-9_-]{1,128}$`)
-	authorRe  = regexp.MustCompile(`^[a-z0-9_-]{1,64}$`)
-	versionRe = regexp.MustCompile(`^\d{1,4}(\.\d{1,4}){2}(-\w{1,16})?$`)
-	uuidRe    = regexp.MustCompile(`^(?i)(urn:uuid:)?\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$`)
-	idRe      = regexp.MustCompile(`^(?:([a-z0-9_-]{1,64})\/)?([a-z0-9_-]{1,255}):([0-9]{1,4})(\.[0-9]{1,4}){1,3}(-\w{1,16})?@[a-f0-9]{32,64}$`)
+	nameRe    = lazyregexp.New(`^[a-z0-9_-]{1,128}$`)
+	authorRe  = lazyregexp.New(`^[a-z0-9_-]{1,64}$`)
+	versionRe = lazyregexp.New(`^\d{1,4}(\.\d{1,4}){2}(-\w{1,16})?$`)
+	uuidRe    = lazyregexp.New(`^(?i)(urn:uuid:)?\{?[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}\}?$`)
+	idRe      = lazyregexp.New(`^(?:([a-z0-9_-]{1,64})\/)?([a-z0-9_-]{1,255}):([0-9]{1,4})(\.[0-9]{1,4}){1,3}(-\w{1,16})?@[a-f0-9]{32,64}$`)
 )
 
 // CheckName explains why a plugin name is refused, or returns nil.
 func CheckName(s string) error {
-	if !nameRe.MatchString(s) {
+	if !nameRe().MatchString(s) {
 		return fmt.Errorf("plugin name %q must be 1–128 characters of a-z, 0-9, _ and -", s)
 	}
 	return nil
@@ -28,10 +29,10 @@ func CheckName(s string) error {
 
 // CheckAuthor explains why an author is refused, or returns nil.
 func CheckAuthor(s string) error {
-	if !authorRe.MatchString(s) {
+	if !authorRe().MatchString(s) {
 		return fmt.Errorf("author %q must be 1–64 characters of a-z, 0-9, _ and -", s)
 	}
-	if uuidRe.MatchString(s) {
+	if uuidRe().MatchString(s) {
 		return fmt.Errorf("author %q looks like a UUID, which the daemon refuses", s)
 	}
 	return nil
@@ -39,7 +40,7 @@ func CheckAuthor(s string) error {
 
 // CheckVersion explains why a version is refused, or returns nil.
 func CheckVersion(s string) error {
-	if !versionRe.MatchString(s) {
+	if !versionRe().MatchString(s) {
 		return fmt.Errorf("version %q must be three numbers of up to 4 digits, like 0.0.1 or 1.2.3-beta", s)
 	}
 	return nil
@@ -47,7 +48,7 @@ func CheckVersion(s string) error {
 
 // CheckIdentifier checks a unique identifier (author/name:version@checksum).
 func CheckIdentifier(id string) error {
-	if !idRe.MatchString(id) {
+	if !idRe().MatchString(id) {
 		return fmt.Errorf("plugin unique identifier %q is not valid", id)
 	}
 	return nil

@@ -1,9 +1,11 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -49,5 +51,31 @@ func TestVersionWithoutLdflags(t *testing.T) {
 	// A PEP 440 version from the module's build info, never a placeholder.
 	if !regexp.MustCompile(`^\d+\.\d+\.\d+((a|b|rc)\d+)?(\.dev\d+)?(\+[0-9A-Za-z.]+)?$`).MatchString(first) {
 		t.Errorf("first line %q is not a PEP 440 version", first)
+	}
+}
+
+// TestStartupDoesNoWork runs `dify version` with the runtime's init trace and
+// checks that none of the project's packages does work while the program
+// starts (compiling expressions, parsing templates, decoding YAML): each may
+// set a few variables, nothing more.
+func TestStartupDoesNoWork(t *testing.T) {
+	bin := buildDify(t)
+	cmd := exec.Command(bin, "version")
+	cmd.Env = append(os.Environ(), "GODEBUG=inittrace=1")
+	var trace strings.Builder
+	cmd.Stderr = &trace
+	if err := cmd.Run(); err != nil {
+		t.Fatal(err)
+	}
+	// init github.com/dify-cli/dify/manifest @3.5 ms, 0.011 ms clock, 4848 bytes, 78 allocs
+	line := regexp.MustCompile(`(?m)^init (github\.com/dify-cli/dify/\S*) @.*, (\d+) bytes, (\d+) allocs$`)
+	found := line.FindAllStringSubmatch(trace.String(), -1)
+	if len(found) == 0 {
+		t.Fatalf("no init trace for the project's packages in:\n%s", trace.String())
+	}
+	for _, m := range found {
+		if allocs, _ := strconv.Atoi(m[3]); allocs > 200 {
+			t.Errorf("%s allocates %s bytes in %d allocations at startup; defer the work to first use", m[1], m[2], allocs)
+		}
 	}
 }

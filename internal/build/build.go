@@ -9,9 +9,10 @@
 package build
 
 import (
-	"regexp"
 	"runtime/debug"
 	"strings"
+
+	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // Set by the linker in release builds.
@@ -63,19 +64,19 @@ func fromBuildInfo(version, commit, date string, bi *debug.BuildInfo) Info {
 }
 
 var (
-	semverRe = regexp.MustCompile(`^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$`)
+	semverRe = lazyregexp.New(`^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$`)
 	// Go pseudo-versions: vX.Y.Z-yyyymmddhhmmss-hash, vX.Y.(Z+1)-0.yyyymmddhhmmss-hash,
 	// vX.Y.Z-pre.0.yyyymmddhhmmss-hash.
-	pseudoRe = regexp.MustCompile(`^(?:(.+)\.0\.|0\.)?(\d{14})-([0-9a-f]{12})$`)
-	preRe    = regexp.MustCompile(`^(alpha|a|beta|b|rc|c|pre|preview|dev)[.-]?(\d*)$`)
-	localRe  = regexp.MustCompile(`[^0-9A-Za-z]+`)
+	pseudoRe = lazyregexp.New(`^(?:(.+)\.0\.|0\.)?(\d{14})-([0-9a-f]{12})$`)
+	preRe    = lazyregexp.New(`^(alpha|a|beta|b|rc|c|pre|preview|dev)[.-]?(\d*)$`)
+	localRe  = lazyregexp.New(`[^0-9A-Za-z]+`)
 )
 
 // PEP440 turns a Go module or tag version into a version Python tooling
 // accepts (PEP 440), because the Dify Python SDK parses `dify version`.
 // Unknown or development versions become 0.0.0.dev0.
 func PEP440(v string) string {
-	m := semverRe.FindStringSubmatch(strings.TrimSpace(v))
+	m := semverRe().FindStringSubmatch(strings.TrimSpace(v))
 	if m == nil {
 		return "0.0.0.dev0"
 	}
@@ -83,7 +84,7 @@ func PEP440(v string) string {
 	pre, build := m[4], m[5]
 	var local []string
 	if pre != "" {
-		if p := pseudoRe.FindStringSubmatch(pre); p != nil {
+		if p := pseudoRe().FindStringSubmatch(pre); p != nil {
 			if p[1] != "" {
 				out += pep440Pre(p[1], &local)
 			}
@@ -94,7 +95,7 @@ func PEP440(v string) string {
 		}
 	}
 	if build != "" {
-		local = append(local, localRe.ReplaceAllString(build, "."))
+		local = append(local, localRe().ReplaceAllString(build, "."))
 	}
 	if len(local) > 0 {
 		out += "+" + strings.Trim(strings.Join(local, "."), ".")
@@ -106,9 +107,9 @@ func PEP440(v string) string {
 // (rc1, b2); anything unrecognised becomes a dev release with the text kept as
 // a local label.
 func pep440Pre(pre string, local *[]string) string {
-	p := preRe.FindStringSubmatch(strings.ToLower(pre))
+	p := preRe().FindStringSubmatch(strings.ToLower(pre))
 	if p == nil {
-		*local = append(*local, localRe.ReplaceAllString(pre, "."))
+		*local = append(*local, localRe().ReplaceAllString(pre, "."))
 		return ".dev0"
 	}
 	n := p[2]

@@ -3,9 +3,9 @@ package uvexport
 import (
 	"errors"
 	"fmt"
-	"regexp"
 
 	"github.com/BurntSushi/toml"
+	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // pyproject is the part of pyproject.toml that export reads.
@@ -68,7 +68,7 @@ func (pp *pyproject) defaultGroups() (groups []string, all bool, err error) {
 	return nil, false, fmt.Errorf(`tool.uv.default-groups must be a list of group names or "all"`)
 }
 
-var requirementName = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
+var requirementName = lazyregexp.New(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
 
 // dependencyNames lists the normalised names of the project's dependencies and optional
 // dependencies.
@@ -79,7 +79,7 @@ func (pp *pyproject) dependencyNames() []string {
 	var names []string
 	add := func(reqs []string) {
 		for _, r := range reqs {
-			if m := requirementName.FindStringSubmatch(r); m != nil {
+			if m := requirementName().FindStringSubmatch(r); m != nil {
 				names = append(names, normalizeName(m[1]))
 			}
 		}

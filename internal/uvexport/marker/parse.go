@@ -3,10 +3,10 @@ package marker
 import (
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode"
 
+	"github.com/dify-cli/dify/internal/lazyregexp"
 	"github.com/dify-cli/dify/internal/uvexport/pep440"
 )
 
@@ -344,19 +344,19 @@ func versionOperatorAllowed(o op, v pep440.Version, star bool) bool {
 	return true
 }
 
-var extraName = regexp.MustCompile(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$`)
-var extraSeparators = regexp.MustCompile(`[-_.]+`)
+var extraName = lazyregexp.New(`^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$`)
+var extraSeparators = lazyregexp.New(`[-_.]+`)
 
 // NormalizeName is PEP 503 name normalisation, used for package and extra names.
 func NormalizeName(s string) string {
-	return extraSeparators.ReplaceAllString(strings.ToLower(s), "-")
+	return extraSeparators().ReplaceAllString(strings.ToLower(s), "-")
 }
 
 func extraComparison(o op, name string) (expr, bool, error) {
 	if o != opEqual && o != opNotEqual {
 		return expr{}, false, nil
 	}
-	if !extraName.MatchString(name) {
+	if !extraName().MatchString(name) {
 		return expr{kind: exprExtra, op: o, str: name, invalidExtra: true}, true, nil
 	}
 	return expr{kind: exprExtra, op: o, str: NormalizeName(name)}, true, nil
