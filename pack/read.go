@@ -3,8 +3,10 @@ package pack
 import (
 	"archive/zip"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"strings"
@@ -19,6 +21,52 @@ type Archive struct {
 	Path   string
 	closer io.Closer
 }
+
+// Open opens a file of the package (fs.FS). Reading an entry whose data is
+// damaged fails with a *DamagedError.
+func (p *Archive) Open(name string) (fs.File, error) {
+	f, err := p.Reader.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	if _, isDir := f.(fs.ReadDirFile); isDir {
+		return f, nil
+	}
+	return &entryFile{File: f}, nil
+}
+
+type entryFile struct{ fs.File }
+
+func (f *entryFile) Read(b []byte) (int, error) {
+	n, err := f.File.Read(b)
+	var why string
+	switch {
+	case errors.Is(err, zip.ErrChecksum):
+		why = "its CRC-32 does not match its content"
+	case errors.Is(err, inflate.ErrCorrupt):
+		why = "its compressed data is invalid"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		why = "its compressed data is cut short"
+	case errors.Is(err, zip.ErrFormat):
+		why = "its header is invalid"
+	default:
+		return n, err
+	}
+	return n, &DamagedError{Why: why, Err: err}
+}
+
+// DamagedError reports an entry of a package that cannot be read back as it
+// was written.
+type DamagedError struct {
+	Why string
+	Err error
+}
+
+func (e *DamagedError) Error() string {
+	return "the entry is damaged (" + e.Why + "); download the package again or package the plugin anew"
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
 
 // Close closes the underlying file.
 func (p *Archive) Close() error {

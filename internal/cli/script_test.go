@@ -95,10 +95,15 @@ func TestScripts(t *testing.T) {
 				}
 			},
 			// zipedit PKG ENTRY flip|rename=NEW changes one entry of a package and
-			// keeps everything else, the signature comment included.
+			// keeps everything else, the signature comment included; damage
+			// garbles the middle of the entry's stored bytes in place.
 			"zipedit": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 3 {
-					ts.Fatalf("usage: zipedit package entry flip|rename=NEW")
+					ts.Fatalf("usage: zipedit package entry flip|rename=NEW|damage")
+				}
+				if args[2] == "damage" {
+					ts.Check(damageZip(ts.MkAbs(args[0]), args[1]))
+					return
 				}
 				ts.Check(editZip(ts.MkAbs(args[0]), args[1], args[2]))
 			},
@@ -162,6 +167,32 @@ func editZip(name, entry, op string) error {
 		return err
 	}
 	return os.WriteFile(name, buf.Bytes(), 0o644)
+}
+
+func damageZip(name, entry string) error {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return err
+	}
+	for _, f := range zr.File {
+		if f.Name != entry {
+			continue
+		}
+		start, err := f.DataOffset()
+		if err != nil {
+			return err
+		}
+		size := int64(f.CompressedSize64)
+		for i := start + size/3; i < start+2*size/3; i++ {
+			data[i] ^= 0x5a
+		}
+		return os.WriteFile(name, data, 0o644)
+	}
+	return fmt.Errorf("no entry %s", entry)
 }
 
 func sharedDir() string {

@@ -30,7 +30,7 @@ const (
 )
 
 // ErrCorrupt reports a stream that is not valid DEFLATE.
-var ErrCorrupt = errors.New("inflate: corrupt DEFLATE stream")
+var ErrCorrupt = errors.New("inflate: invalid DEFLATE data")
 
 type state uint8
 
