@@ -119,12 +119,17 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-func editZip(name, entry, op string) error {
+func readZip(name string) ([]byte, *zip.Reader, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	return data, zr, err
+}
+
+func editZip(name, entry, op string) error {
+	_, zr, err := readZip(name)
 	if err != nil {
 		return err
 	}
@@ -170,11 +175,7 @@ func editZip(name, entry, op string) error {
 }
 
 func damageZip(name, entry string) error {
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return err
-	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	data, zr, err := readZip(name)
 	if err != nil {
 		return err
 	}
