@@ -42,13 +42,31 @@ func Sum(fsys fs.FS) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	outer := sha256.New()
+	files := make([]File, len(paths))
 	for i, p := range paths {
-		pathSum := sha256.Sum256([]byte(p))
-		outer.Write(pathSum[:])
-		outer.Write(digests[i][:])
+		files[i] = File{Path: p, Digest: digests[i]}
 	}
-	return hex.EncodeToString(outer.Sum(nil)), nil
+	return Combine(files), nil
+}
+
+// File is one file's path and the SHA-256 of its content.
+type File struct {
+	Path   string
+	Digest [sha256.Size]byte
+}
+
+// Combine returns the checksum of files whose content digests are known:
+// for each path in byte order, SHA-256 of the path then the content digest,
+// all hashed together. files is sorted in place.
+func Combine(files []File) string {
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	outer := sha256.New()
+	for _, f := range files {
+		pathSum := sha256.Sum256([]byte(f.Path))
+		outer.Write(pathSum[:])
+		outer.Write(f.Digest[:])
+	}
+	return hex.EncodeToString(outer.Sum(nil))
 }
 
 // hashAll returns the SHA-256 of each file's content, in the order of paths.

@@ -12,6 +12,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // KeyBits is the size of generated keys, as the reference tool makes them.
@@ -72,6 +73,10 @@ func decodePEM(data []byte, want string) ([]byte, error) {
 	block, rest := pem.Decode(bytes.TrimSpace(data))
 	if block == nil {
 		return nil, fmt.Errorf("no PEM block found; expected %q", want)
+	}
+	if block.Type == "ENCRYPTED PRIVATE KEY" || strings.Contains(block.Headers["Proc-Type"], "ENCRYPTED") {
+		return nil, errors.New("the private key is encrypted with a passphrase, which the Dify tools cannot use; " +
+			"write a decrypted copy with `openssl rsa -in KEY -out KEY.decrypted.pem -traditional` (it asks for the passphrase) and sign with that")
 	}
 	if block.Type != want {
 		hint := ""

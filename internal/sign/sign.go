@@ -9,12 +9,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"hash"
 	"io"
 	"path"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dify-cli/dify/checksum"
 )
 
 // VerificationFile is the package entry that records the signer's category.
@@ -40,14 +41,35 @@ type comment struct {
 	Time      int64  `json:"time"`
 }
 
-// Sign writes to w a copy of the package zr signed with key, recording
-// category (langgenius, partner or community) in VerificationFile. The
-// daemon's construction is kept exactly: every entry's SHA-256 in stored order,
-// then the verification record's, then the decimal time, hashed with SHA-256
-// and signed with RSASSA-PKCS1-v1_5. An existing verification record is
+// record is the content of VerificationFile. The daemon reads only
+// authorized_category and ignores other keys (it decodes with
+// encoding/json into a struct of that one field), so the record can carry
+// the checksum of the other entries: the record is signed, and the checksum
+// covers file names, which the daemon's signature does not.
+type record struct {
+	Category string `json:"authorized_category"`
+	// Checksum is the daemon's checksum of every other entry, or "" in a
+	// record written by the official tool.
+	Checksum string `json:"unsigned_checksum,omitempty"`
+}
+
+// Options say how to sign.
+type Options struct {
+	Category string    // langgenius, partner or community, in any case
+	Time     time.Time // the signing time recorded in the package
+	// OfficialRecord writes the verification record exactly as the official
+	// tool does, without the checksum that makes renamed entries fail
+	// verification. Both forms verify with the daemon and the official tool.
+	OfficialRecord bool
+}
+
+// Sign writes to w a copy of the package zr signed with key. The daemon's
+// construction is kept exactly: every entry's SHA-256 in stored order, then
+// the verification record's, then the decimal time, hashed with SHA-256 and
+// signed with RSASSA-PKCS1-v1_5. An existing verification record is
 // replaced rather than duplicated, so re-signing works.
-func Sign(w io.Writer, zr *zip.Reader, key *rsa.PrivateKey, category string, now time.Time) error {
-	category, err := ParseCategory(category)
+func Sign(w io.Writer, zr *zip.Reader, key *rsa.PrivateKey, opts Options) error {
+	category, err := ParseCategory(opts.Category)
 	if err != nil {
 		return err
 	}
@@ -56,6 +78,7 @@ func Sign(w io.Writer, zr *zip.Reader, key *rsa.PrivateKey, category string, now
 	}
 	zw := zip.NewWriter(w)
 	signed := sha256.New()
+	var files []checksum.File
 	for _, f := range zr.File {
 		name := path.Clean(f.Name)
 		if name == VerificationFile {
@@ -65,24 +88,29 @@ func Sign(w io.Writer, zr *zip.Reader, key *rsa.PrivateKey, category string, now
 		if err != nil {
 			return err
 		}
-		if err := copyHashed(ew, signed, f); err != nil {
+		digest, err := copyHashed(ew, f)
+		if err != nil {
 			return err
 		}
+		signed.Write(digest[:])
+		files = append(files, checksum.File{Path: name, Digest: digest})
 	}
-	record, _ := json.Marshal(struct {
-		Category string `json:"authorized_category"`
-	}{category})
+	rec := record{Category: category}
+	if !opts.OfficialRecord {
+		rec.Checksum = checksum.Combine(files)
+	}
+	data, _ := json.Marshal(rec)
 	ew, err := zw.Create(VerificationFile)
 	if err != nil {
 		return err
 	}
-	if _, err := ew.Write(record); err != nil {
+	if _, err := ew.Write(data); err != nil {
 		return err
 	}
-	recordSum := sha256.Sum256(record)
+	recordSum := sha256.Sum256(data)
 	signed.Write(recordSum[:])
 
-	t := now.Unix()
+	t := opts.Time.Unix()
 	signed.Write([]byte(strconv.FormatInt(t, 10)))
 	sig, err := rsa.SignPKCS1v15(rand.Reader, key, crypto.SHA256, signed.Sum(nil))
 	if err != nil {
@@ -95,19 +123,19 @@ func Sign(w io.Writer, zr *zip.Reader, key *rsa.PrivateKey, category string, now
 	return zw.Close()
 }
 
-// copyHashed copies entry f to w and adds the SHA-256 of its content to signed.
-func copyHashed(w io.Writer, signed hash.Hash, f *zip.File) error {
+// copyHashed copies entry f to w and returns the SHA-256 of its content.
+func copyHashed(w io.Writer, f *zip.File) (digest [sha256.Size]byte, err error) {
 	rc, err := f.Open()
 	if err != nil {
-		return fmt.Errorf("reading %s: %w", f.Name, err)
+		return digest, fmt.Errorf("reading %s: %w", f.Name, err)
 	}
 	defer rc.Close()
 	h := sha256.New()
 	if _, err := io.Copy(io.MultiWriter(w, h), rc); err != nil {
-		return fmt.Errorf("reading %s: %w", f.Name, err)
+		return digest, fmt.Errorf("reading %s: %w", f.Name, err)
 	}
-	signed.Write(h.Sum(nil))
-	return nil
+	h.Sum(digest[:0])
+	return digest, nil
 }
 
 func checkSignable(zr *zip.Reader) error {

@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/dify-cli/dify/checksum"
 )
 
 // Verified describes a package whose signature checked out.
@@ -23,6 +25,10 @@ type Verified struct {
 	Key      int       // index of the key that verified it
 	Time     time.Time // signing time recorded in the package
 	Category string    // authorized category; "langgenius" when the record is absent, as the daemon assumes
+	// NamesCovered is set when the signed record holds the checksum of the
+	// other entries, so that file names were checked too; Checksum is it.
+	NamesCovered bool
+	Checksum     string
 }
 
 // Reasons a package does not verify.
@@ -31,7 +37,11 @@ var (
 	ErrTampered  = errors.New("the package was changed after it was signed: an entry's content or the entry order differs from what the key signed")
 	ErrWrongKey  = errors.New("the package was not signed by this key")
 	ErrDuplicate = errors.New("the package has two entries with the same name; the daemon would verify one and other tools extract the other")
+	ErrRenamed   = errors.New("the package was changed after it was signed: file names differ from the ones signed (an entry was renamed or two were swapped)")
 )
+
+// maxRecord bounds the verification record: it holds a few short fields.
+const maxRecord = 64 << 10
 
 // Verify checks the package's signature against each key in turn, with the
 // daemon's construction (see Sign). It additionally rejects packages whose
@@ -48,7 +58,7 @@ func Verify(zr *zip.Reader, keys []*rsa.PublicKey) (*Verified, error) {
 	if err != nil {
 		return nil, fmt.Errorf("the signature is not valid base64: %v", err)
 	}
-	digest, category, err := signedDigest(zr, c.Time)
+	digest, rec, names, err := signedDigest(zr, c.Time)
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +68,14 @@ func Verify(zr *zip.Reader, keys []*rsa.PublicKey) (*Verified, error) {
 	tampered := false
 	for i, k := range keys {
 		if rsa.VerifyPKCS1v15(k, crypto.SHA256, digest, sig) == nil {
-			return &Verified{Key: i, Time: time.Unix(c.Time, 0).UTC(), Category: category}, nil
+			v := &Verified{Key: i, Time: time.Unix(c.Time, 0).UTC(), Category: rec.Category}
+			if rec.Checksum != "" {
+				if rec.Checksum != names {
+					return nil, ErrRenamed
+				}
+				v.NamesCovered, v.Checksum = true, rec.Checksum
+			}
+			return v, nil
 		}
 		if signedWithKey(k, sig) {
 			tampered = true
@@ -71,48 +88,69 @@ func Verify(zr *zip.Reader, keys []*rsa.PublicKey) (*Verified, error) {
 }
 
 // signedDigest rebuilds the signed data of a package: the SHA-256 of every
-// entry in stored order, then the decimal time, and returns its SHA-256.
-func signedDigest(zr *zip.Reader, t int64) (digest []byte, category string, err error) {
+// entry in stored order, then the decimal time, and returns its SHA-256, the
+// verification record, and the checksum of the entries other than the
+// record, which covers their names.
+func signedDigest(zr *zip.Reader, t int64) (digest []byte, rec record, names string, err error) {
 	seen := map[string]bool{}
 	signed := sha256.New()
-	category = "langgenius"
+	rec.Category = "langgenius"
+	var files []checksum.File
 	for _, f := range zr.File {
 		if strings.HasSuffix(f.Name, "/") {
-			return nil, "", fmt.Errorf("entry %q is a directory entry, which the daemon cannot read", f.Name)
+			return nil, rec, "", fmt.Errorf("entry %q is a directory entry, which the daemon cannot read", f.Name)
 		}
 		name := path.Clean(f.Name)
 		if seen[name] {
-			return nil, "", fmt.Errorf("%w (%s)", ErrDuplicate, name)
+			return nil, rec, "", fmt.Errorf("%w (%s)", ErrDuplicate, name)
 		}
 		seen[name] = true
 		rc, err := f.Open()
 		if err != nil {
-			return nil, "", fmt.Errorf("reading %s: %w", f.Name, err)
+			return nil, rec, "", fmt.Errorf("reading %s: %w", f.Name, err)
 		}
 		h := sha256.New()
-		var record bytes.Buffer
+		var data limitedBuffer
 		w := io.Writer(h)
 		if name == VerificationFile {
-			w = io.MultiWriter(h, &record)
+			w = io.MultiWriter(h, &data)
 		}
 		_, err = io.Copy(w, rc)
 		rc.Close()
 		if err != nil {
-			return nil, "", fmt.Errorf("reading %s: %w", f.Name, err)
+			return nil, rec, "", fmt.Errorf("reading %s: %w", f.Name, err)
 		}
-		signed.Write(h.Sum(nil))
-		if name == VerificationFile {
-			var v struct {
-				Category string `json:"authorized_category"`
-			}
-			if err := json.Unmarshal(record.Bytes(), &v); err != nil {
-				return nil, "", fmt.Errorf("%s is not valid JSON: %v", VerificationFile, err)
-			}
-			category = v.Category
+		var sum [sha256.Size]byte
+		h.Sum(sum[:0])
+		signed.Write(sum[:])
+		if name != VerificationFile {
+			files = append(files, checksum.File{Path: name, Digest: sum})
+			continue
+		}
+		if data.over {
+			return nil, rec, "", fmt.Errorf("%s is larger than a verification record can be (%d bytes)", VerificationFile, maxRecord)
+		}
+		if err := json.Unmarshal(data.Bytes(), &rec); err != nil {
+			return nil, rec, "", fmt.Errorf("%s is not valid JSON: %v", VerificationFile, err)
 		}
 	}
 	signed.Write([]byte(strconv.FormatInt(t, 10)))
-	return signed.Sum(nil), category, nil
+	return signed.Sum(nil), rec, checksum.Combine(files), nil
+}
+
+// limitedBuffer keeps the first maxRecord bytes written to it.
+type limitedBuffer struct {
+	bytes.Buffer
+	over bool
+}
+
+func (b *limitedBuffer) Write(p []byte) (int, error) {
+	if room := maxRecord - b.Len(); len(p) > room {
+		b.over = true
+		b.Buffer.Write(p[:max(room, 0)])
+		return len(p), nil
+	}
+	return b.Buffer.Write(p)
 }
 
 // sha256Prefix is the DER DigestInfo header of a PKCS#1 v1.5 SHA-256 signature.
