@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -130,7 +131,7 @@ func (s *Store) AppendMarketplace(pattern string) error {
 // AppendPackage stores a .difypkg in the bundle as _assets/<checksum> and
 // adds a dependency on it. It returns the checksum.
 func (s *Store) AppendPackage(pkgPath string) (string, error) {
-	arc, err := pack.OpenArchive(pkgPath)
+	arc, err := pack.OpenArchive(pkgPath, MaxSize)
 	if err != nil {
 		return "", fmt.Errorf("%v; give a .difypkg made by `dify plugin package`", err)
 	}
@@ -274,19 +275,14 @@ func prefix(i int, err error) error {
 }
 
 func (s *Store) checkStoredPackage(sum string) error {
-	fsys, closer, err := s.FS()
-	if err != nil {
-		return err
-	}
-	defer closer.Close()
-	data, err := fs.ReadFile(fsys, "_assets/"+sum)
-	if err != nil {
+	if _, ok := s.Size("_assets/" + sum); !ok {
 		return fmt.Errorf("the package _assets/%s is missing", sum)
 	}
-	arc, err := pack.ReadArchive(data)
+	arc, done, err := s.openPackage("_assets/" + sum)
 	if err != nil {
 		return fmt.Errorf("_assets/%s: %v", sum, err)
 	}
+	defer done()
 	got, err := checksum.Sum(arc)
 	if err != nil {
 		return err
@@ -313,7 +309,7 @@ func (s *Store) Package(out string) error {
 		return err
 	}
 	return atomicfile.Write(out, 0o644, func(w io.Writer) error {
-		return pack.Write(w, subsetFS{fsys, files}, pack.WriteOptions{MaxSize: 12 * pack.DefaultMaxSize})
+		return pack.Write(context.Background(), w, subsetFS{fsys, files}, pack.WriteOptions{MaxSize: MaxSize})
 	})
 }
 

@@ -13,10 +13,21 @@ import (
 	"strings"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
+	"github.com/dify-cli/dify/internal/bytesize"
+	"github.com/dify-cli/dify/internal/capped"
+	"github.com/dify-cli/dify/pack"
 )
 
 // ManifestFile is the bundle's declaration.
 const ManifestFile = "manifest.yaml"
+
+// MaxSize is the daemon's limit on a bundle upload (MAX_BUNDLE_PACKAGE_SIZE,
+// 12 × 50 MiB). A bundle archive whose entries declare more is not read, and
+// neither is a stored package that declares more.
+const MaxSize = 12 * pack.DefaultMaxSize
+
+// maxManifest bounds manifest.yaml: real ones are a few kilobytes.
+const maxManifest = 4 << 20
 
 // Store is a bundle on disk: a directory, or a .difybndl zip archive.
 type Store struct {
@@ -52,17 +63,62 @@ func (s *Store) FS() (fs.FS, io.Closer, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s is not a valid bundle archive: %v", s.Path, err)
 	}
+	var declared uint64
+	for _, f := range zr.File {
+		declared = min(declared+min(f.UncompressedSize64, 1<<60), 1<<62)
+	}
+	if declared > uint64(MaxSize) {
+		zr.Close()
+		return nil, nil, fmt.Errorf("%s declares %s uncompressed, over the %s Dify accepts for a bundle", s.Path,
+			bytesize.Format(int64(min(declared, 1<<62))), bytesize.Format(MaxSize))
+	}
 	return zr, zr, nil
 }
 
-// ReadFile reads one file of the bundle.
+// ReadFile reads one small file of the bundle (its manifest, say).
 func (s *Store) ReadFile(name string) ([]byte, error) {
 	fsys, c, err := s.FS()
 	if err != nil {
 		return nil, err
 	}
 	defer c.Close()
-	return fs.ReadFile(fsys, name)
+	return capped.ReadFile(fsys, name, maxManifest)
+}
+
+// openPackage opens a package stored in the bundle. It is copied to a
+// scratch file first, since archive entries cannot be read at random.
+func (s *Store) openPackage(name string) (*pack.Archive, func(), error) {
+	fsys, c, err := s.FS()
+	if err != nil {
+		return nil, nil, err
+	}
+	defer c.Close()
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	tmp, done, err := atomicfile.Scratch("")
+	if err != nil {
+		return nil, nil, err
+	}
+	n, err := io.Copy(tmp, io.LimitReader(f, MaxSize+1))
+	if err == nil && n > MaxSize {
+		err = fmt.Errorf("it is larger than %s", bytesize.Format(MaxSize))
+	}
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	arc, err := pack.NewArchive(tmp, n, MaxSize)
+	if err == nil {
+		err = arc.SizeErr()
+	}
+	if err != nil {
+		done()
+		return nil, nil, err
+	}
+	return arc, done, nil
 }
 
 // Size returns the size of a file of the bundle, and whether it exists.

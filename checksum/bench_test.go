@@ -1,6 +1,7 @@
 package checksum_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -26,7 +27,7 @@ func BenchmarkSumDir(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		src, err := pack.OpenSource(dir, pack.SourceOptions{})
+		src, err := pack.OpenDir(dir, pack.PlanOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -39,7 +40,7 @@ func BenchmarkSumDir(b *testing.B) {
 // BenchmarkSumPackage checksums the package of the same tree.
 func BenchmarkSumPackage(b *testing.B) {
 	dir, total := benchTree(b)
-	src, err := pack.OpenSource(dir, pack.SourceOptions{})
+	src, err := pack.OpenDir(dir, pack.PlanOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -48,7 +49,7 @@ func BenchmarkSumPackage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := pack.Write(f, src, pack.WriteOptions{MaxSize: 1 << 30}); err != nil {
+	if err := pack.Write(context.Background(), f, src, pack.WriteOptions{MaxSize: 1 << 30}); err != nil {
 		b.Fatal(err)
 	}
 	f.Close()
@@ -56,7 +57,7 @@ func BenchmarkSumPackage(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		arc, err := pack.OpenArchive(out)
+		arc, err := pack.OpenArchive(out, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

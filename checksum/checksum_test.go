@@ -2,6 +2,7 @@ package checksum_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -66,7 +67,7 @@ func TestSumOfDirectoryEqualsSumOfItsPackage(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "ignored.log"), []byte("not counted"), 0o644)
 
-	src, err := pack.OpenSource(dir, pack.SourceOptions{})
+	src, err := pack.OpenDir(dir, pack.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,11 +81,11 @@ func TestSumOfDirectoryEqualsSumOfItsPackage(t *testing.T) {
 
 	out := filepath.Join(t.TempDir(), "p.difypkg")
 	f, _ := os.Create(out)
-	if err := pack.Write(f, src, pack.WriteOptions{}); err != nil {
+	if err := pack.Write(context.Background(), f, src, pack.WriteOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	f.Close()
-	arc, err := pack.OpenArchive(out)
+	arc, err := pack.OpenArchive(out, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +118,7 @@ func (b brokenFS) Open(name string) (fs.File, error) {
 // The package-format test vector (difypkg spec 1.9): the reference computes
 // this checksum for both the directory and its package.
 func TestSumSpecVector(t *testing.T) {
-	src, err := pack.OpenSource("../testdata/plugins/demo", pack.SourceOptions{})
+	src, err := pack.OpenDir("../testdata/plugins/demo", pack.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func TestReferenceChecksums(t *testing.T) {
 		"weather.difypkg":        "weather.difypkg.checksum",
 		"weather.signed.difypkg": "weather.signed.difypkg.checksum",
 	} {
-		arc, err := pack.OpenArchive(testref.Path(t, pkg))
+		arc, err := pack.OpenArchive(testref.Path(t, pkg), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +29,7 @@ func TestReferenceChecksums(t *testing.T) {
 		}
 	}
 
-	src, err := pack.OpenSource(testref.Path(t, "weather"), pack.SourceOptions{})
+	src, err := pack.OpenDir(testref.Path(t, "weather"), pack.PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dify-cli/dify/internal/bytesize"
+	"github.com/dify-cli/dify/internal/capped"
 	"gopkg.in/yaml.v3"
 )
 
@@ -67,6 +69,10 @@ type Plugin struct {
 	Providers []*Provider
 }
 
+// MaxYAML bounds every YAML file read: a declaration is a few kilobytes, and
+// yaml.v3 needs several times a file's size in memory to decode it.
+const MaxYAML = 4 << 20
+
 // Load reads manifest.yaml and every file it references from fsys. It returns
 // the graph it could read, plus findings; the graph is nil only when
 // manifest.yaml itself cannot be read or decoded.
@@ -117,7 +123,7 @@ type loader struct {
 
 // parse reads and decodes one YAML file; ref is where it was named.
 func (l *loader) parse(p string, ref Position) (*Document, Diagnostics) {
-	data, err := fs.ReadFile(l.fsys, p)
+	data, err := capped.ReadFile(l.fsys, p, MaxYAML)
 	if err != nil {
 		return nil, Diagnostics{readDiagnostic(p, ref, err)}
 	}
@@ -165,7 +171,12 @@ func readDiagnostic(p string, ref Position, err error) Diagnostic {
 		inner = pe.Err
 	}
 	d := Diagnostic{Pos: ref, Severity: Error, Rule: "file-missing"}
+	var tooLarge *capped.TooLargeError
 	switch {
+	case errors.As(err, &tooLarge):
+		d.Rule = "file-size"
+		d.Message = fmt.Sprintf("%s is %s; declaration files are read up to %s", p, bytesize.Format(tooLarge.Size), bytesize.Format(MaxYAML))
+		d.Hint = "a declaration this large is not a real one: check that the file is what the manifest means to name"
 	case inner == fs.ErrNotExist:
 		d.Message = fmt.Sprintf("%s does not exist", p)
 	case errors.Is(inner, fs.ErrNotExist):

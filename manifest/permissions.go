@@ -1,12 +1,15 @@
 package manifest
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"regexp"
 	"sort"
 	"strings"
 
+	"github.com/dify-cli/dify/internal/bytesize"
+	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
@@ -30,6 +33,9 @@ var permissionUses = []permissionUse{
 	{lazyregexp.New(`\bsession\.workflow_node\b`), "node"},
 	{lazyregexp.New(`\bsession\.storage\b`), "storage"},
 }
+
+// maxSource bounds a Python file read for the permission check.
+const maxSource = 4 << 20
 
 // granted lists the permissions the manifest enables, as "tool", "model.llm", ...
 func granted(m *Manifest) map[string]bool {
@@ -76,7 +82,13 @@ func CheckPermissions(p *Plugin, fsys fs.FS) Diagnostics {
 		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".py") {
 			return nil
 		}
-		data, err := fs.ReadFile(fsys, name)
+		data, err := capped.ReadFile(fsys, name, maxSource)
+		var tooLarge *capped.TooLargeError
+		if errors.As(err, &tooLarge) {
+			ds = append(ds, Diagnostic{Pos: Position{File: name}, Severity: Warning, Rule: "file-size",
+				Message: fmt.Sprintf("not checked for calls that need permissions: %s is over the %s a source file is read up to", bytesize.Format(tooLarge.Size), bytesize.Format(maxSource))})
+			return nil
+		}
 		if err != nil {
 			return nil
 		}

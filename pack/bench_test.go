@@ -1,6 +1,7 @@
 package pack
 
 import (
+	"context"
 	"io"
 	"testing"
 
@@ -18,11 +19,11 @@ func BenchmarkWrite(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		src, err := OpenSource(dir, SourceOptions{})
+		src, err := OpenDir(dir, PlanOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := Write(io.Discard, src, WriteOptions{MaxSize: 1 << 30}); err != nil {
+		if err := Write(context.Background(), io.Discard, src, WriteOptions{MaxSize: 1 << 30}); err != nil {
 			b.Fatal(err)
 		}
 	}

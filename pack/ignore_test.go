@@ -27,7 +27,7 @@ func writeTree(t testing.TB, files map[string]string) string {
 
 func selected(t *testing.T, dir string) []string {
 	t.Helper()
-	src, err := OpenSource(dir, SourceOptions{})
+	src, err := OpenDir(dir, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestIgnoreFileChoice(t *testing.T) {
 
 func TestIgnoredReportsTheRule(t *testing.T) {
 	dir := writeTree(t, map[string]string{DifyIgnore: "# comment\n*.log\n.venv/\n", "a.log": "", ".venv/x": "", "k": ""})
-	src, err := OpenSource(dir, SourceOptions{})
+	src, err := OpenDir(dir, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

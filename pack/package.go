@@ -2,9 +2,9 @@ package pack
 
 import (
 	"archive/zip"
+	"context"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -17,16 +17,22 @@ type Options struct {
 	Dir     string // the plugin project directory
 	Output  string // package file to write; "" means DefaultOutput(Dir)
 	MaxSize int64  // uncompressed size limit in bytes; ≤ 0 means DefaultMaxSize
-	// Validate checks the plugin before anything is written. Nil means
-	// CheckPlugin. Findings that are errors stop packaging.
-	Validate func(fsys fs.FS) manifest.Diagnostics
+	// Validate checks the plugin before anything is written; findings that
+	// are errors stop packaging. Nil means CheckPlugin.
+	Validate func(*Plan) manifest.Diagnostics
+	// NoValidate skips Validate. Problems that make a package impossible
+	// (Plan.Err) and a manifest.yaml that is missing or does not parse still
+	// stop packaging: no Dify could read the result.
+	NoValidate bool
 	// Sign, when set, turns the unsigned package into the signed one written
-	// to Output; the unsigned package exists only as a temporary file.
+	// to Output; the unsigned package exists only as an unnamed temporary file.
 	Sign func(w io.Writer, unsigned *zip.Reader) error
 	// Progress, when set, is told about each file written.
 	Progress func(Progress)
 	// Requirements says how requirements.txt is made when only uv.lock is there.
 	Requirements Requirements
+	// AllowExternalLinks packages symbolic links that point out of the plugin.
+	AllowExternalLinks bool
 }
 
 // Result describes a written package.
@@ -54,44 +60,55 @@ func DefaultOutput(dir string) (string, error) {
 	return base + ".difypkg", nil
 }
 
+// PlanFor makes the plan Package writes for opts: the output is never part
+// of its own package.
+func PlanFor(opts Options) (*Plan, string, error) {
+	out := opts.Output
+	if out == "" {
+		var err error
+		if out, err = DefaultOutput(opts.Dir); err != nil {
+			return nil, "", err
+		}
+	}
+	p, err := OpenDir(opts.Dir, PlanOptions{Exclude: []string{out}, MaxSize: opts.MaxSize,
+		Requirements: opts.Requirements, AllowExternalLinks: opts.AllowExternalLinks})
+	return p, out, err
+}
+
 // CheckPlugin is the validation packaging does by default: the manifest and
 // every file it references load from the selected files, and icons exist
 // under _assets/.
-func CheckPlugin(fsys fs.FS) manifest.Diagnostics {
-	p, ds := manifest.Load(fsys)
-	if p != nil {
-		ds = append(ds, manifest.CheckAssets(p, fsys)...)
+func CheckPlugin(p *Plan) manifest.Diagnostics {
+	m, ds := manifest.Load(p)
+	if m != nil {
+		ds = append(ds, manifest.CheckAssets(m, p)...)
 	}
 	return ds
 }
 
 // Package validates the plugin in opts.Dir and writes its package atomically:
-// on failure nothing is written and an existing file at the output path is
-// left untouched.
-func Package(opts Options) (*Result, error) {
-	out := opts.Output
-	if out == "" {
-		var err error
-		if out, err = DefaultOutput(opts.Dir); err != nil {
-			return nil, err
-		}
-	}
-	src, err := OpenSource(opts.Dir, SourceOptions{Exclude: []string{out}})
+// on failure or cancellation nothing is written and an existing file at the
+// output path is left untouched.
+func Package(ctx context.Context, opts Options) (*Result, error) {
+	plan, out, err := PlanFor(opts)
 	if err != nil {
 		return nil, err
 	}
-	res := &Result{Output: out, Warnings: src.Warnings}
-	if res.Generated, err = AddRequirements(src, opts.Requirements); err != nil {
+	res := &Result{Output: out, Warnings: plan.Warnings, Generated: plan.Generated}
+	if err := plan.Err(); err != nil {
 		return res, err
 	}
-	if res.Generated != nil {
-		res.Warnings = append(res.Warnings, res.Generated.Warnings...)
+	var ds manifest.Diagnostics
+	switch {
+	case opts.NoValidate:
+		if m, loaded := manifest.Load(plan); m == nil {
+			ds = loaded
+		}
+	case opts.Validate != nil:
+		ds = opts.Validate(plan)
+	default:
+		ds = CheckPlugin(plan)
 	}
-	validate := opts.Validate
-	if validate == nil {
-		validate = CheckPlugin
-	}
-	ds := validate(src)
 	ds.Sort()
 	if err := ds.Err(); err != nil {
 		return res, err
@@ -101,7 +118,7 @@ func Package(opts Options) (*Result, error) {
 		return res, fmt.Errorf("output %s is a directory; give a file name with -o", out)
 	}
 	write := func(w io.Writer) error {
-		return Write(w, src, WriteOptions{MaxSize: opts.MaxSize, Progress: opts.Progress})
+		return Write(ctx, w, plan, WriteOptions{MaxSize: opts.MaxSize, Progress: opts.Progress})
 	}
 	if opts.Sign != nil {
 		write = signedWriter(write, opts.Sign)
@@ -109,21 +126,20 @@ func Package(opts Options) (*Result, error) {
 	if err := atomicfile.Write(out, 0o644, write); err != nil {
 		return res, err
 	}
-	res.Files = len(src.Files)
-	res.Size = src.TotalSize()
+	res.Files = len(plan.Files)
+	res.Size = plan.TotalSize()
 	return res, nil
 }
 
-// signedWriter writes the package to a temporary file, then writes its
+// signedWriter writes the package to a scratch file, then writes its
 // signed form to w.
 func signedWriter(write func(io.Writer) error, sign func(io.Writer, *zip.Reader) error) func(io.Writer) error {
 	return func(w io.Writer) error {
-		tmp, err := os.CreateTemp("", "dify-unsigned-*.difypkg")
+		tmp, done, err := atomicfile.Scratch("")
 		if err != nil {
 			return err
 		}
-		defer os.Remove(tmp.Name())
-		defer tmp.Close()
+		defer done()
 		if err := write(tmp); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package pack
 
 import (
 	"archive/zip"
+	"context"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -23,7 +24,7 @@ func TestReferencePackageEntries(t *testing.T) {
 	}
 	defer ref.Close()
 	out := filepath.Join(t.TempDir(), "w.difypkg")
-	if _, err := Package(Options{Dir: dir, Output: out}); err != nil {
+	if _, err := Package(context.Background(), Options{Dir: dir, Output: out}); err != nil {
 		t.Fatal(err)
 	}
 	ours, err := zip.OpenReader(out)

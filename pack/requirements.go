@@ -3,6 +3,9 @@ package pack
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 
 	"github.com/dify-cli/dify/internal/uvexport"
 )
@@ -24,30 +27,61 @@ type GeneratedRequirements struct {
 	Warnings []string
 }
 
-// AddRequirements generates requirements.txt from pyproject.toml and uv.lock when the
-// plugin selects a uv.lock but no requirements.txt, and adds it to src, so that the package
-// and the checksum of the directory both include it. It returns nil when the plugin needs
-// nothing generated.
-func AddRequirements(src *Source, r Requirements) (*GeneratedRequirements, error) {
-	if src.Has(RequirementsFile) || !src.Has(uvexport.LockFile) {
+// generateRequirements adds requirements.txt made from pyproject.toml and
+// uv.lock to a directory's plan, under the official packager's conditions,
+// which look at the disk rather than the selected files: nothing named
+// requirements.txt exists at the root (an ignored one still counts, and
+// stays out), and uv.lock does. So a uv.lock left out by .difyignore is
+// still read: the lock is an input, not part of the package. Where the
+// official packager silently makes a package with no dependency list when
+// pyproject.toml is missing beside uv.lock, this is an error naming the file.
+// It returns nil when nothing is generated.
+func generateRequirements(p *Plan, r Requirements) (*GeneratedRequirements, error) {
+	root := p.walk.abs
+	if _, err := os.Lstat(filepath.Join(root, RequirementsFile)); err == nil {
+		return nil, nil
+	}
+	if _, err := os.Lstat(filepath.Join(root, uvexport.LockFile)); err != nil {
 		return nil, nil
 	}
 	var data []byte
 	gen := &GeneratedRequirements{By: uvexport.LockFile}
 	if r.UV != "" {
-		out, err := uvexport.RunUV(r.UV, src.Root)
+		out, err := uvexport.RunUV(r.UV, p.From)
 		if err != nil {
 			return nil, err
 		}
 		data, gen.By = out, r.UV
 	} else {
-		res, err := uvexport.Export(src, uvexport.Options{})
+		res, err := uvexport.Export(regularFiles(root), uvexport.Options{})
 		if err != nil {
-			return nil, fmt.Errorf("cannot generate %s: %w", RequirementsFile, uvexport.InDir(err, src.Root))
+			return nil, fmt.Errorf("cannot generate %s: %w", RequirementsFile, uvexport.InDir(err, p.From))
 		}
 		data, gen.Warnings = res.Requirements, res.Warnings
 	}
 	gen.Lines = bytes.Count(data, []byte("\n"))
-	src.AddGenerated(RequirementsFile, data)
+	p.addGenerated(RequirementsFile, data)
 	return gen, nil
+}
+
+// DiskFiles is the directory dir as it is on disk, without ignore rules,
+// refusing to open anything but regular files: opening a FIFO named uv.lock
+// would block forever.
+func DiskFiles(dir string) fs.FS { return regularFiles(dir) }
+
+type regularFiles string
+
+func (d regularFiles) Open(name string) (fs.File, error) {
+	if !fs.ValidPath(name) {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
+	}
+	full := filepath.Join(string(d), filepath.FromSlash(name))
+	st, err := os.Stat(full)
+	if err != nil {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: unwrapPathError(err)}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fmt.Errorf("it is %s, not a regular file", describeMode(st.Mode()))}
+	}
+	return os.Open(full)
 }

@@ -5,6 +5,8 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"github.com/dify-cli/dify/internal/bytesize"
 )
 
 // SizeError reports a package over its uncompressed size limit.
@@ -15,6 +17,8 @@ type SizeError struct {
 	// Suggestion is an ignore-file line that would remove most of the excess,
 	// when an obvious one exists (".venv/", "*.zip", ...).
 	Suggestion string
+	// Declared is set for a package whose entries' headers declare the sizes.
+	Declared bool
 }
 
 func newSizeError(limit, total int64, files []File) *SizeError {
@@ -26,14 +30,36 @@ func newSizeError(limit, total int64, files []File) *SizeError {
 	return &SizeError{Limit: limit, Total: total, Largest: sorted, Suggestion: suggestIgnore(files, total-limit)}
 }
 
+// summary is the first line of the error, with the largest file.
+func (e *SizeError) summary() string {
+	what := "the plugin's files add up to"
+	if e.Declared {
+		what = "the package's entries declare"
+	}
+	s := fmt.Sprintf("%s %s uncompressed, over the limit of %s", what, bytesize.Format(e.Total), bytesize.Format(e.Limit))
+	if len(e.Largest) > 0 {
+		s += fmt.Sprintf("; the largest is %s (%s)", e.Largest[0].Path, bytesize.Format(e.Largest[0].Size))
+	}
+	return s
+}
+
 func (e *SizeError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "the plugin's files add up to %s uncompressed, over the limit of %s; largest files:",
-		HumanSize(e.Total), HumanSize(e.Limit))
-	for _, f := range e.Largest {
-		fmt.Fprintf(&b, "\n  %10s  %s", HumanSize(f.Size), f.Path)
+	what := "the plugin's files add up to"
+	if e.Declared {
+		what = "the package's entries declare"
 	}
-	if e.Suggestion != "" {
+	largest := "largest files"
+	if e.Declared {
+		largest = "largest entries"
+	}
+	fmt.Fprintf(&b, "%s %s uncompressed, over the limit of %s; %s:", what, bytesize.Format(e.Total), bytesize.Format(e.Limit), largest)
+	for _, f := range e.Largest {
+		fmt.Fprintf(&b, "\n  %10s  %s", bytesize.Format(f.Size), f.Path)
+	}
+	if e.Declared {
+		b.WriteString("\nDify refuses it before reading it; if your Dify allows larger packages (PLUGIN_MAX_PACKAGE_SIZE), raise --max-size")
+	} else if e.Suggestion != "" {
 		fmt.Fprintf(&b, "\nadd the line %q to .difyignore to leave them out, or raise --max-size", e.Suggestion)
 	} else {
 		b.WriteString("\nleave files out with .difyignore, or raise --max-size")
@@ -76,15 +102,4 @@ func suggestIgnore(files []File, excess int64) string {
 }
 
 // HumanSize formats a byte count for people: 512 B, 1.5 KiB, 50.0 MiB.
-func HumanSize(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
+func HumanSize(n int64) string { return bytesize.Format(n) }

@@ -8,7 +8,14 @@ import (
 	"path"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
+	"syscall"
+	"unicode/utf8"
+
+	"github.com/dify-cli/dify/internal/atomicfile"
+	"github.com/dify-cli/dify/internal/capped"
+	"github.com/dify-cli/dify/manifest"
 )
 
 // Ignore file names, in order of preference. The first one present at the
@@ -18,10 +25,13 @@ const (
 	GitIgnore  = ".gitignore"
 )
 
-// File is one file selected for packaging.
+// maxIgnoreFile bounds an ignore file: real ones are a few hundred bytes.
+const maxIgnoreFile = 1 << 20
+
+// File is one file of a package.
 type File struct {
 	Path string // slash path relative to the plugin root
-	Size int64
+	Size int64  // for a package: the size its entry declares
 	// Link is the link target when the file is a symbolic link to a regular
 	// file; its content is what gets packaged.
 	Link string
@@ -34,32 +44,26 @@ type Ignored struct {
 	Reason string // set when no rule is responsible
 }
 
-// Source is a plugin directory seen through its ignore rules. It implements
-// fs.FS over exactly the files that would be packaged.
-type Source struct {
-	Root       string    // the plugin directory as given
-	IgnoreFile string    // DifyIgnore, GitIgnore or "" when neither exists
-	Files      []File    // sorted by Path, byte order
-	Ignored    []Ignored // in walk order
-	Warnings   []string  // things worth telling the user that do not stop packaging
-
-	abs   string
-	files map[string]*File
-	dirs  map[string][]fs.DirEntry
-	gen   map[string][]byte
+// walk is what a walk of a plugin directory found.
+type walk struct {
+	root       string // the directory as given
+	abs        string
+	rootReal   string
+	ignoreFile string
+	files      []File // sorted by Path, byte order
+	ignored    []Ignored
+	warnings   []string
+	// problems are files the package cannot hold faithfully: special files,
+	// links that do not lead to a regular file inside the plugin, names the
+	// daemon cannot read, unreadable directories.
+	problems    manifest.Diagnostics
+	skip        map[string]bool
+	allowLinked bool
 }
 
-// SourceOptions tune which files a Source selects.
-type SourceOptions struct {
-	// Exclude lists files never to select, e.g. the package being written.
-	// Paths may be relative to the working directory or absolute.
-	Exclude []string
-}
-
-// OpenSource walks dir, applying the ignore rules, and returns the selected files.
-// It fails on anything that cannot be packaged faithfully: symbolic links to
-// directories, broken links, FIFOs, sockets, devices and names containing `\`.
-func OpenSource(dir string, opts SourceOptions) (*Source, error) {
+// walkDir walks dir, applying the ignore rules. It fails only when dir itself
+// cannot be read; everything wrong below it is collected in problems.
+func walkDir(dir string, opts PlanOptions) (*walk, error) {
 	st, err := os.Stat(dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -74,53 +78,59 @@ func OpenSource(dir string, opts SourceOptions) (*Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Source{Root: dir, abs: abs, files: map[string]*File{}}
-	for _, name := range []string{DifyIgnore, GitIgnore} {
-		if st, err := os.Stat(filepath.Join(abs, name)); err == nil && st.Mode().IsRegular() {
-			s.IgnoreFile = name
-			break
-		}
-	}
-	skip := map[string]bool{}
-	for _, p := range opts.Exclude {
-		if a, err := filepath.Abs(p); err == nil {
-			skip[a] = true
-		}
-	}
 	rootReal, err := filepath.EvalSymlinks(abs)
 	if err != nil {
 		return nil, err
 	}
-	w := walker{s: s, skip: skip, rootReal: rootReal}
-	if err := w.walk("", nil); err != nil {
+	w := &walk{root: dir, abs: abs, rootReal: rootReal, skip: map[string]bool{}, allowLinked: opts.AllowExternalLinks}
+	for _, name := range []string{DifyIgnore, GitIgnore} {
+		if st, err := os.Stat(filepath.Join(abs, name)); err == nil && st.Mode().IsRegular() {
+			w.ignoreFile = name
+			break
+		}
+	}
+	for _, p := range opts.Exclude {
+		if a, err := filepath.Abs(p); err == nil {
+			w.skip[a] = true
+		}
+	}
+	if err := w.dir("", nil); err != nil {
 		return nil, err
 	}
-	sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Path < s.Files[j].Path })
-	for i := range s.Files {
-		s.files[s.Files[i].Path] = &s.Files[i]
-	}
-	s.buildDirs()
-	return s, nil
+	sort.Slice(w.files, func(i, j int) bool { return w.files[i].Path < w.files[j].Path })
+	return w, nil
 }
 
-type walker struct {
-	s        *Source
-	skip     map[string]bool
-	rootReal string
+func (w *walk) problem(p, rule, hint, format string, args ...any) {
+	w.problems = append(w.problems, manifest.Diagnostic{Pos: manifest.Position{File: p}, Severity: manifest.Error,
+		Rule: rule, Message: fmt.Sprintf(format, args...), Hint: hint})
 }
 
-func (w *walker) walk(rel string, rules []Rule) error {
-	dirAbs := filepath.Join(w.s.abs, filepath.FromSlash(rel))
-	if w.s.IgnoreFile != "" {
-		name := path.Join(rel, w.s.IgnoreFile)
-		if data, err := os.ReadFile(filepath.Join(dirAbs, w.s.IgnoreFile)); err == nil {
+// leaveOut is the usual fix for a file that cannot be packaged.
+func (w *walk) leaveOut(p string) string {
+	return fmt.Sprintf("remove it, or leave it out with the line %q in %s", "/"+p, w.ignoreName())
+}
+
+func (w *walk) dir(rel string, rules []Rule) error {
+	dirAbs := filepath.Join(w.abs, filepath.FromSlash(rel))
+	if w.ignoreFile != "" {
+		name := path.Join(rel, w.ignoreFile)
+		data, err := readIgnoreFile(filepath.Join(dirAbs, w.ignoreFile))
+		switch {
+		case err == nil:
 			// Copy so sibling directories do not share appended rules.
 			rules = append(append([]Rule(nil), rules...), ParseIgnore(name, data)...)
+		case !errors.Is(err, fs.ErrNotExist):
+			w.problem(name, "ignore-file", "fix or remove the ignore file", "cannot read this ignore file: %v", err)
 		}
 	}
 	entries, err := os.ReadDir(dirAbs)
 	if err != nil {
-		return fmt.Errorf("cannot read directory %s: %w", displayDir(w.s.Root, rel), unwrapPathError(err))
+		if rel == "" {
+			return fmt.Errorf("cannot read directory %s: %w", w.root, unwrapPathError(err))
+		}
+		w.problem(rel+"/", "file-unreadable", w.leaveOut(rel+"/"), "cannot read this directory: %v", unwrapPathError(err))
+		return nil
 	}
 	for _, e := range entries {
 		p := path.Join(rel, e.Name())
@@ -128,67 +138,106 @@ func (w *walker) walk(rel string, rules []Rule) error {
 		mode := e.Type()
 		isDir := mode.IsDir()
 		if r := decide(rules, p, isDir); r != nil && !r.negate {
-			w.s.Ignored = append(w.s.Ignored, Ignored{Path: dirSlash(p, isDir), Rule: r})
+			w.ignored = append(w.ignored, Ignored{Path: dirSlash(p, isDir), Rule: r})
 			continue
 		}
 		if w.skip[abs] {
-			w.s.Ignored = append(w.s.Ignored, Ignored{Path: p, Reason: "the output package"})
+			w.ignored = append(w.ignored, Ignored{Path: p, Reason: "the output package"})
 			continue
 		}
 		if !isDir && strings.HasSuffix(e.Name(), ".difypkg") {
-			w.s.Ignored = append(w.s.Ignored, Ignored{Path: p, Reason: "packages are never packaged into packages"})
+			w.ignored = append(w.ignored, Ignored{Path: p, Reason: "packages are never packaged into packages"})
+			continue
+		}
+		if !isDir && atomicfile.IsTemp(e.Name()) {
+			w.ignored = append(w.ignored, Ignored{Path: p, Reason: "a temporary file of dify, being written or left by an interrupted run"})
+			continue
+		}
+		if !utf8.ValidString(p) {
+			// Shown escaped: the raw bytes would garble a terminal.
+			shown := strings.Trim(strconv.Quote(p), `"`)
+			w.problem(shown, "file-name", "rename it, or "+w.leaveOut(shown), "the name is not valid UTF-8 (shown with \\x escapes), which a package cannot hold")
 			continue
 		}
 		if strings.Contains(e.Name(), `\`) {
-			return fmt.Errorf("%s: file names containing a backslash cannot be packaged (the daemon reads `\\` as a separator); rename it or add it to %s", p, w.ignoreName())
+			w.problem(p, "file-name", "rename it, or "+w.leaveOut(p), "the name contains a backslash, which the daemon reads as a separator")
+			continue
 		}
 		switch {
 		case isDir:
-			if err := w.walk(p, rules); err != nil {
+			if err := w.dir(p, rules); err != nil {
 				return err
 			}
 		case mode&fs.ModeSymlink != 0:
-			f, err := w.link(p, abs)
-			if err != nil {
-				return err
-			}
-			w.s.Files = append(w.s.Files, f)
+			w.link(p, abs)
 		case mode.IsRegular():
 			info, err := e.Info()
 			if err != nil {
-				return fmt.Errorf("%s: %w", p, unwrapPathError(err))
+				w.problem(p, "file-unreadable", w.leaveOut(p), "cannot read this file: %v", unwrapPathError(err))
+				continue
 			}
-			w.s.Files = append(w.s.Files, File{Path: p, Size: info.Size()})
+			w.files = append(w.files, File{Path: p, Size: info.Size()})
 		default:
-			return fmt.Errorf("%s is %s; only regular files and links to regular files can be packaged: remove it or add it to %s", p, describeMode(mode), w.ignoreName())
+			w.problem(p, "special-file", w.leaveOut(p), "this is %s; only regular files and links to regular files can be packaged", describeMode(mode))
 		}
 	}
 	return nil
 }
 
-func (w *walker) link(p, abs string) (File, error) {
-	target, _ := os.Readlink(abs)
-	st, err := os.Stat(abs)
+// readIgnoreFile reads an ignore file, refusing anything but a regular file
+// (a FIFO named .difyignore would block the walk forever).
+func readIgnoreFile(name string) ([]byte, error) {
+	st, err := os.Stat(name)
 	if err != nil {
-		return File{}, fmt.Errorf("%s is a broken symbolic link (to %s): fix the link, remove it or add it to %s", p, target, w.ignoreName())
-	}
-	if st.IsDir() {
-		return File{}, fmt.Errorf("%s is a symbolic link to a directory (%s), which cannot be packaged: copy the directory in, or add the link to %s", p, target, w.ignoreName())
+		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return File{}, fmt.Errorf("%s is a symbolic link to %s (%s); only links to regular files can be packaged", p, describeMode(st.Mode()), target)
+		return nil, fmt.Errorf("it is %s, not a regular file", describeMode(st.Mode()))
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, unwrapPathError(err)
+	}
+	defer f.Close()
+	return capped.Read(filepath.Base(name), f, maxIgnoreFile)
+}
+
+func (w *walk) link(p, abs string) {
+	target, _ := os.Readlink(abs)
+	st, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, syscall.ELOOP):
+		w.problem(p, "symlink", "point the link at a file, or "+w.leaveOut(p), "symbolic link loop: following %s leads back to itself", target)
+		return
+	case err != nil && errors.Is(err, fs.ErrNotExist):
+		w.problem(p, "symlink", "fix the link, or "+w.leaveOut(p), "broken symbolic link: %s does not exist", target)
+		return
+	case err != nil:
+		w.problem(p, "symlink", w.leaveOut(p), "cannot follow the symbolic link to %s: %v", target, unwrapPathError(err))
+		return
+	case st.IsDir():
+		w.problem(p, "symlink", "copy the directory in, or "+w.leaveOut(p), "symbolic link to a directory (%s), which a package cannot hold", target)
+		return
+	case !st.Mode().IsRegular():
+		w.problem(p, "special-file", w.leaveOut(p), "symbolic link to %s (%s); only links to regular files can be packaged", describeMode(st.Mode()), target)
+		return
 	}
 	if real, err := filepath.EvalSymlinks(abs); err == nil {
 		if rel, err := filepath.Rel(w.rootReal, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			w.s.Warnings = append(w.s.Warnings, fmt.Sprintf("%s is a symbolic link to %s, outside the plugin directory; its content is packaged", p, real))
+			if !w.allowLinked {
+				w.problem(p, "symlink-outside", "copy the file into the plugin, "+w.leaveOut(p)+", or pass --allow-external-links to package what it points to",
+					"symbolic link to %s, outside the plugin directory; its content would be packaged", real)
+				return
+			}
+			w.warnings = append(w.warnings, fmt.Sprintf("%s is a symbolic link to %s, outside the plugin directory; its content is packaged", p, real))
 		}
 	}
-	return File{Path: p, Size: st.Size(), Link: target}, nil
+	w.files = append(w.files, File{Path: p, Size: st.Size(), Link: target})
 }
 
-func (w *walker) ignoreName() string {
-	if w.s.IgnoreFile != "" {
-		return w.s.IgnoreFile
+func (w *walk) ignoreName() string {
+	if w.ignoreFile != "" {
+		return w.ignoreFile
 	}
 	return DifyIgnore
 }
@@ -216,13 +265,6 @@ func dirSlash(p string, isDir bool) string {
 	return p
 }
 
-func displayDir(root, rel string) string {
-	if rel == "" {
-		return root
-	}
-	return filepath.Join(root, filepath.FromSlash(rel))
-}
-
 func unwrapPathError(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -231,38 +273,36 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-// TotalSize is the sum of the sizes of the selected files.
-func (s *Source) TotalSize() int64 {
-	var n int64
-	for _, f := range s.Files {
-		n += f.Size
-	}
-	return n
-}
-
-// Has reports whether the slash path p is one of the selected files.
-func (s *Source) Has(p string) bool { return s.files[p] != nil }
-
-// AddGenerated adds a file that exists only in the package, such as a
-// requirements.txt generated from uv.lock. It replaces a selected file of the
-// same path.
-func (s *Source) AddGenerated(p string, data []byte) {
-	if s.gen == nil {
-		s.gen = map[string][]byte{}
-	}
-	s.gen[p] = data
-	if f := s.files[p]; f != nil {
-		f.Size = int64(len(data))
-		f.Link = ""
-	} else {
-		s.Files = append(s.Files, File{Path: p, Size: int64(len(data))})
-		sort.Slice(s.Files, func(i, j int) bool { return s.Files[i].Path < s.Files[j].Path })
-		for i := range s.Files {
-			s.files[s.Files[i].Path] = &s.Files[i]
+// missing explains why a name is not among the selected files: absent, or
+// left out by a rule.
+func (w *walk) missing(name string) error {
+	for _, ig := range w.ignored {
+		p := strings.TrimSuffix(ig.Path, "/")
+		if name == p || strings.HasPrefix(name, p+"/") {
+			if ig.Rule != nil {
+				return &IgnoredError{Path: name, Rule: *ig.Rule}
+			}
+			return &leftOutError{reason: ig.Reason}
 		}
-		s.buildDirs()
 	}
+	return fs.ErrNotExist
 }
 
-// Generated reports whether p was added with AddGenerated.
-func (s *Source) Generated(p string) bool { _, ok := s.gen[p]; return ok }
+// IgnoredError is returned when a file exists on disk but the ignore rules
+// leave it out of the package.
+type IgnoredError struct {
+	Path string
+	Rule Rule
+}
+
+func (e *IgnoredError) Error() string {
+	return fmt.Sprintf("excluded by %s line %d (%q)", e.Rule.File, e.Rule.Line, e.Rule.Text)
+}
+
+// Is makes errors.Is(err, fs.ErrNotExist) true: the file is not in the package.
+func (e *IgnoredError) Is(target error) bool { return target == fs.ErrNotExist }
+
+type leftOutError struct{ reason string }
+
+func (e *leftOutError) Error() string        { return "left out: " + e.reason }
+func (e *leftOutError) Is(target error) bool { return target == fs.ErrNotExist }

@@ -18,7 +18,7 @@ func TestSymlinkToFileIsPackagedAsContent(t *testing.T) {
 	mustSymlink(t, filepath.Join(outside, "shared.difyignore"), filepath.Join(dir, DifyIgnore))
 	mustSymlink(t, "real.txt", filepath.Join(dir, "alias.txt"))
 
-	src, err := OpenSource(dir, SourceOptions{})
+	src, err := OpenDir(dir, PlanOptions{AllowExternalLinks: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,22 +43,36 @@ func TestUnpackableFilesAreRefused(t *testing.T) {
 		{"link to a directory", func(t *testing.T, dir string) {
 			os.Mkdir(filepath.Join(dir, "d"), 0o755)
 			mustSymlink(t, "d", filepath.Join(dir, "link"))
-		}, "link is a symbolic link to a directory"},
+		}, "link: error: symbolic link to a directory"},
 		{"broken link", func(t *testing.T, dir string) {
 			mustSymlink(t, "nowhere", filepath.Join(dir, "link"))
-		}, "link is a broken symbolic link"},
+		}, "link: error: broken symbolic link: nowhere does not exist"},
+		{"link loop", func(t *testing.T, dir string) {
+			mustSymlink(t, "loop2", filepath.Join(dir, "loop1"))
+			mustSymlink(t, "loop1", filepath.Join(dir, "loop2"))
+		}, "loop1: error: symbolic link loop"},
+		{"link out of the plugin", func(t *testing.T, dir string) {
+			secret := filepath.Join(t.TempDir(), "shadow")
+			os.WriteFile(secret, []byte("secret"), 0o600)
+			mustSymlink(t, secret, filepath.Join(dir, "x.svg"))
+		}, "x.svg: error: symbolic link to "},
+		{"name that is not UTF-8", func(t *testing.T, dir string) {
+			if err := os.WriteFile(filepath.Join(dir, "caf\xe9.txt"), nil, 0o644); err != nil {
+				t.Skip("this file system refuses such names:", err)
+			}
+		}, "is not valid UTF-8"},
 		{"FIFO", func(t *testing.T, dir string) {
 			if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
 				t.Skip("cannot make a FIFO here:", err)
 			}
-		}, "pipe is a FIFO"},
+		}, "pipe: error: this is a FIFO"},
 		{"socket", func(t *testing.T, dir string) {
 			l, err := net.Listen("unix", filepath.Join(dir, "sock"))
 			if err != nil {
 				t.Skip("cannot make a socket here:", err)
 			}
 			t.Cleanup(func() { l.Close() })
-		}, "sock is a socket"},
+		}, "sock: error: this is a socket"},
 		{"backslash in a name", func(t *testing.T, dir string) {
 			os.WriteFile(filepath.Join(dir, `a\b.txt`), nil, 0o644)
 		}, "backslash"},
@@ -67,7 +81,11 @@ func TestUnpackableFilesAreRefused(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			dir := writeTree(t, map[string]string{"ok.txt": ""})
 			c.make(t, dir)
-			_, err := OpenSource(dir, SourceOptions{})
+			p, err := OpenDir(dir, PlanOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = p.Err()
 			if err == nil || !strings.Contains(err.Error(), c.want) {
 				t.Fatalf("err = %v, want one containing %q", err, c.want)
 			}
@@ -91,7 +109,7 @@ func TestUnpackableFilesCanBeIgnored(t *testing.T) {
 
 func TestPackagesAndOutputAreNeverSelected(t *testing.T) {
 	dir := writeTree(t, map[string]string{DifyIgnore: "!*.difypkg\n", "old.difypkg": "x", "out.zip": "x", "a.txt": ""})
-	src, err := OpenSource(dir, SourceOptions{Exclude: []string{filepath.Join(dir, "out.zip")}})
+	src, err := OpenDir(dir, PlanOptions{Exclude: []string{filepath.Join(dir, "out.zip")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +120,7 @@ func TestPackagesAndOutputAreNeverSelected(t *testing.T) {
 
 func TestSourceIsAValidFS(t *testing.T) {
 	dir := writeTree(t, map[string]string{DifyIgnore: "*.log\n", "a/b/c.txt": "c", "a/d.txt": "d", "e.txt": "e", "x.log": "", "empty/.keep.log": ""})
-	src, err := OpenSource(dir, SourceOptions{})
+	src, err := OpenDir(dir, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,11 +136,11 @@ func TestSourceIsAValidFS(t *testing.T) {
 }
 
 func TestOpenSourceErrors(t *testing.T) {
-	if _, err := OpenSource(filepath.Join(t.TempDir(), "nope"), SourceOptions{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
+	if _, err := OpenDir(filepath.Join(t.TempDir(), "nope"), PlanOptions{}); err == nil || !strings.Contains(err.Error(), "does not exist") {
 		t.Errorf("missing dir: %v", err)
 	}
 	file := filepath.Join(writeTree(t, map[string]string{"f": ""}), "f")
-	if _, err := OpenSource(file, SourceOptions{}); err == nil || !strings.Contains(err.Error(), "is not a directory") {
+	if _, err := OpenDir(file, PlanOptions{}); err == nil || !strings.Contains(err.Error(), "is not a directory") {
 		t.Errorf("file: %v", err)
 	}
 }

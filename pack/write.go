@@ -3,6 +3,7 @@ package pack
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -45,12 +46,13 @@ type Progress struct {
 	Bytes, TotalBytes int64
 }
 
-// Write writes every regular file of fsys to w as a zip archive that the Dify
-// daemon reads: entries in byte order of their slash paths, no directory
-// entries, no timestamps and no modes, so that the same files always give the
-// same bytes. Entries are deflated, or stored when deflating does not make
-// them smaller. Files are compressed in parallel and read one at a time each.
-func Write(w io.Writer, fsys fs.FS, opts WriteOptions) error {
+// Write writes every regular file of fsys (normally a *Plan) to w as a zip
+// archive that the Dify daemon reads: entries in byte order of their slash
+// paths, no directory entries, no timestamps and no modes, so that the same
+// files always give the same bytes. Entries are deflated, or stored when
+// deflating does not make them smaller. Files are compressed in parallel and
+// read one at a time each. Write stops with ctx's error when ctx is done.
+func Write(ctx context.Context, w io.Writer, fsys fs.FS, opts WriteOptions) error {
 	limit := opts.MaxSize
 	if limit <= 0 {
 		limit = DefaultMaxSize
@@ -79,12 +81,15 @@ func Write(w io.Writer, fsys fs.FS, opts WriteOptions) error {
 	p := Progress{TotalFiles: len(files), TotalBytes: total}
 	var written int64
 	for i, f := range files {
+		if err := context.Cause(ctx); err != nil {
+			return err
+		}
 		r := results.get(i)
 		if r.err != nil {
 			return r.err
 		}
 		if r.stream {
-			n, err := streamEntry(zw, fsys, f.Path, limit-written)
+			n, err := streamEntry(ctx, zw, fsys, f.Path, limit-written)
 			written += n
 			if errors.Is(err, errTooLarge) {
 				return newSizeError(limit, written+1, files)
@@ -151,7 +156,7 @@ const sampleSize = 64 << 10
 // streamEntry copies a large file into the archive without holding it in
 // memory, failing once more than budget bytes have been read. Whether it is
 // stored or deflated depends on how well its first bytes compress.
-func streamEntry(zw *zip.Writer, fsys fs.FS, p string, budget int64) (int64, error) {
+func streamEntry(ctx context.Context, zw *zip.Writer, fsys fs.FS, p string, budget int64) (int64, error) {
 	f, err := fsys.Open(p)
 	if err != nil {
 		return 0, err
@@ -172,7 +177,7 @@ func streamEntry(zw *zip.Writer, fsys fs.FS, p string, budget int64) (int64, err
 		return 0, err
 	}
 	src := io.MultiReader(bytes.NewReader(sample), f)
-	copied, err := io.Copy(ew, io.LimitReader(src, budget+1))
+	copied, err := io.Copy(ew, io.LimitReader(cancelable{ctx, src}, budget+1))
 	if err != nil {
 		return copied, fmt.Errorf("reading %s: %w", p, err)
 	}
@@ -180,6 +185,19 @@ func streamEntry(zw *zip.Writer, fsys fs.FS, p string, budget int64) (int64, err
 		return copied, errTooLarge
 	}
 	return copied, nil
+}
+
+// cancelable stops a long copy when its context is done.
+type cancelable struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c cancelable) Read(p []byte) (int, error) {
+	if err := context.Cause(c.ctx); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // shrinks reports whether deflating data saves at least 3%.
@@ -229,8 +247,8 @@ func (d *pooledDeflater) Close() error {
 
 // List returns the regular files of fsys with their sizes, sorted by path.
 func List(fsys fs.FS) ([]File, error) {
-	if s, ok := fsys.(*Source); ok {
-		return append([]File(nil), s.Files...), nil
+	if p, ok := fsys.(*Plan); ok {
+		return append([]File(nil), p.Files...), nil
 	}
 	var files []File
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {

@@ -1,6 +1,7 @@
 package pack
 
 import (
+	"context"
 	"flag"
 	"io"
 	"math/rand/v2"
@@ -10,7 +11,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"github.com/dify-cli/dify/internal/benchtree"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dify-cli/dify/internal/benchtree"
 )
 
 // demoDir is the test vector of the package format (difypkg spec, 1.9).
@@ -32,12 +34,12 @@ func packageBytes(t testing.TB, dir string) []byte {
 
 func packageWith(t testing.TB, dir string, opts WriteOptions) []byte {
 	t.Helper()
-	src, err := OpenSource(dir, SourceOptions{})
+	src, err := OpenDir(dir, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if err := Write(&buf, src, opts); err != nil {
+	if err := Write(context.Background(), &buf, src, opts); err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
@@ -207,17 +209,17 @@ func TestSizeCap(t *testing.T) {
 		"zz_last_largest.bin": strings.Repeat("z", 700),
 	}
 	dir := writeTree(t, files)
-	src, err := OpenSource(dir, SourceOptions{})
+	src, err := OpenDir(dir, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	total := src.TotalSize() // 2020 bytes
 
 	var buf bytes.Buffer
-	if err := Write(&buf, src, WriteOptions{MaxSize: total}); err != nil {
+	if err := Write(context.Background(), &buf, src, WriteOptions{MaxSize: total}); err != nil {
 		t.Fatalf("a package exactly at the limit is allowed: %v", err)
 	}
-	err = Write(&buf, src, WriteOptions{MaxSize: total - 1})
+	err = Write(context.Background(), &buf, src, WriteOptions{MaxSize: total - 1})
 	var se *SizeError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v, want a *SizeError", err)
@@ -240,13 +242,13 @@ func TestSizeCap(t *testing.T) {
 func TestSizeCapWhileStreaming(t *testing.T) {
 	// A file that grows after it was listed is still caught while copying.
 	dir := writeTree(t, map[string]string{"a.txt": "small"})
-	src, err := OpenSource(dir, SourceOptions{})
+	src, err := OpenDir(dir, PlanOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "a.txt"), bytes.Repeat([]byte("x"), 4096), 0o644)
 	var se *SizeError
-	if err := Write(&bytes.Buffer{}, src, WriteOptions{MaxSize: 1024}); !errors.As(err, &se) {
+	if err := Write(context.Background(), &bytes.Buffer{}, src, WriteOptions{MaxSize: 1024}); !errors.As(err, &se) {
 		t.Fatalf("err = %v, want a *SizeError", err)
 	}
 }
@@ -258,7 +260,7 @@ func TestPackageIsAtomic(t *testing.T) {
 	out := filepath.Join(outDir, "demo.difypkg")
 	os.WriteFile(out, []byte("previous good package"), 0o644)
 
-	_, err := Package(Options{Dir: dir, Output: out, MaxSize: 1 << 20})
+	_, err := Package(context.Background(), Options{Dir: dir, Output: out, MaxSize: 1 << 20})
 	var se *SizeError
 	if !errors.As(err, &se) {
 		t.Fatalf("err = %v, want a *SizeError", err)
@@ -271,7 +273,7 @@ func TestPackageIsAtomic(t *testing.T) {
 	}
 
 	os.Remove(filepath.Join(dir, "big.bin"))
-	res, err := Package(Options{Dir: dir, Output: out})
+	res, err := Package(context.Background(), Options{Dir: dir, Output: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -289,7 +291,7 @@ func TestPackageOutputInsideTheTree(t *testing.T) {
 	copyTree(t, demoDir, dir)
 	out := filepath.Join(dir, "dist.zip")
 	for i := 0; i < 2; i++ {
-		if _, err := Package(Options{Dir: dir, Output: out}); err != nil {
+		if _, err := Package(context.Background(), Options{Dir: dir, Output: out}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -327,7 +329,7 @@ func TestPackageRefusesBrokenPlugins(t *testing.T) {
 			copyTree(t, demoDir, dir)
 			c.edit(dir)
 			out := filepath.Join(t.TempDir(), "x.difypkg")
-			_, err := Package(Options{Dir: dir, Output: out})
+			_, err := Package(context.Background(), Options{Dir: dir, Output: out})
 			if err == nil {
 				t.Fatal("packaging succeeded")
 			}

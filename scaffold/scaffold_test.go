@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"context"
 	"flag"
 	"io/fs"
 	"os"
@@ -44,14 +45,14 @@ func TestEveryCategoryWorks(t *testing.T) {
 			if err := Write(dir, files, false); err != nil {
 				t.Fatal(err)
 			}
-			src, err := pack.OpenSource(dir, pack.SourceOptions{})
+			src, err := pack.OpenDir(dir, pack.PlanOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			if ds := manifest.Check(src); len(ds) != 0 {
 				t.Errorf("validate reports:\n%v", ds)
 			}
-			if _, err := pack.Package(pack.Options{Dir: dir, Output: filepath.Join(t.TempDir(), "p.difypkg"), Validate: manifest.Check}); err != nil {
+			if _, err := pack.Package(context.Background(), pack.Options{Dir: dir, Output: filepath.Join(t.TempDir(), "p.difypkg"), Validate: (*pack.Plan).Check}); err != nil {
 				t.Errorf("package: %v", err)
 			}
 			for _, f := range files {

@@ -44,11 +44,14 @@ func exitCode(err error) int {
 	var usage *usageError
 	var silent *silentError
 	var run *runError
+	var signal *interrupted
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.As(err, &silent):
 		return silent.code
+	case errors.As(err, &signal):
+		return signal.exitCode()
 	case errors.Is(err, errCancelled):
 		return exitCancelled
 	case errors.As(err, &usage):

@@ -34,12 +34,15 @@ type signatureInfo struct {
 	Key      string `json:"key,omitempty"`
 	Time     string `json:"time,omitempty"`
 	Category string `json:"category,omitempty"`
-	Problem  string `json:"problem,omitempty"`
+	// NamesCovered: the signed record also covers file names.
+	NamesCovered bool   `json:"names_covered,omitempty"`
+	Problem      string `json:"problem,omitempty"`
 }
 
 func newInspectCmd(s *Streams) *cobra.Command {
 	var asJSON bool
 	var keyPaths []string
+	var maxSizeMB int64
 	cmd := &cobra.Command{
 		Use:   "inspect PACKAGE",
 		Short: "Show what a .difypkg contains and whether it is signed",
@@ -52,7 +55,7 @@ against the official Dify key or the keys given with -p.`,
 			if err != nil {
 				return err
 			}
-			arc, err := pack.OpenArchive(args[0])
+			arc, err := pack.OpenArchive(args[0], maxSizeBytes(maxSizeMB))
 			if err != nil {
 				return err
 			}
@@ -82,7 +85,7 @@ against the official Dify key or the keys given with -p.`,
 			v, err := sign.Verify(arc.Reader, keys)
 			switch {
 			case err == nil:
-				in.Signature = signatureInfo{Signed: true, Verified: true, Key: names[v.Key], Time: v.Time.Format(time.RFC3339), Category: v.Category}
+				in.Signature = signatureInfo{Signed: true, Verified: true, Key: names[v.Key], Time: v.Time.Format(time.RFC3339), Category: v.Category, NamesCovered: v.NamesCovered}
 			case errors.Is(err, sign.ErrUnsigned):
 				in.Signature = signatureInfo{}
 			default:
@@ -99,6 +102,7 @@ against the official Dify key or the keys given with -p.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
 	cmd.Flags().StringArrayVarP(&keyPaths, "public-key", "p", nil, "public key to check the signature with (default: the official Dify key)")
+	addMaxSizeFlag(cmd.Flags(), &maxSizeMB)
 	return cmd
 }
 

@@ -20,18 +20,22 @@ func newModuleCmd(s *Streams) *cobra.Command {
 
 func newModuleListCmd(s *Streams) *cobra.Command {
 	var asJSON bool
+	var source pluginFlags
 	cmd := &cobra.Command{
 		Use:   "list [DIR|PACKAGE]",
 		Short: "List the tools, endpoints, models, strategies, datasources and events of a plugin",
 		Args:  maxArgs(1, "one plugin directory or package"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			target := targetArg(args)
-			fsys, closeFS, err := openPlugin(target)
+			plan, err := source.open(s, target)
 			if err != nil {
 				return err
 			}
-			defer closeFS()
-			p, ds := manifest.Load(fsys)
+			defer plan.Close()
+			if err := plan.Err(); err != nil {
+				return err
+			}
+			p, ds := manifest.Load(plan)
 			if p == nil {
 				return ds.Err()
 			}
@@ -69,6 +73,7 @@ func newModuleListCmd(s *Streams) *cobra.Command {
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	source.register(cmd, true)
 	return cmd
 }
 
@@ -98,11 +103,11 @@ func newModuleAppendCmd(s *Streams) *cobra.Command {
 				if manifest.CheckName(name) != nil {
 					return usagef("%s name %q must be 1–128 characters of a-z, 0-9, _ and - (it names the files)", kind, name)
 				}
-				src, err := pack.OpenSource(dir, pack.SourceOptions{})
+				plan, err := pack.OpenDir(dir, pack.PlanOptions{})
 				if err != nil {
 					return err
 				}
-				p, ds := manifest.Load(src)
+				p, ds := manifest.Load(plan)
 				if p == nil {
 					return ds.Err()
 				}

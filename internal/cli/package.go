@@ -1,35 +1,34 @@
 package cli
 
 import (
-	"errors"
-	"io/fs"
-
 	"archive/zip"
-	"github.com/dify-cli/dify/manifest"
-	"io"
-	"time"
-
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"github.com/dify-cli/dify/internal/sign"
+	"io"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
+	"github.com/dify-cli/dify/internal/sign"
+	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
 	"github.com/spf13/cobra"
 )
 
 type packageOptions struct {
-	dir         string
-	output      string
-	maxSizeMB   int64
-	dryRun      bool
-	showIgnored bool
-	json        bool
-	signKey     string
-	category    string
-	noValidate  bool
-	useUV       bool
+	dir           string
+	output        string
+	maxSizeMB     int64
+	dryRun        bool
+	showIgnored   bool
+	json          bool
+	signKey       string
+	category      string
+	noValidate    bool
+	useUV         bool
+	externalLinks bool
 }
 
 func newPackageCmd(s *Streams) *cobra.Command {
@@ -42,11 +41,15 @@ func newPackageCmd(s *Streams) *cobra.Command {
 Files are selected with .difyignore (or .gitignore when there is no .difyignore),
 read with exact gitignore rules: later lines win and !pattern re-includes. The
 package is reproducible: the same files always give the same bytes. It is written
-to a temporary file and renamed, so a failed run leaves nothing behind.
+to a temporary file and renamed, so a failed or interrupted run leaves nothing
+behind.
 
 A plugin with pyproject.toml and uv.lock but no requirements.txt gets one
 generated from the lock (see dify plugin requirements) and added to the package;
-the directory is not changed.`,
+the directory is not changed.
+
+Symbolic links to files inside the plugin are packaged as the files they point
+to; links out of the plugin are refused unless --allow-external-links is given.`,
 		Example: `  dify plugin package ./weather
   dify plugin package ./weather -o dist/weather-0.1.0.difypkg
   dify plugin package --dry-run --show-ignored ./weather`,
@@ -62,12 +65,12 @@ the directory is not changed.`,
 			if o.dryRun {
 				return dryRun(s, o)
 			}
-			return packagePlugin(s, o)
+			return packagePlugin(cmd, s, o)
 		}),
 	}
 	f := cmd.Flags()
 	f.StringVarP(&o.output, "output", "o", "", "package file to write (default: NAME.difypkg in the current directory)")
-	f.Int64Var(&o.maxSizeMB, "max-size", 50, "limit on the uncompressed size, in MiB (values ≤ 0 mean 50)")
+	addMaxSizeFlag(f, &o.maxSizeMB)
 	f.BoolVar(&o.dryRun, "dry-run", false, "list the files that would be packaged, and write nothing")
 	f.BoolVar(&o.showIgnored, "show-ignored", false, "with --dry-run: also list what is left out, and by which ignore line")
 	f.BoolVar(&o.json, "json", false, "with --dry-run: print the listing as JSON")
@@ -75,23 +78,17 @@ the directory is not changed.`,
 	f.StringVar(&o.signKey, "sign", "", "sign the package with this private key (PKCS#1 PEM)")
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")
 	f.BoolVar(&o.useUV, "uv", false, "make a missing requirements.txt with the installed uv (or $UV_PATH) instead of the built-in export")
+	addExternalLinksFlag(f, &o.externalLinks)
 	return cmd
 }
 
-func maxSizeBytes(mb int64) int64 {
-	if mb <= 0 {
-		return pack.DefaultMaxSize
-	}
-	return mb << 20
-}
-
-func packagePlugin(s *Streams, o *packageOptions) error {
-	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll}
+func packagePlugin(cmd *cobra.Command, s *Streams, o *packageOptions) error {
+	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll,
+		NoValidate: o.noValidate, AllowExternalLinks: o.externalLinks}
 	if o.useUV {
 		opts.Requirements.UV = uvPath(s)
 	}
 	if o.noValidate {
-		opts.Validate = func(fs.FS) manifest.Diagnostics { return nil }
 		fmt.Fprintln(s.Err, "warning: --no-validate: the plugin is not checked, and Dify may refuse the package")
 	}
 	if o.signKey != "" {
@@ -104,7 +101,7 @@ func packagePlugin(s *Streams, o *packageOptions) error {
 			return err
 		}
 		opts.Sign = func(w io.Writer, unsigned *zip.Reader) error {
-			return sign.Sign(w, unsigned, key, cat, time.Now())
+			return sign.Sign(w, unsigned, key, sign.Options{Category: cat, Time: time.Now()})
 		}
 	}
 	var bar *progressBar
@@ -112,7 +109,9 @@ func packagePlugin(s *Streams, o *packageOptions) error {
 		bar = newProgressBar(s.Err, time.Now)
 		opts.Progress = bar.update
 	}
-	res, err := pack.Package(opts)
+	ctx, stop := withInterrupts(cmd.Context())
+	defer stop()
+	res, err := pack.Package(ctx, opts)
 	if bar != nil {
 		bar.finish()
 	}
@@ -125,12 +124,27 @@ func packagePlugin(s *Streams, o *packageOptions) error {
 			fmt.Fprintln(s.Err, d)
 		}
 	}
+	if cause := context.Cause(ctx); err != nil && cause != nil {
+		return cause
+	}
+	var problems *pack.ProblemError
+	if errors.As(err, &problems) {
+		for _, d := range problems.Diagnostics {
+			fmt.Fprintln(s.Err, d)
+		}
+		n := len(problems.Diagnostics)
+		return fmt.Errorf("%s has %d file%s that cannot be packaged; nothing was written", o.dir, n, plural(n))
+	}
 	var invalid *manifest.InvalidError
 	if errors.As(err, &invalid) {
 		for _, d := range invalid.Diagnostics {
 			fmt.Fprintln(s.Err, d)
 		}
-		return fmt.Errorf("%s has %d error%s; nothing was written (use --no-validate to package anyway)", o.dir, len(invalid.Diagnostics), plural(len(invalid.Diagnostics)))
+		n := len(invalid.Diagnostics)
+		if o.noValidate || fatal(invalid.Diagnostics) {
+			return fmt.Errorf("%s cannot be packaged: manifest.yaml must exist and be valid YAML; nothing was written", o.dir)
+		}
+		return fmt.Errorf("%s has %d error%s; nothing was written (use --no-validate to package anyway)", o.dir, n, plural(n))
 	}
 	if err != nil {
 		return err
@@ -142,6 +156,17 @@ func packagePlugin(s *Streams, o *packageOptions) error {
 	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s%s\n", res.Files, pack.HumanSize(res.Size), o.dir, signed)
 	fmt.Fprintln(s.Out, res.Output)
 	return nil
+}
+
+// fatal reports whether findings include one no Dify gets past: no
+// manifest.yaml, or one that is not YAML.
+func fatal(ds manifest.Diagnostics) bool {
+	for _, d := range ds {
+		if d.Pos.File == manifest.FileName && (d.Rule == "yaml" || d.Rule == "file-missing" || d.Rule == "duplicate-key" || d.Rule == "file-size") {
+			return true
+		}
+	}
+	return false
 }
 
 type dryRunFile struct {
@@ -167,35 +192,27 @@ type dryRunListing struct {
 }
 
 func dryRun(s *Streams, o *packageOptions) error {
-	out := o.output
-	if out == "" {
-		var err error
-		if out, err = pack.DefaultOutput(o.dir); err != nil {
-			return err
-		}
+	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), AllowExternalLinks: o.externalLinks}
+	if o.useUV {
+		opts.Requirements.UV = uvPath(s)
 	}
-	src, err := pack.OpenSource(o.dir, pack.SourceOptions{Exclude: []string{out}})
+	plan, _, err := pack.PlanFor(opts)
 	if err != nil {
 		return err
 	}
-	for _, w := range src.Warnings {
+	for _, w := range plan.Warnings {
 		fmt.Fprintf(s.Err, "warning: %s\n", w)
 	}
-	req := pack.Requirements{}
-	if o.useUV {
-		req.UV = uvPath(s)
+	for _, d := range plan.Problems() {
+		fmt.Fprintln(s.Err, d)
 	}
-	gen, err := pack.AddRequirements(src, req)
-	if err != nil {
-		return err
-	}
-	reportGenerated(s, o.dir, gen)
-	l := dryRunListing{Dir: o.dir, Files: []dryRunFile{}, FileCount: len(src.Files), TotalSize: src.TotalSize()}
-	for _, f := range src.Files {
+	reportGenerated(s, o.dir, plan.Generated)
+	l := dryRunListing{Dir: o.dir, Files: []dryRunFile{}, FileCount: len(plan.Files), TotalSize: plan.TotalSize()}
+	for _, f := range plan.Files {
 		l.Files = append(l.Files, dryRunFile{Path: f.Path, Size: f.Size, Link: f.Link})
 	}
 	if o.showIgnored {
-		for _, ig := range src.Ignored {
+		for _, ig := range plan.Ignored {
 			d := dryRunIgnored{Path: ig.Path, Reason: ig.Reason}
 			if ig.Rule != nil {
 				d.File, d.Line, d.Rule = ig.Rule.File, ig.Rule.Line, ig.Rule.Text
@@ -206,24 +223,30 @@ func dryRun(s *Streams, o *packageOptions) error {
 	if o.json {
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(l)
-	}
-	width := len(fmt.Sprint(l.TotalSize))
-	for _, f := range l.Files {
-		fmt.Fprintf(s.Out, "%*d  %s\n", width, f.Size, f.Path)
-	}
-	fmt.Fprintf(s.Out, "%d files, %d bytes (%s)\n", l.FileCount, l.TotalSize, pack.HumanSize(l.TotalSize))
-	if o.showIgnored {
-		fmt.Fprintf(s.Out, "\nleft out:\n")
-		tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
-		for _, ig := range l.Ignored {
-			why := ig.Reason
-			if ig.File != "" {
-				why = fmt.Sprintf("%s:%d: %s", ig.File, ig.Line, ig.Rule)
-			}
-			fmt.Fprintf(tw, "  %s\t%s\n", ig.Path, why)
+		if err := enc.Encode(l); err != nil {
+			return err
 		}
-		tw.Flush()
+	} else {
+		width := len(fmt.Sprint(l.TotalSize))
+		for _, f := range l.Files {
+			fmt.Fprintf(s.Out, "%*d  %s\n", width, f.Size, f.Path)
+		}
+		fmt.Fprintf(s.Out, "%d files, %d bytes (%s)\n", l.FileCount, l.TotalSize, pack.HumanSize(l.TotalSize))
+		if o.showIgnored {
+			fmt.Fprintf(s.Out, "\nleft out:\n")
+			tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
+			for _, ig := range l.Ignored {
+				why := ig.Reason
+				if ig.File != "" {
+					why = fmt.Sprintf("%s:%d: %s", ig.File, ig.Line, ig.Rule)
+				}
+				fmt.Fprintf(tw, "  %s\t%s\n", ig.Path, why)
+			}
+			tw.Flush()
+		}
+	}
+	if plan.Problems().HasErrors() {
+		return &silentError{code: exitFailure}
 	}
 	return nil
 }

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
+	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/internal/tui"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
@@ -45,7 +45,7 @@ code is checked for calls that need a permission the manifest lacks.`,
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			dir := targetArg(args)
 			file := filepath.Join(dir, manifest.FileName)
-			data, err := os.ReadFile(file)
+			data, err := capped.ReadFile(pack.DiskFiles(dir), manifest.FileName, manifest.MaxYAML)
 			if err != nil {
 				if errors.Is(err, fs.ErrNotExist) {
 					return fmt.Errorf("%s does not exist; run this in a plugin directory or give its path", file)
@@ -136,15 +136,15 @@ func printGrants(w io.Writer, grant map[string]bool, size uint64) {
 // reportMissingPermissions tells about calls in the plugin's code that the
 // new permissions no longer (or not yet) allow.
 func reportMissingPermissions(s *Streams, dir string) {
-	src, err := pack.OpenSource(dir, pack.SourceOptions{})
-	if err != nil {
+	plan, err := pack.OpenDir(dir, pack.PlanOptions{})
+	if err != nil || plan.Err() != nil {
 		return
 	}
-	p, _ := manifest.Load(src)
+	p, _ := manifest.Load(plan)
 	if p == nil {
 		return
 	}
-	for _, d := range manifest.CheckPermissions(p, src) {
+	for _, d := range manifest.CheckPermissions(p, plan) {
 		if d.Rule == "permission-missing" {
 			fmt.Fprintf(s.Err, "warning: %s\n", d)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/scaffold"
 	"github.com/spf13/cobra"
 )
@@ -21,6 +22,7 @@ func newReadmeCmd(s *Streams) *cobra.Command {
 
 func newReadmeListCmd(s *Streams) *cobra.Command {
 	var asJSON bool
+	var source pluginFlags
 	cmd := &cobra.Command{
 		Use:   "list [DIR|PACKAGE]",
 		Short: "List the README languages of a plugin",
@@ -29,12 +31,15 @@ readme/README_<language>.md files (e.g. readme/README_zh_Hans.md) add translatio
 		Args: maxArgs(1, "one plugin directory or package"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			target := targetArg(args)
-			fsys, closeFS, err := openPlugin(target)
+			plan, err := source.open(s, target)
 			if err != nil {
 				return err
 			}
-			defer closeFS()
-			readmes := manifest.Readmes(fsys)
+			defer plan.Close()
+			if err := plan.Err(); err != nil {
+				return err
+			}
+			readmes := manifest.Readmes(plan)
 			if asJSON {
 				if readmes == nil {
 					readmes = []manifest.Readme{}
@@ -52,6 +57,7 @@ readme/README_<language>.md files (e.g. readme/README_zh_Hans.md) add translatio
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	source.register(cmd, true)
 	return cmd
 }
 
@@ -77,12 +83,11 @@ An existing file is never replaced.`,
 			if !manifest.ValidReadmeLanguage(lang) {
 				return usagef("%q is not a README language; use a code like zh_Hans, ja_JP or pt_BR", lang)
 			}
-			fsys, closeFS, err := openPlugin(dir)
+			plan, err := pack.OpenDir(dir, pack.PlanOptions{})
 			if err != nil {
 				return err
 			}
-			defer closeFS()
-			p, ds := manifest.Load(fsys)
+			p, ds := manifest.Load(plan)
 			if p == nil {
 				return ds.Err()
 			}

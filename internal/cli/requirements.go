@@ -41,7 +41,7 @@ without needing uv. DIR defaults to the current directory.`,
 				_, err = s.Out.Write(out)
 				return err
 			}
-			res, err := uvexport.Export(os.DirFS(dir), uvexport.Options{Strict: strict})
+			res, err := uvexport.Export(pack.DiskFiles(dir), uvexport.Options{Strict: strict})
 			switch {
 			case errors.Is(err, uvexport.ErrNoDevGroup):
 				return fmt.Errorf("%s: %w (the error uv gives for --no-group dev)", dir, err)

@@ -3,6 +3,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -25,13 +26,19 @@ Exit status:
 func Main(args []string, streams *Streams) int {
 	root := newRootCmd(streams)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(context.Background())
 	if err == nil {
 		return exitOK
 	}
 	code := exitCode(err)
 	var silent *silentError
 	if errors.As(err, &silent) {
+		return code
+	}
+	var signal *interrupted
+	switch {
+	case errors.As(err, &signal):
+		fmt.Fprintln(streams.Err, signal)
 		return code
 	}
 	switch code {
@@ -101,7 +108,8 @@ func run(f func(cmd *cobra.Command, args []string) error) func(*cobra.Command, [
 		err := f(cmd, args)
 		var usage *usageError
 		var silent *silentError
-		if err == nil || errors.As(err, &usage) || errors.As(err, &silent) || errors.Is(err, errCancelled) {
+		var signal *interrupted
+		if err == nil || errors.As(err, &usage) || errors.As(err, &silent) || errors.Is(err, errCancelled) || errors.As(err, &signal) {
 			return err
 		}
 		return &runError{err}

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/dify-cli/dify/internal/cli"
+	"github.com/dify-cli/dify/internal/hostile"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -80,6 +81,23 @@ func TestScripts(t *testing.T) {
 				data := make([]byte, n)
 				rand.NewChaCha8([32]byte{byte(n)}).Read(data)
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
+			},
+			// mkhostile KIND PKG writes a hostile or damaged package (see hostilePackage).
+			"mkhostile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: mkhostile kind package")
+				}
+				data, err := hostilePackage(args[0])
+				ts.Check(err)
+				ts.Check(os.WriteFile(ts.MkAbs(args[1]), data, 0o644))
+			},
+			// mknonutf8 DIR creates a file whose name is not UTF-8 (Latin-1 "café.txt").
+			"mknonutf8": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: mknonutf8 dir")
+				}
+				ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]+"/caf\xe9.txt"), []byte("x"), 0o644))
 			},
 			// mode FILE PERM checks a file's permission bits, e.g. mode key.pem 0600.
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -199,4 +217,27 @@ func damageZip(name, entry string) error {
 func sharedDir() string {
 	wd, _ := os.Getwd()
 	return wd + "/../../../shared/testdata-reference"
+}
+
+// hostilePackage builds the packages of hostile.txtar: a plugin whose
+// manifest and main.py are fine but whose headers or data lie.
+func hostilePackage(kind string) ([]byte, error) {
+	manifest := hostile.Entry{Name: "manifest.yaml", Data: []byte("version: 0.0.1\ntype: plugin\nauthor: acme\nname: evil\n")}
+	code := bytes.Repeat([]byte("print('hello')\n"), 300)
+	bad := uint32(0x5eed)
+	switch kind {
+	case "forged-manifest": // a zip64 extra claiming 2^62 bytes
+		manifest.Size = 1 << 62
+		return hostile.Zip("", manifest), nil
+	case "forged-main": // 40 GiB claimed for main.py
+		return hostile.Zip("", manifest, hostile.Entry{Name: "main.py", Data: code, Size: 40 << 30}), nil
+	case "bomb": // a gibibyte of zeros in about a megabyte
+		raw, crc := hostile.Bomb(1 << 30)
+		return hostile.Zip("", manifest, hostile.Entry{Name: "main.py", Raw: raw, Deflate: true, CRC: &crc, Size: 1 << 30}), nil
+	case "bad-crc":
+		return hostile.Zip("", manifest, hostile.Entry{Name: "main.py", Data: code, Deflate: true, CRC: &bad}), nil
+	case "cut":
+		return hostile.Zip("", manifest, hostile.Entry{Name: "main.py", Data: code, Deflate: true, Cut: 9}), nil
+	}
+	return nil, fmt.Errorf("no hostile package %q", kind)
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"crypto/rsa"
 	"errors"
 	"fmt"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/dify-cli/dify/checksum"
 	"github.com/dify-cli/dify/internal/atomicfile"
+	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/internal/sign"
 	"github.com/dify-cli/dify/pack"
 	"github.com/spf13/cobra"
@@ -79,13 +81,20 @@ func writeFile(name string, perm os.FileMode, data []byte) error {
 
 func newSignCmd(s *Streams) *cobra.Command {
 	var keyPath, category, output string
+	var force bool
+	var maxSizeMB int64
 	cmd := &cobra.Command{
 		Use:   "sign PACKAGE",
 		Short: "Sign a .difypkg with a private key",
 		Long: `Sign a package with a private key made by 'dify signature generate'. The result is
 written next to the input as NAME.signed.difypkg (or to -o), with the category
 recorded in .verification.dify.json. Signing a signed package replaces its
-signature.`,
+signature. An existing output file is replaced only with --force.
+
+The record also holds the package's checksum, which covers file names: the
+daemon's signature covers contents and order only, so without it a renamed
+entry would still verify. The daemon and the official tool read the record
+as before and verify the package all the same.`,
 		Example: "  dify signature sign weather.difypkg -p acme.private.pem -c community",
 		Args:    exactArgs(1, "the package to sign"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
@@ -102,14 +111,22 @@ signature.`,
 				ext := filepath.Ext(in)
 				output = strings.TrimSuffix(in, ext) + ".signed" + ext
 			}
-			arc, err := pack.OpenArchive(in)
+			if _, err := os.Lstat(output); err == nil && !force {
+				return fmt.Errorf("%s already exists; use --force to replace it, or -o to write elsewhere", output)
+			}
+			arc, err := pack.OpenArchive(in, maxSizeBytes(maxSizeMB))
 			if err != nil {
 				return err
 			}
 			defer arc.Close()
+			ctx, stop := withInterrupts(cmd.Context())
+			defer stop()
 			err = atomicfile.Write(output, 0o644, func(w io.Writer) error {
-				return sign.Sign(w, arc.Reader, key, cat, time.Now())
+				return sign.Sign(cancelWriter{ctx, w}, arc.Reader, key, sign.Options{Category: cat, Time: time.Now()})
 			})
+			if cause := context.Cause(ctx); err != nil && cause != nil {
+				return cause
+			}
 			if err != nil {
 				return fmt.Errorf("signing %s: %w", in, err)
 			}
@@ -120,14 +137,58 @@ signature.`,
 	cmd.Flags().StringVarP(&keyPath, "private-key", "p", "", "private key file (PKCS#1 PEM)")
 	cmd.Flags().StringVarP(&category, "category", "c", "langgenius", "authorized category: langgenius, partner or community")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "signed package to write (default: NAME.signed.difypkg next to the input)")
+	cmd.Flags().BoolVar(&force, "force", false, "replace an existing output file")
+	addMaxSizeFlag(cmd.Flags(), &maxSizeMB)
 	cmd.MarkFlagRequired("private-key")
 	return cmd
 }
 
-func readPrivateKey(p string) (*rsa.PrivateKey, error) {
-	data, err := os.ReadFile(p)
+// cancelWriter fails writes once its context is done, so that a long
+// write stops at the next chunk.
+type cancelWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c cancelWriter) Write(p []byte) (int, error) {
+	if err := context.Cause(c.ctx); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
+}
+
+// maxKeyFile bounds a key file: an RSA-4096 PEM key is about 3 KB.
+const maxKeyFile = 64 << 10
+
+// readKeyFile reads a key file, refusing what cannot be one (a FIFO, a
+// directory, a large file) before reading it.
+func readKeyFile(what, p string) ([]byte, error) {
+	st, err := os.Stat(p)
 	if err != nil {
-		return nil, fmt.Errorf("cannot read private key: %w", err)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("%s %s does not exist", what, p)
+		}
+		return nil, fmt.Errorf("cannot read %s: %w", what, err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s %s is not a regular file", what, p)
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s: %w", what, err)
+	}
+	defer f.Close()
+	data, err := capped.Read(p, f, maxKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s is not a key: %w", what, p, err)
+	}
+	return data, nil
+}
+
+func readPrivateKey(p string) (*rsa.PrivateKey, error) {
+	data, err := readKeyFile("private key", p)
+	if err != nil {
+		return nil, err
 	}
 	k, err := sign.ParsePrivateKey(data)
 	if err != nil {
@@ -138,6 +199,7 @@ func readPrivateKey(p string) (*rsa.PrivateKey, error) {
 
 func newVerifyCmd(s *Streams) *cobra.Command {
 	var keyPaths []string
+	var maxSizeMB int64
 	cmd := &cobra.Command{
 		Use:   "verify PACKAGE",
 		Short: "Check a package's signature",
@@ -146,7 +208,9 @@ official Dify key when none is given. Prints the key that matched, the signing
 time and the category; exits 1 when the package does not verify.
 
 The daemon's signature covers the contents of the entries and their order, but
-not their names; the checksum printed with the result covers names too.`,
+not their names. Packages signed by this tool also carry, inside the signed
+record, a checksum that covers names, and a renamed entry fails; for packages
+signed by the official tool, compare the checksum printed with the result.`,
 		Example: "  dify signature verify weather.signed.difypkg -p acme.public.pem",
 		Args:    exactArgs(1, "the package to verify"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
@@ -154,13 +218,16 @@ not their names; the checksum printed with the result covers names too.`,
 			if err != nil {
 				return err
 			}
-			arc, err := pack.OpenArchive(args[0])
+			arc, err := pack.OpenArchive(args[0], maxSizeBytes(maxSizeMB))
 			if err != nil {
 				return err
 			}
 			defer arc.Close()
 			v, err := sign.Verify(arc.Reader, keys)
 			if err != nil {
+				if len(keyPaths) == 0 && !errors.Is(err, sign.ErrUnsigned) {
+					return fmt.Errorf("%s does not verify with the official Dify key: %w\nif it was signed with your own key, give its public key with -p KEY.public.pem", args[0], err)
+				}
 				return fmt.Errorf("%s does not verify: %w", args[0], err)
 			}
 			sum, err := checksum.Sum(arc)
@@ -169,11 +236,16 @@ not their names; the checksum printed with the result covers names too.`,
 			}
 			fmt.Fprintf(s.Out, "verified: %s\nkey:      %s\nsigned:   %s\ncategory: %s\nchecksum: %s\n",
 				args[0], names[v.Key], v.Time.Format(time.RFC3339), v.Category, sum)
-			fmt.Fprintln(s.Err, "note: the signature covers entry contents and order, not file names; compare the checksum to be sure of names")
+			if v.NamesCovered {
+				fmt.Fprintln(s.Err, "note: file names are covered too: the signed record holds the checksum of the other entries")
+			} else {
+				fmt.Fprintln(s.Err, "note: the signature covers entry contents and order, not file names; compare the checksum to be sure of names")
+			}
 			return nil
 		}),
 	}
 	cmd.Flags().StringArrayVarP(&keyPaths, "public-key", "p", nil, "public key file (PKCS#1 PEM); repeat to try several (default: the official Dify key)")
+	addMaxSizeFlag(cmd.Flags(), &maxSizeMB)
 	return cmd
 }
 
@@ -183,11 +255,8 @@ func publicKeys(paths []string) ([]*rsa.PublicKey, []string, error) {
 	}
 	var keys []*rsa.PublicKey
 	for _, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := readKeyFile("public key", p)
 		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				return nil, nil, fmt.Errorf("public key %s does not exist", p)
-			}
 			return nil, nil, err
 		}
 		k, err := sign.ParsePublicKey(data)

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 	"os"
 
@@ -35,6 +36,11 @@ func SystemStreams() *Streams {
 
 // CanPrompt reports whether interactive questions can be asked.
 func (s *Streams) CanPrompt() bool { return s.InTerminal && s.ErrTerminal }
+
+// warnf prints a warning on stderr.
+func (s *Streams) warnf(format string, args ...any) {
+	fmt.Fprintf(s.Err, "warning: "+format+"\n", args...)
+}
 
 func (s *Streams) getenv(key string) string {
 	if s.Getenv == nil {

@@ -3,9 +3,9 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
-	"io/fs"
 
 	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/pack"
 	"github.com/spf13/cobra"
 )
 
@@ -21,6 +21,7 @@ type jsonFinding struct {
 
 func newValidateCmd(s *Streams) *cobra.Command {
 	var asJSON, strict bool
+	var target pluginFlags
 	cmd := &cobra.Command{
 		Use:   "validate [DIR|PACKAGE]",
 		Short: "Check a plugin against every rule Dify applies, before you upload it",
@@ -33,19 +34,24 @@ Python SDK needs to start it. Each finding is printed as
 
 Errors make the plugin fail somewhere in Dify; warnings are things Dify silently
 ignores or that are likely mistakes. Exit status 1 when there is an error (or a
-warning, with --strict).`,
+warning, with --strict).
+
+The files checked are the ones packaging would take, with the same size limit
+(--max-size) and the same refusals (special files, links out of the plugin,
+names a package cannot hold); every entry of a package is read in full, so a
+damaged one is found here rather than at upload.`,
 		Example: `  dify plugin validate
   dify plugin validate ./weather --strict
   dify plugin validate weather.difypkg --json`,
 		Args: maxArgs(1, "one plugin directory or package"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			target := targetArg(args)
-			fsys, closeFS, err := openPlugin(target)
+			path := targetArg(args)
+			plan, err := target.open(s, path)
 			if err != nil {
 				return err
 			}
-			defer closeFS()
-			ds := manifest.Check(fsys)
+			defer plan.Close()
+			ds := plan.Check()
 			errs, warns := count(ds)
 			if asJSON {
 				out := []jsonFinding{}
@@ -61,7 +67,7 @@ warning, with --strict).`,
 				for _, d := range ds {
 					fmt.Fprintln(s.Out, d)
 				}
-				fmt.Fprintf(s.Out, "%s: %d error%s, %d warning%s\n", target, errs, plural(errs), warns, plural(warns))
+				fmt.Fprintf(s.Out, "%s: %d error%s, %d warning%s\n", path, errs, plural(errs), warns, plural(warns))
 			}
 			if errs > 0 || (strict && warns > 0) {
 				return &silentError{code: exitFailure}
@@ -71,6 +77,7 @@ warning, with --strict).`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the findings as a JSON array")
 	cmd.Flags().BoolVar(&strict, "strict", false, "exit 1 on warnings too")
+	target.register(cmd, true)
 	return cmd
 }
 
@@ -85,5 +92,6 @@ func count(ds manifest.Diagnostics) (errs, warns int) {
 	return errs, warns
 }
 
-// validateAll is the validation `package` runs by default.
-func validateAll(fsys fs.FS) manifest.Diagnostics { return manifest.Check(fsys) }
+// validateAll is the validation `package` runs by default: the one
+// `validate` runs.
+func validateAll(p *pack.Plan) manifest.Diagnostics { return p.Check() }

@@ -15,6 +15,7 @@ import (
 	"io/fs"
 	"slices"
 
+	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/internal/uvexport/marker"
 )
 
@@ -22,6 +23,12 @@ import (
 const (
 	PyprojectFile = "pyproject.toml"
 	LockFile      = "uv.lock"
+)
+
+// Limits on what is read: a large project's lock is a few megabytes.
+const (
+	maxPyproject = 4 << 20
+	maxLock      = 64 << 20
 )
 
 // Command is the uv command whose output Export reproduces.
@@ -45,11 +52,11 @@ var ErrNoDevGroup = errors.New("Group `dev` is not defined in the project's `dep
 
 // Export reads pyproject.toml and uv.lock from fsys, the project directory.
 func Export(fsys fs.FS, opts Options) (*Result, error) {
-	ppData, err := fs.ReadFile(fsys, PyprojectFile)
+	ppData, err := capped.ReadFile(fsys, PyprojectFile, maxPyproject)
 	if err != nil {
 		return nil, missing(PyprojectFile, err, "add one with a [project] table")
 	}
-	lockData, err := fs.ReadFile(fsys, LockFile)
+	lockData, err := capped.ReadFile(fsys, LockFile, maxLock)
 	if err != nil {
 		return nil, missing(LockFile, err, "create it with `uv lock`")
 	}
