@@ -3,25 +3,18 @@ package manifest
 import (
 	"bytes"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 )
 
-// PermissionKeys are the permissions a manifest can grant, in display order.
-var PermissionKeys = []string{"tool", "model.llm", "model.text_embedding", "model.rerank", "model.tts",
-	"model.speech2text", "model.moderation", "node", "endpoint", "app", "storage"}
-
-// Granted lists the permissions the manifest grants, as PermissionKeys.
-func (m *Manifest) Granted() map[string]bool { return granted(m) }
-
 // SetPermissions rewrites the resource.permission block of manifest.yaml
-// (data) so that exactly the permissions in grant are enabled, with the given
-// storage size when storage is granted (0 keeps the current size, or 1 MiB).
-// Everything else in the file — comments, key order, quoting — is kept.
-func SetPermissions(data []byte, grant map[string]bool, storageSize uint64) ([]byte, error) {
+// (data) so that exactly the permissions in grant are enabled, with the
+// grant's storage size when storage is granted (0 keeps the current size, or
+// DefaultStorage). Everything else in the file — comments, key order,
+// quoting — is kept.
+func SetPermissions(data []byte, grant Grant) ([]byte, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, err
@@ -29,16 +22,11 @@ func SetPermissions(data []byte, grant map[string]bool, storageSize uint64) ([]b
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("manifest.yaml is not a YAML mapping")
 	}
-	for k := range grant {
-		if !slices.Contains(PermissionKeys, k) {
-			return nil, fmt.Errorf("unknown permission %q", k)
-		}
-	}
 	root := doc.Content[0]
 	resource := child(root, "resource", true)
 	perm := child(resource, "permission", false)
 	if perm == nil {
-		if !anyTrue(grant) {
+		if !grant.Any() {
 			return data, nil
 		}
 		perm = child(resource, "permission", true)
@@ -47,30 +35,24 @@ func SetPermissions(data []byte, grant map[string]bool, storageSize uint64) ([]b
 		perm.Kind, perm.Tag, perm.Value, perm.Style = yaml.MappingNode, "!!map", "", 0
 	}
 	for _, k := range []string{"tool", "node", "endpoint", "app"} {
-		setToggle(perm, k, grant[k], nil)
+		setToggle(perm, k, grant.Has(k), nil)
 	}
-	model := false
-	for _, k := range PermissionKeys {
-		if strings.HasPrefix(k, "model.") && grant[k] {
-			model = true
-		}
-	}
-	setToggle(perm, "model", model, func(block *yaml.Node) {
-		for _, k := range PermissionKeys {
-			if kind, ok := strings.CutPrefix(k, "model."); ok {
-				setScalar(block, kind, strconv.FormatBool(grant[k]), "!!bool")
+	setToggle(perm, "model", grant.Has("model"), func(block *yaml.Node) {
+		for _, p := range Permissions {
+			if kind, ok := strings.CutPrefix(p.Key, "model."); ok {
+				setScalar(block, kind, strconv.FormatBool(grant.Has(p.Key)), "!!bool")
 			}
 		}
 	})
-	setToggle(perm, "storage", grant["storage"], func(block *yaml.Node) {
-		size := storageSize
+	setToggle(perm, "storage", grant.Has("storage"), func(block *yaml.Node) {
+		size := grant.StorageSize
 		if size == 0 {
 			if cur := lookup(block, "size"); cur != nil {
 				size, _ = strconv.ParseUint(cur.Value, 10, 64)
 			}
 		}
 		if size == 0 {
-			size = 1 << 20
+			size = DefaultStorage
 		}
 		setScalar(block, "size", strconv.FormatUint(size, 10), "!!int")
 	})
@@ -138,15 +120,6 @@ func indentOf(data []byte) int {
 		}
 	}
 	return 2
-}
-
-func anyTrue(m map[string]bool) bool {
-	for _, v := range m {
-		if v {
-			return true
-		}
-	}
-	return false
 }
 
 // AppendToList adds value to the sequence at keys (e.g. "plugins", "tools")

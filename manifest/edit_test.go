@@ -29,7 +29,7 @@ meta:
 `
 
 func TestSetPermissionsKeepsEverythingElse(t *testing.T) {
-	out, err := SetPermissions([]byte(commented), map[string]bool{"tool": true, "model.llm": true, "storage": true}, 0)
+	out, err := SetPermissions([]byte(commented), NewGrant("tool", "model.llm", "storage"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,20 +51,20 @@ func TestSetPermissionsKeepsEverythingElse(t *testing.T) {
 	if err := yaml.Unmarshal(out, &m); err != nil {
 		t.Fatal(err)
 	}
-	g := m.Granted()
-	if !g["tool"] || !g["model.llm"] || g["model.rerank"] || !g["storage"] || m.Resource.Permission.Storage.Size != 4096 {
+	g := m.Grant()
+	if !g.Has("tool") || !g.Has("model.llm") || g.Has("model.rerank") || !g.Has("storage") || m.Resource.Permission.Storage.Size != 4096 {
 		t.Errorf("granted %v", g)
 	}
 }
 
 func TestSetPermissionsDenies(t *testing.T) {
-	out, err := SetPermissions([]byte(commented), map[string]bool{}, 0)
+	out, err := SetPermissions([]byte(commented), Grant{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var m Manifest
 	yaml.Unmarshal(out, &m)
-	if g := m.Granted(); g["tool"] || g["storage"] {
+	if g := m.Grant(); g.Has("tool") || g.Has("storage") {
 		t.Errorf("still granted: %v\n%s", g, out)
 	}
 	if strings.Contains(string(out), "model:") || strings.Contains(string(out), "endpoint:") {
@@ -72,10 +72,10 @@ func TestSetPermissionsDenies(t *testing.T) {
 	}
 	// Nothing to grant and no block: the file is returned unchanged.
 	plain := "name: x\nresource:\n  memory: 1\n"
-	if out, _ := SetPermissions([]byte(plain), map[string]bool{}, 0); string(out) != plain {
+	if out, _ := SetPermissions([]byte(plain), Grant{}); string(out) != plain {
 		t.Errorf("changed a manifest with nothing to change:\n%s", out)
 	}
-	if _, err := SetPermissions([]byte(plain), map[string]bool{"model.gpu": true}, 0); err == nil {
+	if _, err := ParseGrant("model.gpu"); err == nil {
 		t.Error("unknown permission accepted")
 	}
 }

@@ -3,8 +3,6 @@
 // directory seen through its ignore rules and a .difypkg are read the same way.
 package manifest
 
-import "fmt"
-
 // FileName is the plugin's root declaration file.
 const FileName = "manifest.yaml"
 
@@ -33,11 +31,11 @@ type Manifest struct {
 // Resource is the manifest's resource block.
 type Resource struct {
 	Memory     int64        `yaml:"memory"`
-	Permission *Permissions `yaml:"permission"`
+	Permission *PermissionBlock `yaml:"permission"`
 }
 
-// Permissions are what the plugin may ask the Dify host to do.
-type Permissions struct {
+// PermissionBlock mirrors resource.permission; see Permissions for the list.
+type PermissionBlock struct {
 	Tool     *Toggle           `yaml:"tool,omitempty"`
 	Model    *ModelPermission  `yaml:"model,omitempty"`
 	Node     *Toggle           `yaml:"node,omitempty"`
@@ -123,38 +121,4 @@ func (m *Manifest) Category() string {
 
 // PermissionNames lists the enabled permissions, e.g. "tool", "model.llm",
 // "storage (1048576 bytes)".
-func (m *Manifest) PermissionNames() []string {
-	p := m.Resource.Permission
-	if p == nil {
-		return nil
-	}
-	var out []string
-	if p.Tool != nil && p.Tool.Enabled {
-		out = append(out, "tool")
-	}
-	if p.Model != nil && p.Model.Enabled {
-		out = append(out, "model")
-		for _, k := range []struct {
-			on   bool
-			name string
-		}{{p.Model.LLM, "llm"}, {p.Model.TextEmbedding, "text_embedding"}, {p.Model.Rerank, "rerank"},
-			{p.Model.TTS, "tts"}, {p.Model.Speech2Text, "speech2text"}, {p.Model.Moderation, "moderation"}} {
-			if k.on {
-				out = append(out, "model."+k.name)
-			}
-		}
-	}
-	if p.Node != nil && p.Node.Enabled {
-		out = append(out, "node")
-	}
-	if p.Endpoint != nil && p.Endpoint.Enabled {
-		out = append(out, "endpoint")
-	}
-	if p.App != nil && p.App.Enabled {
-		out = append(out, "app")
-	}
-	if p.Storage != nil && p.Storage.Enabled {
-		out = append(out, fmt.Sprintf("storage (%d bytes)", p.Storage.Size))
-	}
-	return out
-}
+func (m *Manifest) PermissionNames() []string { return m.Grant().Names() }

@@ -62,11 +62,6 @@ var Tags = []string{"search", "image", "videos", "weather", "finance", "design",
 // Languages are the I18n keys the daemon keeps; others are dropped.
 var Languages = []string{"en_US", "zh_Hans", "ja_JP", "pt_BR"}
 
-const (
-	minStorage = 1024
-	maxStorage = 1 << 30
-)
-
 func runes(s string) int { return utf8.RuneCountInString(s) }
 
 // validURL mirrors the validator's `url` tag: a scheme, and a host, a

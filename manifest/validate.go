@@ -118,7 +118,7 @@ func (v *validator) manifest(p *Plugin) {
 		v.errorf(doc, at(root, "resource", "memory"), "memory", "add resource: memory: 268435456 (bytes)", "resource.memory is required and must not be 0")
 	}
 	if perm := lookup(root, "resource", "permission", "storage"); perm != nil && m.Resource.Permission != nil && m.Resource.Permission.Storage != nil {
-		if size := m.Resource.Permission.Storage.Size; size < minStorage || size > maxStorage {
+		if size := m.Resource.Permission.Storage.Size; CheckStorageSize(size) != nil {
 			v.errorf(doc, at(perm, "size"), "storage-size", "set size between 1024 and 1073741824 bytes, e.g. size: 1048576",
 				"storage size %d is out of range: it must be between 1024 and 1073741824 bytes (checked even when storage is disabled)", size)
 		}

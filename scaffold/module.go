@@ -120,9 +120,7 @@ func AppendModule(dir string, p *manifest.Plugin, kind, name string) ([]Change, 
 			return nil, err
 		}
 		if kind == "endpoint" {
-			grant := m.Granted()
-			grant["endpoint"] = true
-			if mdata, err = manifest.SetPermissions(mdata, grant, 0); err != nil {
+			if mdata, err = manifest.SetPermissions(mdata, m.Grant().With("endpoint")); err != nil {
 				return nil, err
 			}
 		}

@@ -60,28 +60,17 @@ var Languages = []string{"python"}
 // ReadmeLanguages are the README translations init can add.
 var ReadmeLanguages = []string{"zh_Hans", "ja_JP", "pt_BR"}
 
-// Permissions are the permissions a new plugin requests.
-type Permissions struct {
-	Tool, Node, Endpoint, App, Storage                       bool
-	Model                                                    bool
-	LLM, TextEmbedding, Rerank, TTS, Speech2Text, Moderation bool
-	StorageSize                                              uint64
-}
-
-// DefaultStorageSize is the storage size used when storage is enabled without one.
-const DefaultStorageSize = 1 << 20
-
 // DefaultPermissions are what the generated code of a category uses:
 // endpoints need the endpoint permission, the agent strategy calls a model
 // and tools. Other categories need none.
-func DefaultPermissions(category string) Permissions {
+func DefaultPermissions(category string) manifest.Grant {
 	switch category {
 	case "extension":
-		return Permissions{Endpoint: true}
+		return manifest.NewGrant("endpoint")
 	case "agent-strategy":
-		return Permissions{Tool: true, Model: true, LLM: true}
+		return manifest.NewGrant("tool", "model.llm")
 	}
-	return Permissions{}
+	return manifest.Grant{}
 }
 
 // Options describe the plugin to create.
@@ -92,10 +81,22 @@ type Options struct {
 	Repo           string
 	Category       string
 	Language       string
-	Permissions    Permissions
+	Permissions    manifest.Grant
 	MinDifyVersion string
 	Readmes        []string  // extra README languages, from ReadmeLanguages
 	CreatedAt      time.Time // zero means now
+}
+
+// ApplyDefaults fills what is left empty: the tool category, Python, and
+// the permissions the category's code needs, to which granted is added.
+func (o *Options) ApplyDefaults(granted manifest.Grant) {
+	if o.Category == "" {
+		o.Category = "tool"
+	}
+	if o.Language == "" {
+		o.Language = "python"
+	}
+	o.Permissions = granted.Union(DefaultPermissions(o.Category))
 }
 
 // FieldError says why one option is refused.
@@ -122,8 +123,8 @@ func (o *Options) Validate() error {
 	add("category", CheckCategory(o.Category))
 	add("language", CheckLanguage(o.Language))
 	add("min-dify-version", CheckMinDifyVersion(o.MinDifyVersion))
-	if p := o.Permissions; p.Storage && (p.StorageSize < 1024 || p.StorageSize > 1<<30) {
-		add("storage-size", fmt.Errorf("storage size %d is out of range: use 1024 to 1073741824 bytes", p.StorageSize))
+	if p := o.Permissions; p.Has("storage") {
+		add("storage-size", manifest.CheckStorageSize(p.Storage()))
 	}
 	for _, l := range o.Readmes {
 		if !slices.Contains(ReadmeLanguages, l) {

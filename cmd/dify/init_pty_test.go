@@ -17,32 +17,54 @@ import (
 )
 
 // terminal runs the built binary in a pseudo-terminal, as a user would.
+// Tests wait for what appears on the screen, never for a duration.
 type terminal struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	tty  *os.File
 	mu   sync.Mutex
 	out  bytes.Buffer
-	done chan struct{}
+	mark int           // output before mark was seen before the last keys
+	more chan struct{} // signalled when output arrives
+	done chan struct{} // closed when the terminal closes
 }
 
-func startTerminal(t *testing.T, bin, dir string, args ...string) *terminal {
+func startTerminal(t *testing.T, bin, dir string, env []string, args ...string) *terminal {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
+	cmd.Env = append(append(os.Environ(), "TERM=xterm-256color"), env...)
 	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
 	if err != nil {
 		t.Skip("no pseudo-terminal:", err)
 	}
-	term := &terminal{t: t, cmd: cmd, tty: tty, done: make(chan struct{})}
+	term := &terminal{t: t, cmd: cmd, tty: tty, more: make(chan struct{}, 1), done: make(chan struct{})}
 	go func() {
 		buf := make([]byte, 4096)
+		seen := map[string]int{} // per query, the output already searched
 		for {
 			n, err := tty.Read(buf)
 			term.mu.Lock()
 			term.out.Write(buf[:n])
+			// Answer the queries a real terminal answers at once: the
+			// background colour (OSC 11) and the cursor position. The
+			// program reads the answers from its input, and without them
+			// it waits five seconds, eating keys typed meanwhile.
+			for _, q := range terminalQueries {
+				for {
+					i := strings.Index(term.out.String()[seen[q.query]:], q.query)
+					if i < 0 {
+						break
+					}
+					seen[q.query] += i + len(q.query)
+					io.WriteString(tty, q.answer)
+				}
+			}
 			term.mu.Unlock()
+			select {
+			case term.more <- struct{}{}:
+			default:
+			}
 			if err != nil {
 				close(term.done)
 				return
@@ -53,31 +75,45 @@ func startTerminal(t *testing.T, bin, dir string, args ...string) *terminal {
 	return term
 }
 
-var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
-
-// waitFor waits until the screen output contains text.
-func (term *terminal) waitFor(text string) {
-	term.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		term.mu.Lock()
-		screen := ansi.ReplaceAllString(term.out.String(), "")
-		term.mu.Unlock()
-		if strings.Contains(screen, text) {
-			return
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	term.mu.Lock()
-	defer term.mu.Unlock()
-	term.t.Fatalf("%q never appeared; output:\n%s", text, ansi.ReplaceAllString(term.out.String(), ""))
+var terminalQueries = []struct{ query, answer string }{
+	{"\x1b]11;?", "\x1b]11;rgb:0000/0000/0000\x1b\\"},
+	{"\x1b[6n", "\x1b[1;1R"},
 }
 
-// send types keys, pausing so that each lands on its own.
+var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
+
+func (term *terminal) screen(from int) string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return ansi.ReplaceAllString(term.out.String()[from:], "")
+}
+
+// waitFor waits until text appears in the output that came after the last
+// keys were sent. The deadline only turns a hang into a failure.
+func (term *terminal) waitFor(text string) {
+	term.t.Helper()
+	deadline := time.After(time.Minute)
+	for !strings.Contains(term.screen(term.mark), text) {
+		select {
+		case <-term.more:
+		case <-term.done:
+			if !strings.Contains(term.screen(term.mark), text) {
+				term.t.Fatalf("%q never appeared before the program ended; output:\n%s", text, term.screen(0))
+			}
+			return
+		case <-deadline:
+			term.t.Fatalf("%q never appeared; output:\n%s", text, term.screen(0))
+		}
+	}
+}
+
+// send types keys; what the screen shows afterwards is looked at from here.
 func (term *terminal) send(keys ...string) {
+	term.mu.Lock()
+	term.mark = term.out.Len()
+	term.mu.Unlock()
 	for _, k := range keys {
 		io.WriteString(term.tty, k)
-		time.Sleep(60 * time.Millisecond)
 	}
 }
 
@@ -95,7 +131,7 @@ func (term *terminal) exitCode() int {
 			term.t.Fatal(err)
 		}
 		return 0
-	case <-time.After(15 * time.Second):
+	case <-time.After(time.Minute):
 		term.t.Fatal("the program did not exit")
 		return -1
 	}
@@ -104,35 +140,41 @@ func (term *terminal) exitCode() int {
 const (
 	enterKey = "\r"
 	leftKey  = "\x1b[D"
+	escKey   = "\x1b"
 	ctrlC    = "\x03"
 )
+
+// answer waits for each question, then types its answer. One question is on
+// the screen at a time, so its title appearing means it has the focus.
+func (term *terminal) answer(steps ...[2]string) {
+	term.t.Helper()
+	for _, s := range steps {
+		term.waitFor(s[0])
+		term.send(s[1])
+	}
+}
 
 func TestInitInATerminal(t *testing.T) {
 	bin := buildDify(t)
 	dir := t.TempDir()
-	term := startTerminal(t, bin, dir, "plugin", "init")
+	term := startTerminal(t, bin, dir, nil, "plugin", "init")
 	term.waitFor("Plugin name")
-	term.send("weather", enterKey)
-	term.waitFor("Author")
-	term.send("acme", enterKey)
-	term.waitFor("Description")
-	term.send("Current weather", enterKey)
-	term.waitFor("Repository URL")
-	term.send(enterKey)
-	term.waitFor("Language")
-	term.send(enterKey)
-	term.waitFor("Category")
-	term.send(enterKey)
-	term.waitFor("Permissions")
-	term.send(enterKey)
-	term.waitFor("Minimum Dify version")
-	term.send(enterKey)
-	term.waitFor("README translations")
-	term.send(enterKey)
+	term.answer(
+		[2]string{"Plugin name", "weather" + enterKey},
+		[2]string{"Author", "acme" + enterKey},
+		[2]string{"Description", "Current weather" + enterKey},
+		[2]string{"Repository URL", enterKey},
+		[2]string{"Language", enterKey},
+		[2]string{"Category", enterKey},
+		[2]string{"tool: invoke tools", enterKey}, // the permissions, once listed
+		[2]string{"Minimum Dify version", enterKey},
+		[2]string{"README translations", enterKey},
+	)
 	term.waitFor("Create the plugin?")
-	term.send(leftKey, enterKey)
+	term.waitFor("directory:   weather")
+	term.send(enterKey) // Create is where the answer starts
 	if code := term.exitCode(); code != 0 {
-		t.Fatalf("exit %d; output:\n%s", code, ansi.ReplaceAllString(term.out.String(), ""))
+		t.Fatalf("exit %d; output:\n%s", code, term.screen(0))
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "weather", "manifest.yaml"))
 	if err != nil {
@@ -148,9 +190,8 @@ func TestInitInATerminal(t *testing.T) {
 func TestInitCtrlCInATerminal(t *testing.T) {
 	bin := buildDify(t)
 	dir := t.TempDir()
-	term := startTerminal(t, bin, dir, "plugin", "init", "--category", "llm")
-	term.waitFor("Plugin name")
-	term.send("weather", enterKey)
+	term := startTerminal(t, bin, dir, nil, "plugin", "init", "--category", "llm")
+	term.answer([2]string{"Plugin name", "weather" + enterKey})
 	term.waitFor("Author")
 	term.send("ac", ctrlC)
 	if code := term.exitCode(); code != 130 {
@@ -158,5 +199,63 @@ func TestInitCtrlCInATerminal(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("Ctrl-C left %d entries in the directory", len(entries))
+	}
+}
+
+// Esc while filtering the category list clears the filter; it does not
+// throw the answers away.
+func TestInitEscWhileFilteringInATerminal(t *testing.T) {
+	bin := buildDify(t)
+	dir := t.TempDir()
+	term := startTerminal(t, bin, dir, nil, "plugin", "init", "--quick=false", "--name", "keeper", "--author", "acme",
+		"--description", "d", "--repo", "", "--language", "python", "--min-dify-version", "", "--readme", "", "--allow-storage")
+	term.waitFor("Category")
+	// Keys that arrive together reach the program as one: wait for each.
+	term.send("/")
+	term.waitFor("esc set filter")
+	term.send("rer")
+	term.waitFor("/rer")
+	term.send(escKey) // leaves the filter, keeping it
+	term.waitFor("esc clear filter")
+	term.send(escKey) // clears it
+	term.waitFor("moderation") // the whole list again
+	term.send(enterKey)
+	term.waitFor("Create the plugin?")
+	term.send(enterKey)
+	if code := term.exitCode(); code != 0 {
+		t.Fatalf("exit %d; output:\n%s", code, term.screen(0))
+	}
+	if _, err := os.Stat(filepath.Join(dir, "keeper", "manifest.yaml")); err != nil {
+		t.Errorf("the plugin was not created: %v", err)
+	}
+}
+
+// TERM=dumb: every question as a plain line, permissions included; the
+// agent-strategy plugin made this way validates.
+func TestInitAccessibleInATerminal(t *testing.T) {
+	bin := buildDify(t)
+	dir := t.TempDir()
+	term := startTerminal(t, bin, dir, []string{"TERM=dumb"}, "plugin", "init")
+	term.answer(
+		[2]string{"Plugin name", "agent\n"},
+		[2]string{"Author", "acme\n"},
+		[2]string{"Description", "An agent\n"},
+		[2]string{"Repository URL", "\n"},
+		[2]string{"Language", "\n"},
+		[2]string{"Category", "9\n"},
+		[2]string{"Permissions", "\n"},
+		[2]string{"Minimum Dify version", "\n"},
+		[2]string{"README translations", "\n"},
+		[2]string{"Create the plugin?", "\n"},
+	)
+	if code := term.exitCode(); code != 0 {
+		t.Fatalf("exit %d; output:\n%s", code, term.screen(0))
+	}
+	if strings.Contains(term.screen(0), "Select up to 0") {
+		t.Errorf("an empty list was offered:\n%s", term.screen(0))
+	}
+	out, err := exec.Command(bin, "plugin", "validate", filepath.Join(dir, "agent")).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "0 errors, 0 warnings") {
+		t.Errorf("validate: %v\n%s", err, out)
 	}
 }

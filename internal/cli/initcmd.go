@@ -6,21 +6,35 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dify-cli/dify/internal/tui"
+	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
+// initOptions is everything `plugin init` needs: the streams, the prompt
+// and what the flags say.
 type initOptions struct {
-	opts  scaffold.Options
-	perms scaffold.Permissions // from --allow-* flags
-	dir   string
-	quick bool
-	yes   bool
-	force bool
+	io     *Streams
+	prompt initPrompter
+
+	opts        scaffold.Options
+	allow       permissionFlags // --allow-*
+	storageSize string
+	dir         string
+	quick       bool
+	yes         bool
+	force       bool
+	given       tui.Skip // questions answered by flags
 }
 
-func newInitCmd(s *Streams, prompt initPrompter) *cobra.Command {
-	o := &initOptions{}
+// initPrompter fills in what flags left out, interactively. It returns
+// errCancelled when the user gives up.
+type initPrompter func(s *Streams, o *scaffold.Options, in tui.Init) error
+
+func newInitCmd(s *Streams, prompt initPrompter, runF func(*initOptions) error) *cobra.Command {
+	o := &initOptions{io: s, prompt: prompt}
 	cmd := &cobra.Command{
 		Use:   "init",
 		Short: "Create a new plugin project",
@@ -28,7 +42,8 @@ func newInitCmd(s *Streams, prompt initPrompter) *cobra.Command {
 
 On a terminal, a form asks for what the flags do not give. With --quick, or when
 standard input is not a terminal, nothing is asked: --name, --author and
---description are then required.
+--description are then required. TERM=dumb or ACCESSIBLE=1 asks one line at a
+time, for screen readers.
 
 Categories:
 ` + categoryHelp() + `
@@ -41,7 +56,17 @@ touched.`,
   dify plugin init --quick --name chat --author acme --description "My models" --category llm --dir plugins`,
 		Args: exactArgs(0, "no arguments (use flags)"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			return runInit(cmd, s, o, prompt)
+			f := cmd.Flags()
+			o.given = tui.Skip{
+				Name: f.Changed("name"), Author: f.Changed("author"), Description: f.Changed("description"),
+				Repo: f.Changed("repo"), Category: f.Changed("category"), Language: f.Changed("language"),
+				MinDifyVersion: f.Changed("min-dify-version"), Readmes: f.Changed("readme"),
+				Permissions: o.allow.changed(f) || f.Changed("storage-size"),
+			}
+			if runF != nil {
+				return runF(o)
+			}
+			return initRun(o)
 		}),
 	}
 	f := cmd.Flags()
@@ -53,24 +78,15 @@ touched.`,
 	f.StringVar(&o.opts.Language, "language", "", "plugin language: python (default python)")
 	f.StringVar(&o.opts.MinDifyVersion, "min-dify-version", "", "minimum Dify version, e.g. 1.0.0 (optional)")
 	f.StringSliceVar(&o.opts.Readmes, "readme", nil, "README translations to add: "+strings.Join(scaffold.ReadmeLanguages, ", "))
-	p := &o.perms
-	f.BoolVar(&p.Tool, "allow-tool", false, "permission to invoke tools")
-	f.BoolVar(&p.Model, "allow-model", false, "permission to invoke models (see the --allow-<kind> flags)")
-	f.BoolVar(&p.LLM, "allow-llm", false, "permission to invoke LLMs")
-	f.BoolVar(&p.TextEmbedding, "allow-text-embedding", false, "permission to invoke text embedding models")
-	f.BoolVar(&p.Rerank, "allow-rerank", false, "permission to invoke rerank models")
-	f.BoolVar(&p.TTS, "allow-tts", false, "permission to invoke text-to-speech models")
-	f.BoolVar(&p.Speech2Text, "allow-speech2text", false, "permission to invoke speech-to-text models")
-	f.BoolVar(&p.Moderation, "allow-moderation", false, "permission to invoke moderation models")
-	f.BoolVar(&p.Node, "allow-node", false, "permission to invoke workflow nodes")
-	f.BoolVar(&p.Endpoint, "allow-endpoint", false, "permission to register endpoints")
-	f.BoolVar(&p.App, "allow-app", false, "permission to invoke Dify apps")
-	f.BoolVar(&p.Storage, "allow-storage", false, "permission to use persistent storage")
-	f.Uint64Var(&p.StorageSize, "storage-size", 0, "storage size in bytes (default 1048576 with --allow-storage)")
+	o.allow = addPermissionFlags(f, "allow", "permission to ")
+	f.StringVar(&o.storageSize, "storage-size", "", "storage size: bytes, or 1MiB, 512KiB, 1MB (default 1MiB with --allow-storage)")
 	f.BoolVar(&o.quick, "quick", false, "ask nothing; use flags and defaults")
 	f.StringVar(&o.dir, "dir", ".", "directory to create the plugin in")
 	f.BoolVar(&o.yes, "yes", false, "skip the final confirmation")
 	f.BoolVar(&o.force, "force", false, "create the plugin inside an existing empty directory")
+	completeValues(cmd, "category", scaffold.CategoryNames())
+	completeValues(cmd, "language", scaffold.Languages)
+	completeValues(cmd, "readme", scaffold.ReadmeLanguages)
 	return cmd
 }
 
@@ -82,42 +98,25 @@ func categoryHelp() string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// initPrompter fills in what flags left out, interactively. It returns
-// errCancelled when the user gives up.
-type initPrompter func(s *Streams, o *scaffold.Options, asked askedFields, confirm bool) error
-
-// askedFields tells the form which values came from flags, so it can skip them.
-type askedFields struct {
-	Name, Author, Description, Repo, Category, Language, Permissions, MinDifyVersion, Readmes bool
-}
-
-func runInit(cmd *cobra.Command, s *Streams, o *initOptions, prompt initPrompter) error {
-	flags := cmd.Flags()
-	given := askedFields{
-		Name: flags.Changed("name"), Author: flags.Changed("author"), Description: flags.Changed("description"),
-		Repo: flags.Changed("repo"), Category: flags.Changed("category"), Language: flags.Changed("language"),
-		MinDifyVersion: flags.Changed("min-dify-version"), Readmes: flags.Changed("readme"),
-	}
-	for _, name := range []string{"allow-tool", "allow-model", "allow-llm", "allow-text-embedding", "allow-rerank", "allow-tts",
-		"allow-speech2text", "allow-moderation", "allow-node", "allow-endpoint", "allow-app", "allow-storage", "storage-size"} {
-		given.Permissions = given.Permissions || flags.Changed(name)
-	}
+// initRun creates the project: from flags and defaults, then from the form
+// for what they left out.
+func initRun(o *initOptions) error {
+	s := o.io
 	opts := o.opts
-	if opts.Category == "" {
-		opts.Category = "tool"
+	granted, err := o.allow.grant(o.storageSize)
+	if err != nil {
+		return err
 	}
-	if opts.Language == "" {
-		opts.Language = "python"
-	}
-	opts.Permissions = mergePermissions(scaffold.DefaultPermissions(opts.Category), o.perms)
+	opts.ApplyDefaults(granted)
 
+	target := func(name string) (string, error) {
+		dir := filepath.Join(o.dir, name)
+		return dir, scaffold.CheckTarget(dir, o.force)
+	}
 	interactive := !o.quick && s.CanPrompt()
 	if !interactive {
 		var missing []string
-		for _, m := range []struct {
-			flag  string
-			value string
-		}{{"--name", opts.Name}, {"--author", opts.Author}, {"--description", opts.Description}} {
+		for _, m := range []struct{ flag, value string }{{"--name", opts.Name}, {"--author", opts.Author}, {"--description", opts.Description}} {
 			if m.value == "" {
 				missing = append(missing, m.flag)
 			}
@@ -132,7 +131,7 @@ func runInit(cmd *cobra.Command, s *Streams, o *initOptions, prompt initPrompter
 		if err := opts.Validate(); err != nil {
 			return &usageError{flagErrors(err)}
 		}
-	} else if err := prompt(s, &opts, given, !o.yes); err != nil {
+	} else if err := o.prompt(s, &opts, tui.Init{Skip: o.given, Confirm: !o.yes, Target: target}); err != nil {
 		return err
 	}
 
@@ -140,11 +139,11 @@ func runInit(cmd *cobra.Command, s *Streams, o *initOptions, prompt initPrompter
 	if err != nil {
 		return flagErrors(err)
 	}
-	target := filepath.Join(o.dir, opts.Name)
-	if err := scaffold.Write(target, files, o.force); err != nil {
+	dir := filepath.Join(o.dir, opts.Name)
+	if err := scaffold.Write(dir, files, o.force); err != nil {
 		return err
 	}
-	fmt.Fprintln(s.Out, target)
+	fmt.Fprintln(s.Out, dir)
 	fmt.Fprintf(s.Err, `created the %s plugin %s in %s
 
 Next steps:
@@ -156,33 +155,8 @@ Next steps:
   dify plugin package .   # when it works: build %s.difypkg
 
 GUIDE.md explains the project layout.
-`, opts.Category, opts.Name, target, target, opts.Name)
+`, opts.Category, opts.Name, dir, dir, opts.Name)
 	return nil
-}
-
-// mergePermissions adds the flag permissions to the category defaults. A
-// model kind flag implies the model permission.
-func mergePermissions(def, flags scaffold.Permissions) scaffold.Permissions {
-	p := def
-	p.Tool = p.Tool || flags.Tool
-	p.Node = p.Node || flags.Node
-	p.Endpoint = p.Endpoint || flags.Endpoint
-	p.App = p.App || flags.App
-	p.LLM = p.LLM || flags.LLM
-	p.TextEmbedding = p.TextEmbedding || flags.TextEmbedding
-	p.Rerank = p.Rerank || flags.Rerank
-	p.TTS = p.TTS || flags.TTS
-	p.Speech2Text = p.Speech2Text || flags.Speech2Text
-	p.Moderation = p.Moderation || flags.Moderation
-	p.Model = p.Model || flags.Model || p.LLM || p.TextEmbedding || p.Rerank || p.TTS || p.Speech2Text || p.Moderation
-	p.Storage = p.Storage || flags.Storage || flags.StorageSize > 0
-	if p.Storage {
-		p.StorageSize = flags.StorageSize
-		if p.StorageSize == 0 {
-			p.StorageSize = scaffold.DefaultStorageSize
-		}
-	}
-	return p
 }
 
 // flagErrors rewrites option errors to name the flags.
@@ -204,4 +178,58 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// permissionFlags are --allow-X (or --deny-X) flags, one per permission of
+// manifest.Permissions, by key.
+type permissionFlags map[string]*bool
+
+// addPermissionFlags adds verb-X flags for every permission.
+func addPermissionFlags(f *pflag.FlagSet, verb, help string) permissionFlags {
+	flags := permissionFlags{}
+	for _, p := range manifest.Permissions {
+		what := p.Label
+		if i := strings.Index(what, ": "); i >= 0 {
+			what = what[i+2:]
+		}
+		if p.Key == "model" {
+			what = "invoke models (with the kinds below; each kind implies it)"
+			if verb == "deny" {
+				what = "invoke any model"
+			}
+		}
+		flags[p.Key] = f.Bool(verb+"-"+p.Flag, false, help+what)
+	}
+	return flags
+}
+
+func (pf permissionFlags) changed(f *pflag.FlagSet) bool {
+	for key := range pf {
+		p, _ := manifest.FindPermission(key)
+		for _, verb := range []string{"allow-", "deny-"} {
+			if f.Lookup(verb+p.Flag) != nil && f.Changed(verb+p.Flag) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// grant is the permissions the flags ask for; a storage size brings storage.
+func (pf permissionFlags) grant(storageSize string) (manifest.Grant, error) {
+	var g manifest.Grant
+	for key, on := range pf {
+		if *on {
+			g = g.With(key)
+		}
+	}
+	if storageSize != "" {
+		n, err := manifest.ParseStorageSize(storageSize)
+		if err != nil {
+			return g, usagef("--storage-size: %v", err)
+		}
+		g = g.With("storage")
+		g.StorageSize = n
+	}
+	return g, nil
 }

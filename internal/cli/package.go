@@ -79,6 +79,7 @@ to; links out of the plugin are refused unless --allow-external-links is given.`
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")
 	f.BoolVar(&o.useUV, "uv", false, "make a missing requirements.txt with the installed uv (or $UV_PATH) instead of the built-in export")
 	addExternalLinksFlag(f, &o.externalLinks)
+	completeValues(cmd, "category", sign.Categories)
 	return cmd
 }
 

@@ -17,18 +17,18 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// permissionFlags maps flag suffixes to manifest permission keys.
-var permissionFlags = []struct{ flag, key string }{
-	{"tool", "tool"}, {"llm", "model.llm"}, {"text-embedding", "model.text_embedding"}, {"rerank", "model.rerank"},
-	{"tts", "model.tts"}, {"speech2text", "model.speech2text"}, {"moderation", "model.moderation"},
-	{"node", "node"}, {"endpoint", "endpoint"}, {"app", "app"}, {"storage", "storage"},
+// permissionOptions is everything `plugin permission` needs.
+type permissionOptions struct {
+	io          *Streams
+	dir         string
+	allow, deny permissionFlags
+	storageSize string
+	// changed: flags ask for a change; otherwise a form (or a listing).
+	changed bool
 }
 
-func newPermissionCmd(s *Streams) *cobra.Command {
-	allow := map[string]*bool{}
-	deny := map[string]*bool{}
-	var denyModel bool
-	var storageSize uint64
+func newPermissionCmd(s *Streams, runF func(*permissionOptions) error) *cobra.Command {
+	o := &permissionOptions{io: s}
 	cmd := &cobra.Command{
 		Use:   "permission [DIR]",
 		Short: "Change the permissions a plugin requests",
@@ -40,97 +40,102 @@ is replaced atomically; quitting the form writes nothing. Afterwards, the plugin
 code is checked for calls that need a permission the manifest lacks.`,
 		Example: `  dify plugin permission
   dify plugin permission ./weather --allow-llm --deny-tool
-  dify plugin permission --allow-storage --storage-size 1048576`,
+  dify plugin permission --allow-storage --storage-size 1MiB`,
 		Args: maxArgs(1, "one plugin directory"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			dir := targetArg(args)
-			file := filepath.Join(dir, manifest.FileName)
-			data, err := capped.ReadFile(pack.DiskFiles(dir), manifest.FileName, manifest.MaxYAML)
-			if err != nil {
-				if errors.Is(err, fs.ErrNotExist) {
-					return fmt.Errorf("%s does not exist; run this in a plugin directory or give its path", file)
-				}
-				return err
-			}
-			var m manifest.Manifest
-			if err := yaml.Unmarshal(data, &m); err != nil {
-				return fmt.Errorf("%s: %v", file, err)
-			}
-			grant := m.Granted()
-			size := uint64(0)
-			if m.Resource.Permission != nil && m.Resource.Permission.Storage != nil {
-				size = m.Resource.Permission.Storage.Size
-			}
-			changed := cmd.Flags().Changed("storage-size") || denyModel
-			for _, p := range permissionFlags {
-				if *allow[p.flag] && *deny[p.flag] {
-					return usagef("--allow-%s and --deny-%s contradict each other", p.flag, p.flag)
-				}
-				if *allow[p.flag] {
-					grant[p.key], changed = true, true
-				}
-				if *deny[p.flag] || (denyModel && strings.HasPrefix(p.key, "model.")) {
-					grant[p.key], changed = false, true
+			o.dir = targetArg(args)
+			for key, allowed := range o.allow {
+				if *allowed && *o.deny[key] {
+					p, _ := manifest.FindPermission(key)
+					return usagef("--allow-%s and --deny-%s contradict each other", p.Flag, p.Flag)
 				}
 			}
-			if cmd.Flags().Changed("storage-size") {
-				size = storageSize
+			o.changed = o.allow.changed(cmd.Flags()) || cmd.Flags().Changed("storage-size")
+			if runF != nil {
+				return runF(o)
 			}
-			switch {
-			case changed:
-			case s.CanPrompt():
-				err := tui.PermissionForm(s.tuiOptions(), grant, &size)
-				if errors.Is(err, tui.ErrCancelled) {
-					return errCancelled
-				}
-				if err != nil {
-					return err
-				}
-			default:
-				printGrants(s.Out, grant, size)
-				return nil
-			}
-			if grant["storage"] && size != 0 && (size < 1024 || size > 1<<30) {
-				return usagef("--storage-size %d is out of range: use 1024 to 1073741824 bytes", size)
-			}
-			out, err := manifest.SetPermissions(data, grant, size)
-			if err != nil {
-				return fmt.Errorf("%s: %v", file, err)
-			}
-			if string(out) != string(data) {
-				if err := atomicfile.Write(file, 0o644, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
-					return err
-				}
-			}
-			printGrants(s.Out, grant, size)
-			reportMissingPermissions(s, dir)
-			return nil
+			return permissionRun(o)
 		}),
 	}
 	f := cmd.Flags()
-	for _, p := range permissionFlags {
-		allow[p.flag] = f.Bool("allow-"+p.flag, false, "grant the "+p.key+" permission")
-		deny[p.flag] = f.Bool("deny-"+p.flag, false, "remove the "+p.key+" permission")
-	}
-	f.BoolVar(&denyModel, "deny-model", false, "remove every model permission")
-	f.Uint64Var(&storageSize, "storage-size", 0, "storage size in bytes, with storage granted")
+	o.allow = addPermissionFlags(f, "allow", "grant the permission to ")
+	o.deny = addPermissionFlags(f, "deny", "remove the permission to ")
+	f.StringVar(&o.storageSize, "storage-size", "", "storage size, with storage granted: bytes, or 1MiB, 512KiB, 1MB")
 	return cmd
 }
 
-func printGrants(w io.Writer, grant map[string]bool, size uint64) {
-	var on []string
-	for _, k := range manifest.PermissionKeys {
-		if grant[k] {
-			if k == "storage" {
-				k = fmt.Sprintf("storage (%d bytes)", size)
-			}
-			on = append(on, k)
+func permissionRun(o *permissionOptions) error {
+	s := o.io
+	file := filepath.Join(o.dir, manifest.FileName)
+	data, err := capped.ReadFile(pack.DiskFiles(o.dir), manifest.FileName, manifest.MaxYAML)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("%s does not exist; run this in a plugin directory or give its path", file)
+		}
+		return err
+	}
+	var m manifest.Manifest
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	grant, err := o.apply(m.Grant())
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.changed:
+	case s.CanPrompt():
+		err := tui.PermissionForm(s.tuiOptions(), &grant)
+		if errors.Is(err, tui.ErrCancelled) {
+			return errCancelled
+		}
+		if err != nil {
+			return err
+		}
+	default:
+		printGrant(s.Out, grant)
+		return nil
+	}
+	out, err := manifest.SetPermissions(data, grant)
+	if err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	if string(out) != string(data) {
+		if err := atomicfile.Write(file, 0o644, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
+			return err
 		}
 	}
-	if len(on) == 0 {
-		on = []string{"none"}
+	printGrant(s.Out, grant)
+	reportMissingPermissions(s, o.dir)
+	return nil
+}
+
+// apply makes the flags' changes to the current grant.
+func (o *permissionOptions) apply(g manifest.Grant) (manifest.Grant, error) {
+	for _, p := range manifest.Permissions {
+		if *o.allow[p.Key] {
+			g = g.With(p.Key)
+		}
+		if *o.deny[p.Key] {
+			g = g.Without(p.Key)
+		}
 	}
-	fmt.Fprintf(w, "permissions: %s\n", strings.Join(on, ", "))
+	if o.storageSize != "" {
+		n, err := manifest.ParseStorageSize(o.storageSize)
+		if err != nil {
+			return g, usagef("--storage-size: %v", err)
+		}
+		g.StorageSize = n
+	}
+	return g, nil
+}
+
+func printGrant(w io.Writer, g manifest.Grant) {
+	names := g.Names()
+	if len(names) == 0 {
+		names = []string{"none"}
+	}
+	fmt.Fprintf(w, "permissions: %s\n", strings.Join(names, ", "))
 }
 
 // reportMissingPermissions tells about calls in the plugin's code that the
@@ -146,7 +151,7 @@ func reportMissingPermissions(s *Streams, dir string) {
 	}
 	for _, d := range manifest.CheckPermissions(p, plan) {
 		if d.Rule == "permission-missing" {
-			fmt.Fprintf(s.Err, "warning: %s\n", d)
+			s.warnf("%s", d)
 		}
 	}
 }

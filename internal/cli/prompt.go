@@ -6,8 +6,8 @@ import (
 )
 
 // promptInit asks for the init options in a form on the terminal.
-func promptInit(s *Streams, o *scaffold.Options, given askedFields, confirm bool) error {
-	err := tui.InitForm(s.tuiOptions(), o, tui.Skip(given), confirm)
+func promptInit(s *Streams, o *scaffold.Options, in tui.Init) error {
+	err := tui.InitForm(s.tuiOptions(), o, in)
 	if err == tui.ErrCancelled {
 		return errCancelled
 	}

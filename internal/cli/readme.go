@@ -68,7 +68,8 @@ func newReadmeAddCmd(s *Streams) *cobra.Command {
 		Long: `Create readme/README_<LANGUAGE>.md from the template init uses, filled with the
 plugin's name, author and description. LANGUAGE looks like zh_Hans, ja_JP or pt_BR.
 An existing file is never replaced.`,
-		Example: "  dify plugin readme add ja_JP",
+		Example:           "  dify plugin readme add ja_JP",
+		ValidArgsFunction: completeArgs(scaffold.ReadmeLanguages),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 1 || len(args) > 2 {
 				return usagef("%s takes a language and optionally a plugin directory", cmd.CommandPath())

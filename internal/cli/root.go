@@ -66,7 +66,12 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root.SetOut(s.Out)
 	root.SetErr(s.Err)
 	root.SetVersionTemplate(`{{.Version}}` + "\n")
-	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		if s := suggestFlag(c, err.Error()); s != "" {
+			err = fmt.Errorf("%w\n\nDid you mean %s?", err, s)
+		}
+		return &usageError{err}
+	})
 	root.SetGlobalNormalizationFunc(normalizeFlag)
 	// Accepted for compatibility with the reference tool, which reads and ignores it.
 	root.PersistentFlags().String("config", "", "ignored; accepted for compatibility")

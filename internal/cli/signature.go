@@ -138,6 +138,7 @@ as before and verify the package all the same.`,
 	cmd.Flags().StringVarP(&category, "category", "c", "langgenius", "authorized category: langgenius, partner or community")
 	cmd.Flags().StringVarP(&output, "output", "o", "", "signed package to write (default: NAME.signed.difypkg next to the input)")
 	cmd.Flags().BoolVar(&force, "force", false, "replace an existing output file")
+	completeValues(cmd, "category", sign.Categories)
 	addMaxSizeFlag(cmd.Flags(), &maxSizeMB)
 	cmd.MarkFlagRequired("private-key")
 	return cmd

@@ -1,231 +1,213 @@
-// Package tui holds the interactive forms. It is the only package that
-// knows about huh and bubbletea; forms fill the same option structs that
-// flags fill, with the same validators.
 package tui
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/huh"
+	"github.com/dify-cli/dify/internal/bytesize"
+	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
 )
-
-// ErrCancelled is returned when the user quits a form or declines to confirm.
-var ErrCancelled = errors.New("cancelled")
-
-// Options say where a form reads and draws.
-type Options struct {
-	In         io.Reader
-	Out        io.Writer
-	Accessible bool // line-based prompts, for screen readers and dumb terminals
-}
 
 // Skip lists the questions whose answers came from flags.
 type Skip struct {
 	Name, Author, Description, Repo, Category, Language, Permissions, MinDifyVersion, Readmes bool
 }
 
-// initState holds what the form edits, in the shapes huh binds to.
+// Init is what the init form needs besides the options it fills.
+type Init struct {
+	Skip    Skip
+	Confirm bool // end with a summary to confirm
+	// Target returns the directory a plugin of that name is created in,
+	// or an error when it cannot be (it exists and is not empty).
+	Target func(name string) (string, error)
+}
+
+// initState holds what the form edits, in the shapes the questions bind to.
 type initState struct {
 	o           *scaffold.Options
-	perms       []string
+	in          Init
+	perms       []string // permission keys
 	storageSize string
 	confirmed   bool
 }
 
-// Permission choices, as shown in the form.
-var permissionChoices = []struct{ key, label string }{
-	{"tool", "tool: invoke tools"},
-	{"model.llm", "model: invoke LLMs"},
-	{"model.text_embedding", "model: invoke text embedding models"},
-	{"model.rerank", "model: invoke rerank models"},
-	{"model.tts", "model: invoke text-to-speech models"},
-	{"model.speech2text", "model: invoke speech-to-text models"},
-	{"model.moderation", "model: invoke moderation models"},
-	{"node", "node: invoke workflow nodes"},
-	{"endpoint", "endpoint: register HTTP endpoints"},
-	{"app", "app: invoke Dify apps"},
-	{"storage", "storage: keep data between calls"},
-}
-
 // InitForm asks for the init options the flags did not give.
-func InitForm(opt Options, o *scaffold.Options, skip Skip, confirm bool) error {
-	st := &initState{o: o}
-	form := newInitForm(st, skip, confirm).WithInput(opt.In).WithOutput(opt.Out).WithAccessible(opt.Accessible)
-	if err := form.Run(); err != nil {
-		if errors.Is(err, huh.ErrUserAborted) {
-			return ErrCancelled
-		}
+func InitForm(opt Options, o *scaffold.Options, in Init) error {
+	st := newInitState(o, in)
+	if err := ask(opt, st.questions()); err != nil {
 		return err
 	}
-	return st.finish(confirm)
+	return st.finish()
+}
+
+func newInitState(o *scaffold.Options, in Init) *initState {
+	return &initState{o: o, in: in, perms: permissionKeys(o.Permissions), storageSize: storageText(o.Permissions.Storage()), confirmed: true}
 }
 
 // finish copies the form's answers into the options.
-func (st *initState) finish(confirm bool) error {
-	if confirm && !st.confirmed {
+func (st *initState) finish() error {
+	if st.in.Confirm && !st.confirmed {
 		return ErrCancelled
 	}
-	st.o.Permissions = permissionsFrom(st.perms, st.storageSize)
+	if !st.in.Skip.Permissions {
+		st.o.Permissions = st.grant()
+	}
 	return nil
 }
 
-func newInitForm(st *initState, skip Skip, confirm bool) *huh.Form {
-	o := st.o
-	st.perms = permissionKeys(o.Permissions)
-	if o.Permissions.StorageSize > 0 {
-		st.storageSize = strconv.FormatUint(o.Permissions.StorageSize, 10)
+// grant is the permissions chosen so far.
+func (st *initState) grant() manifest.Grant {
+	g := manifest.NewGrant(st.perms...)
+	if g.Has("storage") {
+		g.StorageSize, _ = manifest.ParseStorageSize(st.storageSize)
 	}
-	var groups []*huh.Group
+	return g
+}
 
-	var profile []huh.Field
+func (st *initState) checkName(name string) error {
+	if err := scaffold.CheckName(name); err != nil {
+		return err
+	}
+	if st.in.Target != nil {
+		if _, err := st.in.Target(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (st *initState) questions() []question {
+	o, skip := st.o, st.in.Skip
+	var qs []question
+	text := func(title, help string, v *string, check func(string) error) question {
+		return question{title: title, help: fixed(help), text: v, validate: check}
+	}
 	if !skip.Name {
-		profile = append(profile, huh.NewInput().Title("Plugin name").
-			Description("Lower-case letters, digits, _ and -; also the project's directory name.").
-			Value(&o.Name).Validate(scaffold.CheckName))
+		qs = append(qs, text("Plugin name", "Lower-case letters, digits, _ and -; also the project's directory name.", &o.Name, st.checkName))
 	}
 	if !skip.Author {
-		profile = append(profile, huh.NewInput().Title("Author").
-			Description("Your Dify Marketplace handle: lower-case letters, digits, _ and -.").
-			Value(&o.Author).Validate(scaffold.CheckAuthor))
+		qs = append(qs, text("Author", "Your Dify Marketplace handle: lower-case letters, digits, _ and -.", &o.Author, scaffold.CheckAuthor))
 	}
 	if !skip.Description {
-		profile = append(profile, huh.NewInput().Title("Description").
-			Description("One line shown in Dify and the Marketplace.").
-			Value(&o.Description).Validate(scaffold.CheckDescription))
+		qs = append(qs, text("Description", "One line shown in Dify and the Marketplace.", &o.Description, scaffold.CheckDescription))
 	}
 	if !skip.Repo {
-		profile = append(profile, huh.NewInput().Title("Repository URL (optional)").
-			Value(&o.Repo).Validate(scaffold.CheckRepo))
+		qs = append(qs, text("Repository URL (optional)", "Where the source lives, e.g. https://github.com/you/plugin; leave empty for none.", &o.Repo, scaffold.CheckRepo))
 	}
-	if len(profile) > 0 {
-		groups = append(groups, huh.NewGroup(profile...))
-	}
-
 	if !skip.Language {
-		groups = append(groups, huh.NewGroup(huh.NewSelect[string]().Title("Language").
-			Options(huh.NewOption("python", "python"), huh.NewOption("go (not available yet)", "go")).
-			Value(&o.Language).Validate(scaffold.CheckLanguage)))
+		qs = append(qs, question{title: "Language", help: fixed("Plugins are written in Python; Go is not available yet."),
+			choice: &o.Language, validate: scaffold.CheckLanguage, options: func() []option {
+				var out []option
+				for _, l := range scaffold.Languages {
+					out = append(out, option{label: l, value: l})
+				}
+				return out
+			}})
 	}
 	if !skip.Category {
-		var options []huh.Option[string]
-		for _, c := range scaffold.Categories {
-			options = append(options, huh.NewOption(fmt.Sprintf("%-15s %s", c.Name, c.Summary), c.Name))
-		}
-		groups = append(groups, huh.NewGroup(huh.NewSelect[string]().Title("Category").
-			Description("What the plugin provides.").
-			Options(options...).Value(&o.Category).Validate(scaffold.CheckCategory)))
+		qs = append(qs, question{title: "Category", help: fixed("What the plugin provides. / filters the list."),
+			choice: &o.Category, validate: scaffold.CheckCategory, options: func() []option {
+				var out []option
+				for _, c := range scaffold.Categories {
+					out = append(out, option{label: fmt.Sprintf("%-15s %s", c.Name, c.Summary), value: c.Name})
+				}
+				return out
+			}})
 	}
 	if !skip.Permissions {
-		groups = append(groups,
-			huh.NewGroup(huh.NewMultiSelect[string]().Title("Permissions").
-				Description("What the plugin may ask Dify to do. Space toggles; enter accepts.").
-				OptionsFunc(func() []huh.Option[string] { return permissionOptions(st) }, &o.Category).
-				Height(len(permissionChoices)+3).
-				Value(&st.perms)),
-			huh.NewGroup(huh.NewInput().Title("Storage size in bytes").
-				Description("Between 1024 and 1073741824.").
-				Value(&st.storageSize).Validate(checkStorageSize)).
-				WithHideFunc(func() bool { return !slices.Contains(st.perms, "storage") }),
+		qs = append(qs,
+			question{title: "Permissions", help: fixed("What the plugin may ask Dify to do; the category's code needs those already chosen. Space toggles; enter accepts."),
+				choices: &st.perms, options: st.permissionOptions, optionsChange: &o.Category},
+			question{title: "Storage size", help: fixed(fmt.Sprintf("How much the plugin may store: bytes or a size such as 1MiB, 512KiB or 1MB, from 1 KiB to 1 GiB (default %s).", bytesize.Format(manifest.DefaultStorage))),
+				text: &st.storageSize, validate: func(s string) error { _, err := manifest.ParseStorageSize(s); return err },
+				hidden: func() bool { return !slices.Contains(st.perms, "storage") }},
 		)
 	}
-	var more []huh.Field
 	if !skip.MinDifyVersion {
-		more = append(more, huh.NewInput().Title("Minimum Dify version (optional)").
-			Placeholder("1.0.0").Value(&o.MinDifyVersion).Validate(scaffold.CheckMinDifyVersion))
+		qs = append(qs, question{title: "Minimum Dify version (optional)", help: fixed("The oldest Dify the plugin works with, e.g. 1.0.0; leave empty for any."),
+			text: &o.MinDifyVersion, placeholder: "1.0.0", validate: scaffold.CheckMinDifyVersion})
 	}
 	if !skip.Readmes {
-		var options []huh.Option[string]
-		for _, l := range scaffold.ReadmeLanguages {
-			options = append(options, huh.NewOption(l, l))
-		}
-		more = append(more, huh.NewMultiSelect[string]().Title("README translations (optional)").
-			Options(options...).Value(&o.Readmes))
+		qs = append(qs, question{title: "README translations (optional)", help: fixed("README.md is English; these add readme/README_<language>.md."),
+			choices: &o.Readmes, options: func() []option {
+				var out []option
+				for _, l := range scaffold.ReadmeLanguages {
+					out = append(out, option{label: l, value: l})
+				}
+				return out
+			}})
 	}
-	if len(more) > 0 {
-		groups = append(groups, huh.NewGroup(more...))
+	if st.in.Confirm {
+		qs = append(qs, question{title: "Create the plugin?", help: st.summary, helpChanges: st,
+			yes: &st.confirmed, affirm: "Create", deny: "Cancel"})
 	}
-	if confirm {
-		groups = append(groups, huh.NewGroup(huh.NewConfirm().Title("Create the plugin?").
-			DescriptionFunc(func() string { return summary(st) }, st).
-			Affirmative("Create").Negative("Cancel").Value(&st.confirmed)))
+	return qs
+}
+
+func fixed(s string) func() string { return func() string { return s } }
+
+// storageText writes a storage size as the form shows it: 1MiB, 512KiB.
+func storageText(n uint64) string {
+	switch {
+	case n%(1<<20) == 0:
+		return fmt.Sprintf("%dMiB", n>>20)
+	case n%(1<<10) == 0:
+		return fmt.Sprintf("%dKiB", n>>10)
 	}
-	keys := huh.NewDefaultKeyMap()
-	keys.Quit = key.NewBinding(key.WithKeys("ctrl+c", "esc"), key.WithHelp("esc", "quit"))
-	return huh.NewForm(groups...).WithKeyMap(keys).WithShowHelp(true)
+	return fmt.Sprint(n)
 }
 
 // permissionOptions lists the permissions with the category's defaults
 // selected, keeping what the user already chose.
-func permissionOptions(st *initState) []huh.Option[string] {
-	defaults := permissionKeys(scaffold.DefaultPermissions(st.o.Category))
-	var options []huh.Option[string]
-	for _, c := range permissionChoices {
-		selected := slices.Contains(st.perms, c.key) || slices.Contains(defaults, c.key)
-		options = append(options, huh.NewOption(c.label, c.key).Selected(selected))
+func (st *initState) permissionOptions() []option {
+	defaults := scaffold.DefaultPermissions(st.o.Category)
+	var out []option
+	for _, p := range manifest.Permissions {
+		if p.Label == "" {
+			continue
+		}
+		out = append(out, option{label: p.Label, value: p.Key, selected: slices.Contains(st.perms, p.Key) || defaults.Has(p.Key)})
 	}
-	return options
+	return out
 }
 
-func checkStorageSize(s string) error {
-	n, err := strconv.ParseUint(strings.TrimSpace(s), 10, 64)
-	if err != nil || n < 1024 || n > 1<<30 {
-		return fmt.Errorf("enter a number of bytes between 1024 and 1073741824")
-	}
-	return nil
-}
-
-func permissionKeys(p scaffold.Permissions) []string {
+// permissionKeys lists the keys of a grant that forms offer (not the bare
+// model permission, which the kinds bring).
+func permissionKeys(g manifest.Grant) []string {
 	var keys []string
-	for _, k := range []struct {
-		on  bool
-		key string
-	}{{p.Tool, "tool"}, {p.LLM, "model.llm"}, {p.TextEmbedding, "model.text_embedding"}, {p.Rerank, "model.rerank"},
-		{p.TTS, "model.tts"}, {p.Speech2Text, "model.speech2text"}, {p.Moderation, "model.moderation"},
-		{p.Node, "node"}, {p.Endpoint, "endpoint"}, {p.App, "app"}, {p.Storage, "storage"}} {
-		if k.on {
-			keys = append(keys, k.key)
+	for _, k := range g.Keys() {
+		if p, _ := manifest.FindPermission(k); p.Label != "" {
+			keys = append(keys, k)
 		}
 	}
 	return keys
 }
 
-func permissionsFrom(keys []string, storageSize string) scaffold.Permissions {
-	has := func(k string) bool { return slices.Contains(keys, k) }
-	p := scaffold.Permissions{
-		Tool: has("tool"), Node: has("node"), Endpoint: has("endpoint"), App: has("app"), Storage: has("storage"),
-		LLM: has("model.llm"), TextEmbedding: has("model.text_embedding"), Rerank: has("model.rerank"),
-		TTS: has("model.tts"), Speech2Text: has("model.speech2text"), Moderation: has("model.moderation"),
-	}
-	p.Model = p.LLM || p.TextEmbedding || p.Rerank || p.TTS || p.Speech2Text || p.Moderation
-	if p.Storage {
-		p.StorageSize = scaffold.DefaultStorageSize
-		if n, err := strconv.ParseUint(strings.TrimSpace(storageSize), 10, 64); err == nil {
-			p.StorageSize = n
-		}
-	}
-	return p
-}
-
-func summary(st *initState) string {
+func (st *initState) summary() string {
 	o := st.o
-	perms := strings.Join(st.perms, ", ")
+	g := o.Permissions
+	if !st.in.Skip.Permissions {
+		g = st.grant()
+	}
+	perms := strings.Join(g.Names(), ", ")
 	if perms == "" {
 		perms = "none"
 	}
-	lines := []string{
-		"name:        " + o.Name,
-		"author:      " + o.Author,
-		"description: " + o.Description,
-		"category:    " + o.Category + " (" + o.Language + ")",
-		"permissions: " + perms,
+	lines := []string{}
+	if st.in.Target != nil {
+		if dir, err := st.in.Target(o.Name); err == nil {
+			lines = append(lines, "directory:   "+dir)
+		}
 	}
+	lines = append(lines,
+		"name:        "+o.Name,
+		"author:      "+o.Author,
+		"description: "+o.Description,
+		"category:    "+o.Category+" ("+o.Language+")",
+		"permissions: "+perms,
+	)
 	if o.Repo != "" {
 		lines = append(lines, "repository:  "+o.Repo)
 	}

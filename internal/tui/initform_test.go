@@ -1,90 +1,34 @@
 package tui
 
 import (
-	"bytes"
-	"io"
-	"reflect"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/huh"
-	"github.com/dify-cli/dify/bundle"
+	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
 )
 
-// drive feeds messages to a bubbletea model one at a time, running the
-// commands each returns until it settles (dropping slow ones such as cursor
-// blinks), as a program would between keystrokes.
-func drive(t *testing.T, m tea.Model, msgs ...tea.Msg) tea.Model {
-	t.Helper()
-	for _, msg := range msgs {
-		m = settle(t, m, msg)
-	}
-	return m
-}
-
-func settle(t *testing.T, m tea.Model, first tea.Msg) tea.Model {
-	t.Helper()
-	queue := []tea.Msg{first}
-	for steps := 0; len(queue) > 0; steps++ {
-		if steps > 5000 {
-			t.Fatal("the form does not settle")
-		}
-		msg := queue[0]
-		queue = queue[1:]
-		if v := reflect.ValueOf(msg); v.Kind() == reflect.Slice && v.Type().Elem() == reflect.TypeOf((tea.Cmd)(nil)) {
-			for i := 0; i < v.Len(); i++ {
-				queue = append(queue, runCmd(v.Index(i).Interface().(tea.Cmd))...)
-			}
-			continue
-		}
-		var cmd tea.Cmd
-		m, cmd = m.Update(msg)
-		queue = append(queue, runCmd(cmd)...)
-	}
-	return m
-}
-
-func runCmd(cmd tea.Cmd) []tea.Msg {
-	if cmd == nil {
-		return nil
-	}
-	ch := make(chan tea.Msg, 1)
-	go func() { ch <- cmd() }()
-	select {
-	case msg := <-ch:
-		if msg == nil {
-			return nil
-		}
-		return []tea.Msg{msg}
-	case <-time.After(20 * time.Millisecond):
-		return nil
-	}
-}
-
-func typeText(s string) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
-
-var (
-	enter = tea.KeyMsg{Type: tea.KeyEnter}
-	down  = tea.KeyMsg{Type: tea.KeyDown}
-	ctrlC = tea.KeyMsg{Type: tea.KeyCtrlC}
-	esc   = tea.KeyMsg{Type: tea.KeyEsc}
-	left  = tea.KeyMsg{Type: tea.KeyLeft}
-)
-
-func newTestForm(skip Skip, confirm bool) (*initState, *huh.Form) {
-	o := &scaffold.Options{Category: "tool", Language: "python"}
-	st := &initState{o: o}
-	f := newInitForm(st, skip, confirm)
-	f.Init()
+// newTestForm builds the init form as InitForm does, without running it.
+func newTestForm(in Init) (*initState, *huh.Form) {
+	o := &scaffold.Options{}
+	o.ApplyDefaults(manifest.Grant{})
+	st := newInitState(o, in)
+	f := newForm(st.questions())
 	return st, f
 }
 
+func view(m tea.Model) string { return m.View() }
+
+var skipProfile = Skip{Repo: true, MinDifyVersion: true, Readmes: true}
+
 func TestFormHappyPath(t *testing.T) {
-	st, f := newTestForm(Skip{Repo: true, MinDifyVersion: true, Readmes: true}, true)
-	m := drive(t, f, f.Init())
+	st, f := newTestForm(Init{Skip: skipProfile, Confirm: true})
+	m := drive(t, escToQuit{f}, f.Init())
 	m = drive(t, m,
 		typeText("weather"), enter,
 		typeText("acme"), enter,
@@ -92,12 +36,12 @@ func TestFormHappyPath(t *testing.T) {
 		enter,       // language: python
 		down, enter, // category: llm
 		enter,       // permissions: as proposed
-		left, enter, // confirm: Create
+		enter,       // confirm: Create, the default
 	)
 	if f.State != huh.StateCompleted {
-		t.Fatalf("form state %v, want completed; view:\n%s", f.State, m.View())
+		t.Fatalf("form state %v, want completed; view:\n%s", f.State, view(m))
 	}
-	if err := st.finish(true); err != nil {
+	if err := st.finish(); err != nil {
 		t.Fatal(err)
 	}
 	o := st.o
@@ -109,105 +53,159 @@ func TestFormHappyPath(t *testing.T) {
 	}
 }
 
+// Enter on the summary creates the plugin; declining takes a deliberate move.
+func TestConfirmStartsOnCreate(t *testing.T) {
+	all := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}
+	st, f := newTestForm(Init{Skip: all, Confirm: true})
+	m := drive(t, escToQuit{f}, f.Init())
+	if !strings.Contains(view(m), "Create") {
+		t.Fatalf("no summary on screen:\n%s", view(m))
+	}
+	drive(t, m, enter)
+	if f.State != huh.StateCompleted || st.finish() != nil {
+		t.Fatalf("Enter on the summary: state %v, finish %v", f.State, st.finish())
+	}
+
+	st, f = newTestForm(Init{Skip: all, Confirm: true})
+	drive(t, escToQuit{f}, f.Init(), left, enter)
+	if err := st.finish(); !errors.Is(err, ErrCancelled) {
+		t.Errorf("choosing Cancel gave %v, want ErrCancelled", err)
+	}
+}
+
+func TestSummaryShowsDirectoryAndStorage(t *testing.T) {
+	target := func(name string) (string, error) { return filepath.Join("plugins", name), nil }
+	o := &scaffold.Options{Name: "keeper", Author: "acme", Description: "d"}
+	o.ApplyDefaults(manifest.NewGrant("storage"))
+	st := newInitState(o, Init{Target: target, Confirm: true})
+	st.storageSize = "512KiB"
+	s := st.summary()
+	for _, want := range []string{"directory:   " + filepath.Join("plugins", "keeper"), "storage (524288 bytes)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}
+
 func TestFormRefusesBadValues(t *testing.T) {
-	st, f := newTestForm(Skip{Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}, false)
-	m := drive(t, f, f.Init())
+	st, f := newTestForm(Init{Skip: Skip{Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}})
+	m := drive(t, escToQuit{f}, f.Init())
 	m = drive(t, m, typeText("Bad Name"), enter)
-	if !strings.Contains(m.View(), "must be 1–128 characters of a-z, 0-9, _ and -") {
-		t.Errorf("no validation message for a bad name; view:\n%s", m.View())
+	if !strings.Contains(view(m), "must be 1–128 characters of a-z, 0-9, _ and -") {
+		t.Errorf("no validation message for a bad name; view:\n%s", view(m))
 	}
 	if f.State == huh.StateCompleted {
 		t.Fatal("the form accepted a bad name")
 	}
 	// Fix it: erase and type a good one.
-	m = drive(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}, typeText("good-name"), enter)
+	drive(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}, typeText("good-name"), enter)
 	if f.State != huh.StateCompleted || st.o.Name != "good-name" {
+		t.Errorf("state %v, name %q", f.State, st.o.Name)
+	}
+}
+
+// A name whose directory exists is refused where it is typed, not after
+// every other question.
+func TestFormRefusesExistingDirectory(t *testing.T) {
+	parent := t.TempDir()
+	os.MkdirAll(filepath.Join(parent, "weather", "src"), 0o755)
+	target := func(name string) (string, error) {
+		dir := filepath.Join(parent, name)
+		return dir, scaffold.CheckTarget(dir, false)
+	}
+	st, f := newTestForm(Init{Target: target, Skip: Skip{Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}})
+	m := drive(t, escToQuit{f}, f.Init(), typeText("weather"), enter)
+	if f.State == huh.StateCompleted || !strings.Contains(strings.Join(strings.Fields(view(m)), " "), "already exists and is not empty") {
+		t.Fatalf("state %v; view:\n%s", f.State, view(m))
+	}
+	drive(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}, typeText("weather2"), enter)
+	if f.State != huh.StateCompleted || st.o.Name != "weather2" {
 		t.Errorf("state %v, name %q", f.State, st.o.Name)
 	}
 }
 
 func TestFormCancel(t *testing.T) {
 	for _, key := range []tea.KeyMsg{ctrlC, esc} {
-		_, f := newTestForm(Skip{}, true)
-		drive(t, f, f.Init(), typeText("weather"), enter, key)
+		_, f := newTestForm(Init{Confirm: true})
+		drive(t, escToQuit{f}, f.Init(), typeText("weather"), enter, key)
 		if f.State != huh.StateAborted {
 			t.Errorf("%s: state %v, want aborted", key, f.State)
 		}
 	}
 }
 
-func TestFormDeclineIsCancel(t *testing.T) {
-	st, f := newTestForm(Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}, true)
-	drive(t, f, f.Init(), enter) // the answer starts at Cancel
-	if f.State != huh.StateCompleted {
-		t.Fatalf("state %v", f.State)
+// Esc while filtering a list leaves the filter, a second Esc clears it (as
+// the help line says), and only then does Esc quit.
+func TestEscWhileFilteringClearsTheFilter(t *testing.T) {
+	onlyCategory := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Permissions: true, MinDifyVersion: true, Readmes: true}
+	st, f := newTestForm(Init{Skip: onlyCategory})
+	m := drive(t, escToQuit{f}, f.Init(), slash, typeText("rer"))
+	if !strings.Contains(view(m), "rerank") || strings.Contains(view(m), "moderation") {
+		t.Fatalf("the filter did not narrow the list:\n%s", view(m))
 	}
-	if err := st.finish(true); err != ErrCancelled {
-		t.Errorf("declining gave %v, want ErrCancelled", err)
+	m = drive(t, m, esc)
+	if f.State == huh.StateAborted {
+		t.Fatal("Esc while filtering cancelled the form")
 	}
+	m = drive(t, m, esc)
+	if f.State == huh.StateAborted || !strings.Contains(view(m), "moderation") {
+		t.Fatalf("the second Esc did not clear the filter (state %v):\n%s", f.State, view(m))
+	}
+	drive(t, m, esc)
+	if f.State != huh.StateAborted {
+		t.Errorf("Esc without a filter: state %v, want aborted", f.State)
+	}
+	_ = st
+}
+
+// Python is the only language offered: Go is named, not selectable.
+func TestOnlyAvailableLanguagesAreOffered(t *testing.T) {
+	st, _ := newTestForm(Init{})
+	for _, q := range st.questions() {
+		if q.title != "Language" {
+			continue
+		}
+		for _, o := range q.options() {
+			if o.value != "python" {
+				t.Errorf("language option %q is offered", o.value)
+			}
+		}
+		return
+	}
+	t.Fatal("no language question")
 }
 
 func TestPermissionDefaultsFollowCategory(t *testing.T) {
-	o := &scaffold.Options{Category: "agent-strategy", Language: "python"}
-	st := &initState{o: o}
-	f := newInitForm(st, Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Category: true, MinDifyVersion: true, Readmes: true}, false)
-	drive(t, f, f.Init(), enter)
+	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, MinDifyVersion: true, Readmes: true}
+	st, f := newTestForm(Init{Skip: onlyPerms})
+	drive(t, escToQuit{f}, f.Init(), down, down, down, down, down, down, down, down, enter, enter) // agent-strategy, then accept
+	if f.State != huh.StateCompleted || st.o.Category != "agent-strategy" {
+		t.Fatalf("state %v, category %q", f.State, st.o.Category)
+	}
+	if err := st.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if g := st.o.Permissions; g != manifest.NewGrant("tool", "model.llm") {
+		t.Errorf("agent-strategy permissions %v; want the defaults tool and model.llm", g.Names())
+	}
+}
+
+// Storage sizes are written as people write them, and its question shows
+// the default.
+func TestStorageSizeAcceptsHumanSizes(t *testing.T) {
+	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Category: true, MinDifyVersion: true, Readmes: true}
+	st, f := newTestForm(Init{Skip: onlyPerms})
+	// storage is the last permission: toggle it, accept, see the default.
+	m := drive(t, escToQuit{f}, f.Init(), tea.KeyMsg{Type: tea.KeyEnd}, space, enter)
+	if !strings.Contains(view(m), "1MiB") {
+		t.Fatalf("the storage question does not show its default:\n%s", view(m))
+	}
+	drive(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}, typeText("512KiB"), enter)
 	if f.State != huh.StateCompleted {
 		t.Fatalf("state %v", f.State)
 	}
-	if err := st.finish(false); err != nil {
-		t.Fatal(err)
-	}
-	if p := o.Permissions; !p.Tool || !p.Model || !p.LLM || p.Endpoint || p.Storage {
-		t.Errorf("agent-strategy permissions %+v; want the defaults tool and model.llm", p)
-	}
-	p := permissionsFrom([]string{"model.rerank", "storage"}, "4096")
-	if !p.Model || !p.Rerank || !p.Storage || p.StorageSize != 4096 || p.Tool {
-		t.Errorf("permissions %+v", p)
-	}
-}
-
-// Accessible mode reads plain lines, for screen readers and dumb terminals.
-func TestAccessibleMode(t *testing.T) {
-	in := &lineReader{lines: []string{"weather", "acme", "Current weather", "", "1", "1", "", "0", "y"}}
-	var out bytes.Buffer
-	o := &scaffold.Options{Category: "tool", Language: "python"}
-	err := InitForm(Options{In: in, Out: &out, Accessible: true}, o, Skip{Permissions: true}, true)
-	if err != nil {
-		t.Fatalf("%v\noutput:\n%s", err, out.String())
-	}
-	if o.Name != "weather" || o.Author != "acme" || o.Description != "Current weather" || o.Category != "tool" || o.Language != "python" {
-		t.Errorf("options %+v\noutput:\n%s", o, out.String())
-	}
-}
-
-// lineReader hands out one line per Read, as a terminal does.
-type lineReader struct{ lines []string }
-
-func (r *lineReader) Read(p []byte) (int, error) {
-	if len(r.lines) == 0 {
-		return 0, io.EOF
-	}
-	n := copy(p, r.lines[0]+"\n")
-	r.lines = r.lines[1:]
-	return n, nil
-}
-
-func TestBundleFormCancelKeepsProfile(t *testing.T) {
-	p := bundle.Profile{Name: "b", Author: "acme", Description: "d"}
-	edited := p
-	f := newBundleForm(&edited)
-	drive(t, f, f.Init(), typeText("x"), esc)
-	if f.State != huh.StateAborted {
-		t.Fatalf("state %v", f.State)
-	}
-	if p != (bundle.Profile{Name: "b", Author: "acme", Description: "d"}) {
-		t.Errorf("profile changed: %+v", p)
-	}
-	edited = p
-	f = newBundleForm(&edited)
-	drive(t, f, f.Init(), typeText("2"), enter, enter, enter)
-	if f.State != huh.StateCompleted || edited.Name != "b2" {
-		t.Errorf("state %v, edited %+v", f.State, edited)
+	st.finish()
+	if g := st.o.Permissions; !g.Has("storage") || g.StorageSize != 512<<10 {
+		t.Errorf("grant %v size %d", g.Names(), g.StorageSize)
 	}
 }

@@ -1,27 +1,21 @@
 package tui
 
 import (
-	"errors"
 	"slices"
-	"strconv"
+	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/huh"
+	"github.com/dify-cli/dify/manifest"
 )
 
-// PermissionForm lets the user toggle permissions, pre-filled with grant
-// (keys as in manifest.PermissionKeys). It updates grant and storageSize only
-// when the user accepts; on Ctrl-C or Esc it returns ErrCancelled.
-func PermissionForm(opt Options, grant map[string]bool, storageSize *uint64) error {
-	st := &permState{}
-	form := newPermissionForm(st, grant, *storageSize).WithInput(opt.In).WithOutput(opt.Out).WithAccessible(opt.Accessible)
-	if err := form.Run(); err != nil {
-		if errors.Is(err, huh.ErrUserAborted) {
-			return ErrCancelled
-		}
+// PermissionForm lets the user toggle the permissions of grant, and set
+// the storage size when storage is on. grant changes only when the user
+// accepts; on Ctrl-C, Esc or end of input it returns ErrCancelled.
+func PermissionForm(opt Options, grant *manifest.Grant) error {
+	st := &permState{selected: permissionKeys(*grant), size: storageText(grant.Storage())}
+	if err := ask(opt, st.questions(*grant)); err != nil {
 		return err
 	}
-	st.apply(grant, storageSize)
+	*grant = st.result(*grant)
 	return nil
 }
 
@@ -30,35 +24,44 @@ type permState struct {
 	size     string
 }
 
-func newPermissionForm(st *permState, grant map[string]bool, storageSize uint64) *huh.Form {
-	var options []huh.Option[string]
-	for _, c := range permissionChoices {
-		options = append(options, huh.NewOption(c.label, c.key).Selected(grant[c.key]))
-		if grant[c.key] {
-			st.selected = append(st.selected, c.key)
-		}
+func (st *permState) questions(current manifest.Grant) []question {
+	return []question{
+		{title: "Permissions", help: fixed("Space toggles; enter saves; esc quits without saving."),
+			choices: &st.selected, options: func() []option {
+				var out []option
+				for _, p := range manifest.Permissions {
+					if p.Label != "" {
+						out = append(out, option{label: p.Label, value: p.Key, selected: current.Has(p.Key)})
+					}
+				}
+				return out
+			}},
+		{title: "Storage size", help: fixed("Bytes or a size such as 1MiB, 512KiB or 1MB, from 1 KiB to 1 GiB."),
+			text: &st.size, validate: func(s string) error { _, err := manifest.ParseStorageSize(s); return err },
+			hidden: func() bool { return !slices.Contains(st.selected, "storage") }},
 	}
-	if storageSize > 0 {
-		st.size = strconv.FormatUint(storageSize, 10)
-	}
-	keys := huh.NewDefaultKeyMap()
-	keys.Quit = key.NewBinding(key.WithKeys("ctrl+c", "esc"), key.WithHelp("esc", "quit"))
-	return huh.NewForm(
-		huh.NewGroup(huh.NewMultiSelect[string]().Title("Permissions").
-			Description("Space toggles; enter saves; esc quits without saving.").
-			Options(options...).Height(len(options)+3).Value(&st.selected)),
-		huh.NewGroup(huh.NewInput().Title("Storage size in bytes").
-			Description("Between 1024 and 1073741824.").
-			Value(&st.size).Validate(checkStorageSize)).
-			WithHideFunc(func() bool { return !slices.Contains(st.selected, "storage") }),
-	).WithKeyMap(keys).WithShowHelp(true)
 }
 
-func (st *permState) apply(grant map[string]bool, storageSize *uint64) {
-	for _, c := range permissionChoices {
-		grant[c.key] = slices.Contains(st.selected, c.key)
+// result is the grant chosen. The form does not show the model permission
+// itself, which the model kinds bring; a manifest that enables it without
+// any kind keeps it while no kind is chosen.
+func (st *permState) result(current manifest.Grant) manifest.Grant {
+	g := manifest.NewGrant(st.selected...)
+	if current.Has("model") && !anyModelKind(current) && !anyModelKind(g) {
+		g = g.With("model")
 	}
-	if n, err := strconv.ParseUint(st.size, 10, 64); err == nil && grant["storage"] {
-		*storageSize = n
+	g.StorageSize = current.StorageSize
+	if g.Has("storage") {
+		g.StorageSize, _ = manifest.ParseStorageSize(st.size)
 	}
+	return g
+}
+
+func anyModelKind(g manifest.Grant) bool {
+	for _, k := range g.Keys() {
+		if strings.HasPrefix(k, "model.") {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dify-cli/dify/internal/tui"
+	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/scaffold"
+)
+
+func testStreams(terminal bool) *Streams {
+	return &Streams{In: strings.NewReader(""), Out: &bytes.Buffer{}, Err: &bytes.Buffer{}, InTerminal: terminal, ErrTerminal: terminal}
+}
+
+// Flag parsing of init, on a terminal and off one: the flags fill the
+// options and say which questions the form skips.
+func TestInitFlags(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		for _, c := range []struct {
+			args  []string
+			check func(t *testing.T, o *initOptions)
+		}{
+			{[]string{"--name", "weather", "--author", "acme"}, func(t *testing.T, o *initOptions) {
+				if o.opts.Name != "weather" || o.opts.Author != "acme" || !o.given.Name || !o.given.Author || o.given.Description || o.given.Permissions {
+					t.Errorf("options %+v given %+v", o.opts, o.given)
+				}
+			}},
+			{[]string{"--allow-llm", "--storage-size", "2MiB"}, func(t *testing.T, o *initOptions) {
+				g, err := o.allow.grant(o.storageSize)
+				want := manifest.NewGrant("model.llm", "storage")
+				want.StorageSize = 2 << 20
+				if err != nil || g != want || !o.given.Permissions {
+					t.Errorf("grant %v %d, %v; given %+v", g.Names(), g.StorageSize, err, o.given)
+				}
+			}},
+			{[]string{"--quick", "--dir", "plugins", "--yes", "--force", "--readme", "ja_JP,zh_Hans"}, func(t *testing.T, o *initOptions) {
+				if !o.quick || o.dir != "plugins" || !o.yes || !o.force || strings.Join(o.opts.Readmes, ",") != "ja_JP,zh_Hans" || !o.given.Readmes {
+					t.Errorf("%+v", o)
+				}
+			}},
+			{[]string{"--min_dify_version", "1.0.0"}, func(t *testing.T, o *initOptions) { // the official spelling
+				if o.opts.MinDifyVersion != "1.0.0" || !o.given.MinDifyVersion {
+					t.Errorf("%+v", o.opts)
+				}
+			}},
+		} {
+			var got *initOptions
+			cmd := newRootCmd(testStreams(terminal))
+			plugin, _, _ := cmd.Find([]string{"plugin"})
+			for _, c := range plugin.Commands() {
+				if c.Name() == "init" {
+					plugin.RemoveCommand(c)
+				}
+			}
+			plugin.AddCommand(newInitCmd(testStreams(terminal), promptInit, func(o *initOptions) error { got = o; return nil }))
+			cmd.SetArgs(append([]string{"plugin", "init"}, c.args...))
+			if err := cmd.Execute(); err != nil {
+				t.Fatalf("%v: %v", c.args, err)
+			}
+			if got == nil {
+				t.Fatalf("%v: the run function was not called", c.args)
+			}
+			c.check(t, got)
+		}
+	}
+}
+
+// Off a terminal init asks nothing and names what is missing; on one, the
+// prompt gets what the flags did not give, and a name whose directory is
+// taken is refused by the prompt's check.
+func TestInitRunAsksOnlyOnATerminal(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "taken", "x"), 0o755)
+	asked := 0
+	prompt := func(s *Streams, o *scaffold.Options, in tui.Init) error {
+		asked++
+		if !in.Skip.Author || in.Skip.Name {
+			t.Errorf("skip %+v", in.Skip)
+		}
+		if _, err := in.Target("taken"); err == nil || !strings.Contains(err.Error(), "not empty") {
+			t.Errorf("a taken name passes the prompt's check: %v", err)
+		}
+		o.Name, o.Description = "fresh", "d"
+		return nil
+	}
+	o := &initOptions{io: testStreams(false), prompt: prompt, dir: dir, given: tui.Skip{Author: true}}
+	o.opts.Author = "acme"
+	o.allow = permissionFlags{}
+	err := initRun(o)
+	var usage *usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "missing --name, --description (standard input is not a terminal)") || asked != 0 {
+		t.Errorf("off a terminal: %v (asked %d)", err, asked)
+	}
+	o.io = testStreams(true)
+	if err := initRun(o); err != nil || asked != 1 {
+		t.Fatalf("on a terminal: %v (asked %d)", err, asked)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "fresh", "manifest.yaml")); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestPermissionFlags(t *testing.T) {
+	for _, c := range []struct {
+		args    []string
+		changed bool
+		usage   string
+	}{
+		{nil, false, ""},
+		{[]string{"--allow-llm"}, true, ""},
+		{[]string{"--deny-model"}, true, ""},
+		{[]string{"--storage-size", "1MiB"}, true, ""},
+		{[]string{"--allow-tool", "--deny-tool"}, false, "--allow-tool and --deny-tool contradict each other"},
+	} {
+		var got *permissionOptions
+		cmd := newPermissionCmd(testStreams(false), func(o *permissionOptions) error { got = o; return nil })
+		cmd.SetArgs(c.args)
+		cmd.SetOut(&bytes.Buffer{})
+		cmd.SetErr(&bytes.Buffer{})
+		err := cmd.Execute()
+		if c.usage != "" {
+			if err == nil || !strings.Contains(err.Error(), c.usage) {
+				t.Errorf("%v: %v, want %q", c.args, err, c.usage)
+			}
+			continue
+		}
+		if err != nil || got == nil || got.changed != c.changed {
+			t.Errorf("%v: %v, changed %v", c.args, err, got != nil && got.changed)
+		}
+	}
+}

@@ -1,0 +1,354 @@
+// Package tui holds the interactive forms. It is the only package that
+// knows about huh and bubbletea; forms fill the same option structs that
+// flags fill, with the same validators.
+//
+// A form is a list of questions. On a terminal the questions become a huh
+// form, one question per screen; in accessible mode (screen readers, dumb
+// terminals) they are asked one line at a time from the same list, so both
+// ask the same things in the same order with the same checks.
+package tui
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/huh"
+)
+
+// ErrCancelled is returned when the user quits a form or declines to confirm.
+var ErrCancelled = errors.New("cancelled")
+
+// Options say where a form reads and draws.
+type Options struct {
+	In         io.Reader
+	Out        io.Writer
+	Accessible bool // line-based prompts, for screen readers and dumb terminals
+}
+
+// A question is one thing a form asks. Exactly one of text, choice,
+// choices and yes is set: the answer is written there.
+type question struct {
+	title string
+	help  func() string // shown under the title; evaluated when asked
+	// helpChanges names a value whose changes make help change (huh
+	// recomputes it then); nil when help is fixed.
+	helpChanges any
+
+	text    *string
+	choice  *string
+	choices *[]string
+	yes     *bool
+
+	// options lists what choice and choices pick from, evaluated when the
+	// question is asked; optionsChange names the value they follow.
+	options       func() []option
+	optionsChange any
+	placeholder   string
+	validate      func(string) error // for text and choice
+	hidden        func() bool        // skip the question when it returns true
+	affirm, deny  string             // for yes
+}
+
+type option struct {
+	label, value string
+	selected     bool // for choices: preselected
+}
+
+func (q question) helpText() string {
+	if q.help == nil {
+		return ""
+	}
+	return q.help()
+}
+
+func (q question) isHidden() bool { return q.hidden != nil && q.hidden() }
+
+func (q question) check(s string) error {
+	if q.validate == nil {
+		return nil
+	}
+	return q.validate(s)
+}
+
+// ask asks the questions on opt's streams, as a form or as lines.
+func ask(opt Options, qs []question) error {
+	if opt.Accessible {
+		return askLines(opt.In, opt.Out, qs)
+	}
+	return runForm(newForm(qs), opt.In, opt.Out)
+}
+
+// newForm builds the huh form of the questions, one per group, so that one
+// question is on the screen at a time.
+func newForm(qs []question) *huh.Form {
+	var groups []*huh.Group
+	for _, q := range qs {
+		g := huh.NewGroup(field(q))
+		if q.hidden != nil {
+			g = g.WithHideFunc(q.hidden)
+		}
+		groups = append(groups, g)
+	}
+	keys := huh.NewDefaultKeyMap()
+	// Esc quits too, unless the list on screen uses it to leave or clear
+	// its filter: escToQuit decides, and turns it into ctrl+c.
+	keys.Quit = key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("esc", "quit"))
+	return huh.NewForm(groups...).WithKeyMap(keys).WithShowHelp(true)
+}
+
+// field makes the huh field of a question. Help and options that never
+// change are given as they are: huh loads the func forms asynchronously, and
+// a key pressed before they arrive (a filter started with /) is undone.
+func field(q question) huh.Field {
+	help := q.helpText()
+	options := func() []huh.Option[string] {
+		var out []huh.Option[string]
+		for _, o := range q.options() {
+			out = append(out, huh.NewOption(o.label, o.value).Selected(o.selected))
+		}
+		return out
+	}
+	dynamicHelp := q.help != nil && q.helpChanges != nil
+	switch {
+	case q.text != nil:
+		f := huh.NewInput().Title(q.title).Value(q.text).Placeholder(q.placeholder).Validate(q.check)
+		if dynamicHelp {
+			return f.DescriptionFunc(q.help, q.helpChanges)
+		}
+		return f.Description(help)
+	case q.choice != nil:
+		f := huh.NewSelect[string]().Title(q.title).Value(q.choice).Validate(q.check)
+		if q.optionsChange != nil {
+			f.OptionsFunc(options, q.optionsChange)
+		} else {
+			f.Options(options()...)
+		}
+		if dynamicHelp {
+			return f.DescriptionFunc(q.help, q.helpChanges)
+		}
+		return f.Description(help)
+	case q.choices != nil:
+		f := huh.NewMultiSelect[string]().Title(q.title).Value(q.choices).Height(len(q.options()) + 4)
+		if q.optionsChange != nil {
+			f.OptionsFunc(options, q.optionsChange)
+		} else {
+			f.Options(options()...)
+		}
+		if dynamicHelp {
+			return f.DescriptionFunc(q.help, q.helpChanges)
+		}
+		return f.Description(help)
+	default:
+		f := huh.NewConfirm().Title(q.title).Affirmative(q.affirm).Negative(q.deny).Value(q.yes)
+		if dynamicHelp {
+			return f.DescriptionFunc(q.help, q.helpChanges)
+		}
+		return f.Description(help)
+	}
+}
+
+// runForm runs a form on a terminal. Cancelling (ctrl+c, or esc outside a
+// filter) gives ErrCancelled.
+func runForm(form *huh.Form, in io.Reader, out io.Writer) error {
+	form.SubmitCmd = tea.Quit
+	form.CancelCmd = tea.Interrupt
+	m, err := tea.NewProgram(escToQuit{form}, tea.WithInput(in), tea.WithOutput(out)).Run()
+	if errors.Is(err, tea.ErrInterrupted) || (m != nil && m.(escToQuit).State == huh.StateAborted) {
+		return ErrCancelled
+	}
+	if err != nil {
+		return fmt.Errorf("the form failed: %w", err)
+	}
+	return nil
+}
+
+// escToQuit passes keys to the form, turning esc into ctrl+c (quit) unless
+// the focused field has a use for esc: leaving or clearing a list's filter.
+type escToQuit struct{ *huh.Form }
+
+func (m escToQuit) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyEsc && !usesEsc(m.Form.GetFocusedField()) {
+		msg = tea.KeyMsg{Type: tea.KeyCtrlC}
+	}
+	f, cmd := m.Form.Update(msg)
+	return escToQuit{f.(*huh.Form)}, cmd
+}
+
+func usesEsc(f huh.Field) bool {
+	if f == nil {
+		return false
+	}
+	for _, b := range f.KeyBinds() {
+		if b.Enabled() && slices.Contains(b.Keys(), "esc") {
+			return true
+		}
+	}
+	return false
+}
+
+// askLines asks the questions one line at a time: plain text a screen
+// reader reads in order, answered with plain lines. End of input cancels.
+func askLines(in io.Reader, out io.Writer, qs []question) error {
+	r := bufio.NewReader(in)
+	readLine := func(prompt string) (string, error) {
+		fmt.Fprint(out, prompt)
+		line, err := r.ReadString('\n')
+		if err != nil && (line == "" || err != io.EOF) {
+			fmt.Fprintln(out)
+			return "", ErrCancelled
+		}
+		return strings.TrimSpace(line), nil
+	}
+	for _, q := range qs {
+		if q.isHidden() {
+			continue
+		}
+		fmt.Fprintln(out, q.title)
+		if h := q.helpText(); h != "" {
+			for _, line := range strings.Split(h, "\n") {
+				fmt.Fprintln(out, "  "+line)
+			}
+		}
+		var err error
+		switch {
+		case q.text != nil:
+			err = askText(q, readLine, out)
+		case q.choice != nil:
+			err = askChoice(q, readLine, out)
+		case q.choices != nil:
+			err = askChoices(q, readLine, out)
+		default:
+			err = askYes(q, readLine, out)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(out)
+	}
+	return nil
+}
+
+type lineReader func(prompt string) (string, error)
+
+func askText(q question, readLine lineReader, out io.Writer) error {
+	prompt := "> "
+	if *q.text != "" {
+		prompt = fmt.Sprintf("[%s] > ", *q.text)
+	}
+	for {
+		line, err := readLine(prompt)
+		if err != nil {
+			return err
+		}
+		if line == "" {
+			line = *q.text
+		}
+		if err := q.check(line); err != nil {
+			fmt.Fprintln(out, "  "+err.Error())
+			continue
+		}
+		*q.text = line
+		return nil
+	}
+}
+
+func askChoice(q question, readLine lineReader, out io.Writer) error {
+	opts := q.options()
+	current := 0
+	for i, o := range opts {
+		fmt.Fprintf(out, "  %d. %s\n", i+1, o.label)
+		if o.value == *q.choice {
+			current = i
+		}
+	}
+	for {
+		line, err := readLine(fmt.Sprintf("Choose 1-%d [%d] > ", len(opts), current+1))
+		if err != nil {
+			return err
+		}
+		n := current + 1
+		if line != "" {
+			if n, err = strconv.Atoi(line); err != nil || n < 1 || n > len(opts) {
+				fmt.Fprintf(out, "  enter a number from 1 to %d\n", len(opts))
+				continue
+			}
+		}
+		if err := q.check(opts[n-1].value); err != nil {
+			fmt.Fprintln(out, "  "+err.Error())
+			continue
+		}
+		*q.choice = opts[n-1].value
+		return nil
+	}
+}
+
+func askChoices(q question, readLine lineReader, out io.Writer) error {
+	opts := q.options()
+	selected := make([]bool, len(opts))
+	for i, o := range opts {
+		selected[i] = o.selected || slices.Contains(*q.choices, o.value)
+	}
+	for {
+		for i, o := range opts {
+			mark := " "
+			if selected[i] {
+				mark = "x"
+			}
+			fmt.Fprintf(out, "  %d. [%s] %s\n", i+1, mark, o.label)
+		}
+		line, err := readLine("Numbers to select or unselect, separated by spaces; empty to accept > ")
+		if err != nil {
+			return err
+		}
+		if line == "" {
+			break
+		}
+		for _, field := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == ',' }) {
+			n, err := strconv.Atoi(field)
+			if err != nil || n < 1 || n > len(opts) {
+				fmt.Fprintf(out, "  %q is not a number from 1 to %d\n", field, len(opts))
+				continue
+			}
+			selected[n-1] = !selected[n-1]
+		}
+	}
+	var values []string
+	for i, o := range opts {
+		if selected[i] {
+			values = append(values, o.value)
+		}
+	}
+	*q.choices = values
+	return nil
+}
+
+func askYes(q question, readLine lineReader, out io.Writer) error {
+	prompt := fmt.Sprintf("%s or %s? [Y/n] > ", q.affirm, strings.ToLower(q.deny))
+	if !*q.yes {
+		prompt = fmt.Sprintf("%s or %s? [y/N] > ", q.affirm, strings.ToLower(q.deny))
+	}
+	for {
+		line, err := readLine(prompt)
+		if err != nil {
+			return err
+		}
+		switch strings.ToLower(line) {
+		case "":
+			return nil
+		case "y", "yes":
+			*q.yes = true
+			return nil
+		case "n", "no":
+			*q.yes = false
+			return nil
+		}
+		fmt.Fprintln(out, "  answer y or n")
+	}
+}
