@@ -39,13 +39,35 @@ type ModuleBody struct {
 	Extra        Extra           `yaml:"extra"`
 }
 
-// Extra names the Python sources of a declaration.
+// Extra names the Python sources of a declaration. The daemon does not
+// read it and the SDK reads it with a YAML reader that keeps the last of
+// repeated keys, so it is decoded leniently, as they do (UnmarshalYAML).
 type Extra struct {
-	Python struct {
-		Source         string   `yaml:"source"`
-		ProviderSource string   `yaml:"provider_source"`
-		ModelSources   []string `yaml:"model_sources"`
-	} `yaml:"python"`
+	Python ExtraPython `yaml:"python"`
+}
+
+// ExtraPython is extra.python.
+type ExtraPython struct {
+	Source         string   `yaml:"source"`
+	ProviderSource string   `yaml:"provider_source"`
+	ModelSources   []string `yaml:"model_sources"`
+}
+
+// UnmarshalYAML reads extra without refusing repeated keys; the last wins.
+func (e *Extra) UnmarshalYAML(n *yaml.Node) error {
+	python := lookup(n, "python")
+	if v := lookup(python, "source"); v != nil {
+		e.Python.Source = v.Value
+	}
+	if v := lookup(python, "provider_source"); v != nil {
+		e.Python.ProviderSource = v.Value
+	}
+	if v := lookup(python, "model_sources"); v != nil && v.Kind == yaml.SequenceNode {
+		for _, item := range v.Content {
+			e.Python.ModelSources = append(e.Python.ModelSources, item.Value)
+		}
+	}
+	return nil
 }
 
 // Option is a choice of a select parameter.

@@ -9,9 +9,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// Rules the daemon applies to provider files when a plugin registers for
-// remote debugging (manifest spec sections 4–10). Packaging and installing do
-// not check them, so mistakes here surface only when the plugin runs.
+// Rules for provider and child files (manifest spec sections 4–10). The
+// daemon checks them only when a plugin registers for remote debugging;
+// packaging and installing do not. The Python SDK checks part of them when
+// the plugin starts, with its own (pydantic) declaration types. So each
+// check is an error where the SDK refuses the file (the plugin cannot
+// start), and a warning saying so where only remote debugging refuses it.
 
 var identityNameRe = lazyregexp.New(`^[a-zA-Z0-9_-]+$`)
 
@@ -41,6 +44,50 @@ var (
 	}
 )
 
+// What the Python SDK (dify_plugin 0.10, its pydantic declaration types)
+// accepts where it differs from the daemon's lists above: a value outside
+// these stops the plugin at start-up; a value inside them but outside the
+// daemon's list is refused only by remote debugging.
+var (
+	sdkAgentParamTypes      = append(slices.Clone(agentParamTypes), "object", "array")
+	sdkDatasourceParamTypes = append(slices.Clone(datasourceParamTypes), "file", "files")
+	sdkModelTypes           = []string{"llm", "text-embedding", "rerank", "speech2text", "moderation", "tts", "text2img"}
+	// Provider identity tags: ToolLabelEnum (tools, agent strategies),
+	// DatasourceLabelEnum, EventLabelEnum (triggers).
+	sdkToolTags       = []string{"search", "image", "videos", "weather", "finance", "design", "travel", "social", "news", "medical", "productivity", "education", "business", "entertainment", "utilities", "rag", "other"}
+	sdkDatasourceTags = []string{"search", "image", "videos", "weather", "finance", "design", "travel", "social", "news", "medical", "productivity", "education", "business", "entertainment", "utilities", "other"}
+	sdkTriggerTags    = []string{"webhooks"}
+)
+
+// sdkTags is the tags the SDK accepts in a provider's identity.
+func sdkTags(k Kind) []string {
+	switch k {
+	case Datasources:
+		return sdkDatasourceTags
+	case Triggers:
+		return sdkTriggerTags
+	}
+	return sdkToolTags
+}
+
+// formSchemas lists where providers keep form fields, and whether the SDK
+// reads each one (and so refuses a bad field at start-up). The SDK reads a
+// tool provider's fields from credentials_for_provider only.
+var formSchemas = []struct {
+	keys []string
+	sdk  func(Kind) bool
+}{
+	{[]string{"credentials_schema"}, func(k Kind) bool { return k != Tools }},
+	{[]string{"credentials_for_provider"}, func(Kind) bool { return true }},
+	{[]string{"settings"}, func(Kind) bool { return true }},
+	{[]string{"subscription_schema"}, func(Kind) bool { return true }},
+	{[]string{"subscription_constructor", "credentials_schema"}, func(Kind) bool { return true }},
+	{[]string{"oauth_schema", "client_schema"}, func(Kind) bool { return true }},
+	{[]string{"oauth_schema", "credentials_schema"}, func(Kind) bool { return true }},
+	{[]string{"subscription_constructor", "oauth_schema", "client_schema"}, func(Kind) bool { return true }},
+	{[]string{"subscription_constructor", "oauth_schema", "credentials_schema"}, func(Kind) bool { return true }},
+}
+
 // declarations checks the provider files and their children.
 func (v *validator) declarations(p *Plugin) {
 	for _, prov := range p.Providers {
@@ -53,51 +100,55 @@ func (v *validator) declarations(p *Plugin) {
 			v.identityName(prov.Doc, lookup(root, "identity", "name"), "provider")
 		case Datasources:
 			if t := lookup(root, "provider_type"); t == nil || !slices.Contains(datasourceProviders, t.Value) {
-				v.oneOf(prov.Doc, at(root, "provider_type"), "datasource-provider-type", "provider_type", scalar(t), datasourceProviders)
+				v.oneOf(prov.Doc, at(root, "provider_type"), "datasource-provider-type", "provider_type", scalar(t), datasourceProviders, datasourceProviders)
 			}
 		case Models:
 			v.modelProvider(prov)
 		}
-		for _, keys := range [][]string{{"credentials_schema"}, {"credentials_for_provider"}, {"settings"}, {"subscription_schema"},
-			{"subscription_constructor", "credentials_schema"}, {"oauth_schema", "client_schema"}, {"oauth_schema", "credentials_schema"},
-			{"subscription_constructor", "oauth_schema", "client_schema"}, {"subscription_constructor", "oauth_schema", "credentials_schema"}} {
-			v.credentials(prov.Doc, lookup(root, keys...))
+		for _, fs := range formSchemas {
+			if n := lookup(root, fs.keys...); n != nil {
+				v.credentials(prov.Doc, n, fs.sdk(prov.Kind))
+			}
 		}
 		if prov.Kind != Endpoints && prov.Kind != Models {
-			v.requiredText(prov.Doc, root, "identity", "label")
+			v.requiredText(prov.Doc, root, true, "identity", "label")
+			v.requiredText(prov.Doc, root, true, "identity", "description")
 		}
 		for _, c := range prov.Children {
 			switch prov.Kind {
 			case Tools, AgentStrategies, Datasources, Triggers:
-				v.requiredText(c, c.Root, "identity", "label")
+				v.requiredText(c, c.Root, true, "identity", "label")
 			}
 			switch prov.Kind {
 			case AgentStrategies, Datasources, Triggers:
-				v.requiredText(c, c.Root, "description")
+				v.requiredText(c, c.Root, true, "description")
 			case Tools:
-				v.requiredText(c, c.Root, "description", "human")
+				v.requiredText(c, c.Root, true, "description", "human")
 			}
 			switch prov.Kind {
 			case Tools:
 				v.identityName(c, lookup(c.Root, "identity", "name"), "tool")
-				if scalar(lookup(c.Root, "description", "llm")) == "" {
-					v.errorf(c, at(c.Root, "description"), "tool-description", "add description: llm: what the tool does, for the model", "tool has no description.llm, which Dify requires")
+				switch llm := lookup(c.Root, "description", "llm"); {
+				case llm == nil:
+					v.sdkf(c, at(c.Root, "description"), "tool-description", "add description: llm: what the tool does, for the model", "tool has no description.llm")
+				case scalar(llm) == "":
+					v.debugf(c, llm, "tool-description", "write what the tool does, for the model", "tool description.llm is empty")
 				}
-				v.params(c, lookup(c.Root, "parameters"), toolParamTypes, true)
+				v.params(c, lookup(c.Root, "parameters"), paramRules{types: toolParamTypes, sdkTypes: toolParamTypes, form: true, humanDescription: true})
 				v.scopes(c, lookup(c.Root, "parameters"), false)
 			case AgentStrategies:
 				v.identityName(c, lookup(c.Root, "identity", "name"), "strategy")
-				v.params(c, lookup(c.Root, "parameters"), agentParamTypes, false)
+				v.params(c, lookup(c.Root, "parameters"), paramRules{types: agentParamTypes, sdkTypes: sdkAgentParamTypes})
 				v.scopes(c, lookup(c.Root, "parameters"), false)
 			case Datasources:
 				if lookup(c.Root, "parameters") == nil {
-					v.errorf(c, c.Root, "datasource-parameters", "add parameters: [] when there are none", "datasource has no parameters list, which Dify requires")
+					v.debugf(c, c.Root, "datasource-parameters", "add parameters: [] when there are none", "datasource has no parameters list")
 				}
-				v.params(c, lookup(c.Root, "parameters"), datasourceParamTypes, false)
+				v.params(c, lookup(c.Root, "parameters"), paramRules{types: datasourceParamTypes, sdkTypes: sdkDatasourceParamTypes, description: true})
 				v.scopes(c, lookup(c.Root, "parameters"), true)
 			case Triggers:
 				v.identityName(c, lookup(c.Root, "identity", "name"), "event")
-				v.params(c, lookup(c.Root, "parameters"), eventParamTypes, false)
+				v.params(c, lookup(c.Root, "parameters"), paramRules{types: eventParamTypes, sdkTypes: eventParamTypes})
 			case Models:
 				v.modelFile(c)
 			}
@@ -105,14 +156,21 @@ func (v *validator) declarations(p *Plugin) {
 	}
 }
 
-// requiredText reports an I18n field at keys without en_US text.
-func (v *validator) requiredText(doc *Document, root *yaml.Node, keys ...string) {
+// requiredText checks an I18n field at keys under root. Without it, or
+// without its en_US key, the SDK (sdk) refuses the file; an empty en_US is
+// refused only by remote debugging.
+func (v *validator) requiredText(doc *Document, root *yaml.Node, sdk bool, keys ...string) {
 	if root == nil || root.Kind != yaml.MappingNode {
 		return
 	}
-	if scalar(lookup(root, append(keys, "en_US")...)) == "" {
-		field := strings.Join(keys, ".")
-		v.errorf(doc, at(root, keys...), "i18n", fmt.Sprintf("add %s: {en_US: ...}", field), "%s has no en_US text, which Dify requires", field)
+	field := strings.Join(keys, ".")
+	hint := fmt.Sprintf("add %s: {en_US: ...}", field)
+	en := lookup(root, append(keys, "en_US")...)
+	switch {
+	case en == nil && sdk:
+		v.sdkf(doc, at(root, keys...), "i18n", hint, "%s has no en_US text", field)
+	case en == nil || scalar(en) == "":
+		v.debugf(doc, at(root, keys...), "i18n", hint, "%s has no en_US text", field)
 	}
 }
 
@@ -121,56 +179,86 @@ func (v *validator) identityName(doc *Document, n *yaml.Node, what string) {
 		return // reported by the SDK; the identity may be inline or absent in odd files
 	}
 	if !identityNameRe().MatchString(n.Value) {
-		v.errorf(doc, n, "identity-name", "use letters, digits, _ and -", "%s name %q may only contain letters, digits, _ and -", what, n.Value)
+		v.debugf(doc, n, "identity-name", "use letters, digits, _ and -", "%s name %q may only contain letters, digits, _ and -", what, n.Value)
 	}
 }
 
-func (v *validator) oneOf(doc *Document, n *yaml.Node, rule, field, value string, allowed []string) {
+// oneOf reports a value outside allowed: an error when the SDK's set (sdk)
+// refuses it too, else a warning that remote debugging refuses it. sdk nil
+// means the SDK checks nothing here.
+func (v *validator) oneOf(doc *Document, n *yaml.Node, rule, field, value string, allowed, sdk []string) {
 	hint := "use one of " + strings.Join(allowed, ", ")
 	if c := closest(value, allowed); c != "" && value != "" {
 		hint = fmt.Sprintf("did you mean %q?", c)
 	}
-	v.errorf(doc, n, rule, hint, "%s %q is not one of %s", field, value, strings.Join(allowed, ", "))
+	if sdk != nil && !slices.Contains(sdk, value) {
+		v.sdkf(doc, n, rule, hint, "%s %q is not one of %s", field, value, strings.Join(allowed, ", "))
+		return
+	}
+	v.debugf(doc, n, rule, hint, "%s %q is not one of %s", field, value, strings.Join(allowed, ", "))
 }
 
-// params checks a parameters list against the allowed types.
-func (v *validator) params(doc *Document, list *yaml.Node, types []string, needForm bool) {
+// paramRules say what a kind of parameter must have.
+type paramRules struct {
+	types, sdkTypes  []string // the daemon's and the SDK's types
+	form             bool     // tool parameters: form is required
+	humanDescription bool     // tool parameters: human_description is required
+	description      bool     // datasource parameters: description is required
+}
+
+// params checks a parameters list.
+func (v *validator) params(doc *Document, list *yaml.Node, r paramRules) {
 	if list == nil || list.Kind != yaml.SequenceNode {
 		return
 	}
 	for _, p := range list.Content {
 		name := scalar(lookup(p, "name"))
-		if name == "" {
-			v.errorf(doc, p, "parameter", "add name: to the parameter", "parameter without a name")
+		switch n := lookup(p, "name"); {
+		case n == nil:
+			v.sdkf(doc, p, "parameter", "add name: to the parameter", "parameter without a name")
+		case name == "":
+			v.debugf(doc, n, "parameter", "give the parameter a name", "parameter with an empty name")
 		}
-		if scalar(lookup(p, "label", "en_US")) == "" {
-			v.errorf(doc, at(p, "label"), "i18n", "add label: {en_US: ...}", "parameter %s has no label.en_US, which Dify requires", name)
+		if p.Kind != yaml.MappingNode {
+			continue
 		}
-		if t := lookup(p, "type"); t == nil || !slices.Contains(types, t.Value) {
-			v.oneOf(doc, at(p, "type"), "parameter-type", fmt.Sprintf("parameter %s type", name), scalar(t), types)
+		v.requiredText(doc, p, true, "label")
+		if r.humanDescription {
+			v.requiredText(doc, p, true, "human_description")
 		}
-		if needForm {
+		if r.description {
+			v.requiredText(doc, p, true, "description")
+		}
+		if t := lookup(p, "type"); t == nil || !slices.Contains(r.types, t.Value) {
+			v.oneOf(doc, at(p, "type"), "parameter-type", fmt.Sprintf("parameter %s type", name), scalar(t), r.types, r.sdkTypes)
+		}
+		if r.form {
 			if f := lookup(p, "form"); f == nil || !slices.Contains(toolParamForms, f.Value) {
-				v.oneOf(doc, at(p, "form"), "parameter-form", fmt.Sprintf("parameter %s form", name), scalar(f), toolParamForms)
+				v.oneOf(doc, at(p, "form"), "parameter-form", fmt.Sprintf("parameter %s form", name), scalar(f), toolParamForms, toolParamForms)
 			}
 		}
 		if ag := lookup(p, "auto_generate", "type"); ag != nil && ag.Value != "prompt_instruction" {
-			v.errorf(doc, ag, "auto-generate", "write type: prompt_instruction", "auto_generate type %q is not prompt_instruction, the only one Dify knows", ag.Value)
+			v.sdkf(doc, ag, "auto-generate", "write type: prompt_instruction", "auto_generate type %q is not prompt_instruction, the only one Dify knows", ag.Value)
 		}
 		if opts := lookup(p, "options"); opts != nil && opts.Kind == yaml.SequenceNode {
 			for _, o := range opts.Content {
-				if scalar(lookup(o, "value")) == "" {
-					v.errorf(doc, o, "option-value", "give every option a non-empty value", "an option of parameter %s has no value", name)
+				switch val := lookup(o, "value"); {
+				case val == nil:
+					v.sdkf(doc, o, "option-value", "give every option a value", "an option of parameter %s has no value", name)
+				case scalar(val) == "" && val.Tag != "!!int" && val.Tag != "!!float" && val.Tag != "!!bool":
+					v.debugf(doc, val, "option-value", "give every option a non-empty value", "an option of parameter %s has an empty value", name)
 				}
 			}
 		}
 	}
 }
 
-// credentials checks a list or mapping of credential form fields.
-func (v *validator) credentials(doc *Document, n *yaml.Node) {
-	if n == nil {
-		return
+// credentials checks a list or mapping of form fields; sdk tells whether
+// the SDK reads this schema, and so refuses bad fields at start-up.
+func (v *validator) credentials(doc *Document, n *yaml.Node, sdk bool) {
+	report := v.debugf
+	if sdk {
+		report = v.sdkf
 	}
 	var fields []*yaml.Node
 	var names []string
@@ -179,6 +267,9 @@ func (v *validator) credentials(doc *Document, n *yaml.Node) {
 		fields = n.Content
 		for _, f := range fields {
 			names = append(names, scalar(lookup(f, "name")))
+			if f.Kind == yaml.MappingNode && lookup(f, "name") == nil {
+				report(doc, f, "form-name", "add name: to the field", "form field without a name")
+			}
 		}
 	case yaml.MappingNode:
 		// Dict form: the key is the field's name.
@@ -188,14 +279,18 @@ func (v *validator) credentials(doc *Document, n *yaml.Node) {
 		}
 	}
 	if len(fields) > maxCredentialFields {
-		v.warnf(doc, n, "credential-count", "", "%d credential fields; Dify accepts at most %d", len(fields), maxCredentialFields)
+		v.debugf(doc, n, "credential-count", "", "%d credential fields; Dify accepts at most %d", len(fields), maxCredentialFields)
 	}
 	for i, f := range fields {
 		if t := lookup(f, "type"); t != nil && !slices.Contains(credentialFieldTypes, t.Value) {
-			v.oneOf(doc, t, "credential-type", "form field type", t.Value, credentialFieldTypes)
+			sdkTypes := []string(nil)
+			if sdk {
+				sdkTypes = credentialFieldTypes
+			}
+			v.oneOf(doc, t, "credential-type", "form field type", t.Value, credentialFieldTypes, sdkTypes)
 		}
-		if f.Kind == yaml.MappingNode && scalar(lookup(f, "label", "en_US")) == "" {
-			v.errorf(doc, f, "form-label", "add label: {en_US: ...}", "form field %q has no label.en_US", names[i])
+		if f.Kind == yaml.MappingNode && lookup(f, "label", "en_US") == nil {
+			report(doc, f, "form-label", "add label: {en_US: ...}", "form field %q has no label.en_US", names[i])
 		}
 	}
 	v.scopes(doc, &yaml.Node{Kind: yaml.SequenceNode, Content: fields}, false)
@@ -216,7 +311,7 @@ func (v *validator) scopes(doc *Document, list *yaml.Node, none bool) {
 		typ := scalar(lookup(p, "type"))
 		allowed, ok := scopes[typ]
 		if none || !ok {
-			v.errorf(doc, sc, "scope", "remove scope", "a %s takes no scope", map[bool]string{true: "datasource parameter", false: typ + " field"}[none])
+			v.debugf(doc, sc, "scope", "remove scope", "a %s takes no scope", map[bool]string{true: "datasource parameter", false: typ + " field"}[none])
 			continue
 		}
 		valid := false
@@ -224,7 +319,7 @@ func (v *validator) scopes(doc *Document, list *yaml.Node, none bool) {
 			valid = valid || slices.Contains(allowed, strings.TrimSpace(tok))
 		}
 		if !valid {
-			v.errorf(doc, sc, "scope", "use &-separated values from: "+strings.Join(allowed, ", "), "scope %q allows nothing a %s accepts", sc.Value, typ)
+			v.debugf(doc, sc, "scope", "use &-separated values from: "+strings.Join(allowed, ", "), "scope %q allows nothing a %s accepts", sc.Value, typ)
 		}
 	}
 }
@@ -232,23 +327,23 @@ func (v *validator) scopes(doc *Document, list *yaml.Node, none bool) {
 func (v *validator) modelProvider(prov *Provider) {
 	root := prov.Doc.Root
 	if scalar(lookup(root, "provider")) == "" {
-		v.errorf(prov.Doc, root, "model-provider", "add provider: <name>", "model provider has no provider name")
+		v.sdkf(prov.Doc, root, "model-provider", "add provider: <name>", "model provider has no provider name")
 	}
 	if types := lookup(root, "supported_model_types"); types == nil || types.Kind != yaml.SequenceNode || len(types.Content) == 0 {
-		v.errorf(prov.Doc, at(root, "supported_model_types"), "model-types", "list the model types, e.g. supported_model_types: [llm]", "supported_model_types is required")
+		v.sdkf(prov.Doc, at(root, "supported_model_types"), "model-types", "list the model types, e.g. supported_model_types: [llm]", "supported_model_types is required")
 	} else {
 		for _, t := range types.Content {
-			if !slices.Contains(modelTypes, t.Value) {
-				v.oneOf(prov.Doc, t, "model-type", "model type", t.Value, modelTypes)
+			if !slices.Contains(sdkModelTypes, t.Value) {
+				v.oneOf(prov.Doc, t, "model-type", "model type", t.Value, modelTypes, sdkModelTypes)
 			}
 		}
 	}
 	if methods := lookup(root, "configurate_methods"); methods == nil || methods.Kind != yaml.SequenceNode || len(methods.Content) == 0 {
-		v.errorf(prov.Doc, at(root, "configurate_methods"), "configurate-methods", "add configurate_methods: [predefined-model]", "configurate_methods is required")
+		v.sdkf(prov.Doc, at(root, "configurate_methods"), "configurate-methods", "add configurate_methods: [predefined-model]", "configurate_methods is required")
 	} else {
 		for _, m := range methods.Content {
 			if !slices.Contains(configurateMethods, m.Value) {
-				v.oneOf(prov.Doc, m, "configurate-methods", "configurate method", m.Value, configurateMethods)
+				v.oneOf(prov.Doc, m, "configurate-methods", "configurate method", m.Value, configurateMethods, configurateMethods)
 			}
 		}
 	}
@@ -269,11 +364,11 @@ func (v *validator) modelProvider(prov *Provider) {
 			continue
 		}
 		if len(schema.Content) > maxCredentialFields {
-			v.warnf(prov.Doc, schema, "credential-count", "", "%d credential fields; Dify accepts at most %d", len(schema.Content), maxCredentialFields)
+			v.debugf(prov.Doc, schema, "credential-count", "", "%d credential fields; Dify accepts at most %d", len(schema.Content), maxCredentialFields)
 		}
 		for _, f := range schema.Content {
 			if t := lookup(f, "type"); t != nil && !slices.Contains(modelFormTypes, t.Value) {
-				v.oneOf(prov.Doc, t, "credential-type", "credential form type", t.Value, modelFormTypes)
+				v.oneOf(prov.Doc, t, "credential-type", "credential form type", t.Value, modelFormTypes, modelFormTypes)
 			}
 		}
 	}
@@ -282,24 +377,35 @@ func (v *validator) modelProvider(prov *Provider) {
 func (v *validator) modelFile(c *Document) {
 	root := c.Root
 	if scalar(lookup(root, "model")) == "" {
-		v.errorf(c, root, "model", "add model: <model id>", "model file has no model id")
+		v.sdkf(c, root, "model", "add model: <model id>", "model file has no model id")
 	}
-	if t := lookup(root, "model_type"); t == nil || !slices.Contains(modelTypes, t.Value) {
-		v.oneOf(c, at(root, "model_type"), "model-type", "model_type", scalar(t), modelTypes)
+	if t := lookup(root, "model_type"); t == nil || !slices.Contains(sdkModelTypes, t.Value) {
+		v.oneOf(c, at(root, "model_type"), "model-type", "model_type", scalar(t), modelTypes, sdkModelTypes)
 	}
-	if lookup(root, "label", "en_US") == nil {
+	switch label := lookup(root, "label"); {
+	case label == nil || label.Tag == "!!null":
 		v.warnf(c, at(root, "label"), "model-label", "add label: {en_US: ...}", "model has no label; Dify shows its id instead")
+	case lookup(label, "en_US") == nil:
+		v.sdkf(c, label, "i18n", "add en_US under label", "label has no en_US text")
+	}
+	if lookup(root, "model_properties") == nil {
+		v.sdkf(c, root, "model-properties", "add model_properties:, e.g. {mode: chat, context_size: 4096} for an LLM", "model file has no model_properties")
 	}
 	if rules := lookup(root, "parameter_rules"); rules != nil && rules.Kind == yaml.SequenceNode {
 		for _, r := range rules.Content {
 			tmpl := lookup(r, "use_template")
 			if tmpl != nil && !slices.Contains(parameterTemplates, tmpl.Value) {
-				v.oneOf(c, tmpl, "parameter-rule", "use_template", tmpl.Value, parameterTemplates)
+				hint := "use one of " + strings.Join(parameterTemplates, ", ")
+				if c := closest(tmpl.Value, parameterTemplates); c != "" {
+					hint = fmt.Sprintf("did you mean %q?", c)
+				}
+				// The daemon fails to decode the file: at packaging already.
+				v.errorf(c, tmpl, "parameter-rule", hint, "use_template %q is not one of %s; Dify cannot read the model file", tmpl.Value, strings.Join(parameterTemplates, ", "))
 			}
 			if t := lookup(r, "type"); t != nil && !slices.Contains(parameterRuleTypes, t.Value) {
-				v.oneOf(c, t, "parameter-rule", "parameter rule type", t.Value, parameterRuleTypes)
+				v.oneOf(c, t, "parameter-rule", "parameter rule type", t.Value, parameterRuleTypes, parameterRuleTypes)
 			} else if t == nil && tmpl == nil {
-				v.errorf(c, r, "parameter-rule", "add type: (float, int, string, boolean, text) or use_template:", "parameter rule %s has neither type nor use_template", scalar(lookup(r, "name")))
+				v.sdkf(c, r, "parameter-rule", "add type: (float, int, string, boolean, text) or use_template:", "parameter rule %s has neither type nor use_template", scalar(lookup(r, "name")))
 			}
 		}
 	}

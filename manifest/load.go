@@ -135,12 +135,11 @@ func (l *loader) parse(p string, ref Position) (*Document, Diagnostics) {
 	if len(root.Content) > 0 {
 		doc.Root = root.Content[0]
 	}
-	// Decoding into a generic value reports duplicate keys, which a plain
-	// yaml.Node does not.
-	var v any
-	if err := root.Decode(&v); err != nil {
-		return nil, yamlDiagnostics(p, err)
-	}
+	// A key repeated inside a mapping is reported when the file is decoded
+	// into its declaration type, as the daemon decodes it: only where the
+	// daemon reads the mapping. Inside a mapping it ignores (extra, an
+	// unknown key) a repeated key breaks nothing, and the SDK's YAML
+	// reader keeps the last one.
 	return doc, nil
 }
 

@@ -30,7 +30,7 @@ type Manifest struct {
 
 // Resource is the manifest's resource block.
 type Resource struct {
-	Memory     int64        `yaml:"memory"`
+	Memory     int64            `yaml:"memory"`
 	Permission *PermissionBlock `yaml:"permission"`
 }
 

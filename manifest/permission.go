@@ -2,11 +2,9 @@ package manifest
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/dify-cli/dify/internal/bytesize"
-	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // Permission is one thing a plugin may ask the Dify host to do.
@@ -19,27 +17,28 @@ type Permission struct {
 	// Label is how forms and listings show it; empty for "model", which
 	// forms do not offer (a model permission without a kind allows nothing).
 	Label string
-	// use matches a call in Python code that needs it; nil when no code
-	// shows the need (endpoints are declared, not called).
-	use func() *regexp.Regexp
+	// calls are the session attributes whose use needs it
+	// (session.storage...); none when no code shows the need (endpoints
+	// are declared, not called).
+	calls []string
 }
 
 // Permissions is the one list of permissions, in the order forms and
 // listings show them. Flags, forms, scaffold, SetPermissions, validation and
 // the permission check all read it.
 var Permissions = []Permission{
-	{Key: "tool", Flag: "tool", Label: "tool: invoke tools", use: lazyregexp.New(`\bsession\.tool\b`)},
+	{Key: "tool", Flag: "tool", Label: "tool: invoke tools", calls: []string{"tool"}},
 	{Key: "model", Flag: "model", Label: ""},
-	{Key: "model.llm", Flag: "llm", Label: "model: invoke LLMs", use: lazyregexp.New(`\bsession\.model\.(llm|summary)\b`)},
-	{Key: "model.text_embedding", Flag: "text-embedding", Label: "model: invoke text embedding models", use: lazyregexp.New(`\bsession\.model\.text_embedding\b`)},
-	{Key: "model.rerank", Flag: "rerank", Label: "model: invoke rerank models", use: lazyregexp.New(`\bsession\.model\.rerank\b`)},
-	{Key: "model.tts", Flag: "tts", Label: "model: invoke text-to-speech models", use: lazyregexp.New(`\bsession\.model\.tts\b`)},
-	{Key: "model.speech2text", Flag: "speech2text", Label: "model: invoke speech-to-text models", use: lazyregexp.New(`\bsession\.model\.speech2text\b`)},
-	{Key: "model.moderation", Flag: "moderation", Label: "model: invoke moderation models", use: lazyregexp.New(`\bsession\.model\.moderation\b`)},
-	{Key: "node", Flag: "node", Label: "node: invoke workflow nodes", use: lazyregexp.New(`\bsession\.workflow_node\b`)},
+	{Key: "model.llm", Flag: "llm", Label: "model: invoke LLMs", calls: []string{"model.llm", "model.summary"}},
+	{Key: "model.text_embedding", Flag: "text-embedding", Label: "model: invoke text embedding models", calls: []string{"model.text_embedding"}},
+	{Key: "model.rerank", Flag: "rerank", Label: "model: invoke rerank models", calls: []string{"model.rerank"}},
+	{Key: "model.tts", Flag: "tts", Label: "model: invoke text-to-speech models", calls: []string{"model.tts"}},
+	{Key: "model.speech2text", Flag: "speech2text", Label: "model: invoke speech-to-text models", calls: []string{"model.speech2text"}},
+	{Key: "model.moderation", Flag: "moderation", Label: "model: invoke moderation models", calls: []string{"model.moderation"}},
+	{Key: "node", Flag: "node", Label: "node: invoke workflow nodes", calls: []string{"workflow_node"}},
 	{Key: "endpoint", Flag: "endpoint", Label: "endpoint: register HTTP endpoints"},
-	{Key: "app", Flag: "app", Label: "app: invoke Dify apps", use: lazyregexp.New(`\bsession\.app\b`)},
-	{Key: "storage", Flag: "storage", Label: "storage: keep data between calls", use: lazyregexp.New(`\bsession\.storage\b`)},
+	{Key: "app", Flag: "app", Label: "app: invoke Dify apps", calls: []string{"app"}},
+	{Key: "storage", Flag: "storage", Label: "storage: keep data between calls", calls: []string{"storage"}},
 }
 
 // Storage sizes the daemon accepts (resource.permission.storage.size), and

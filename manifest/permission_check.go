@@ -14,12 +14,12 @@ import (
 const maxSource = 4 << 20
 
 // CheckPermissions compares what the plugin's Python code asks of Dify with
-// the permissions its manifest requests: a missing one is an error (the call
-// fails at run time), an unused one a warning.
+// the permissions its manifest requests. Both findings are warnings: a
+// missing permission makes a call fail at run time, but Dify installs and
+// starts the plugin all the same.
 func CheckPermissions(p *Plugin, fsys fs.FS) Diagnostics {
 	var ds Diagnostics
-	have := p.Manifest.Grant()
-	used := map[string]bool{}
+	var files []*pyFile
 	fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".py") {
 			return nil
@@ -31,37 +31,33 @@ func CheckPermissions(p *Plugin, fsys fs.FS) Diagnostics {
 				Message: fmt.Sprintf("not checked for calls that need permissions: %s is over the %s a source file is read up to", bytesize.Format(tooLarge.Size), bytesize.Format(maxSource))})
 			return nil
 		}
-		if err != nil {
-			return nil
-		}
-		for i, line := range strings.Split(string(data), "\n") {
-			code := line
-			if j := strings.IndexByte(code, '#'); j >= 0 {
-				code = code[:j]
-			}
-			for _, perm := range Permissions {
-				if perm.use == nil {
-					continue
-				}
-				loc := perm.use().FindStringIndex(code)
-				if loc == nil {
-					continue
-				}
-				used[perm.Key] = true
-				if !have.Has(perm.Key) {
-					ds = append(ds, Diagnostic{Pos: Position{File: name, Line: i + 1, Col: loc[0] + 1}, Severity: Error, Rule: "permission-missing",
-						Message: fmt.Sprintf("%s needs the %s permission, which manifest.yaml does not grant; the call will be refused at run time", code[loc[0]:loc[1]], perm.Key),
-						Hint:    "add " + PermissionYAML(perm.Key)})
-				}
-			}
+		if err == nil {
+			files = append(files, parsePython(name, string(data)))
 		}
 		return nil
 	})
+	findSessions(files)
+	have := p.Manifest.Grant()
+	used := map[string]bool{}
+	for _, f := range files {
+		for _, u := range f.sessionUses() {
+			used[u.perm] = true
+			if have.Has(u.perm) {
+				continue
+			}
+			msg := fmt.Sprintf("%s needs the %s permission, which manifest.yaml does not grant; the call will be refused at run time", u.text, u.perm)
+			if u.via != "" {
+				msg = fmt.Sprintf("%s (the session, passed to %s) needs the %s permission, which manifest.yaml does not grant; the call will be refused at run time", u.text, u.via, u.perm)
+			}
+			ds = append(ds, Diagnostic{Pos: Position{File: u.file, Line: u.line, Col: u.col}, Severity: Warning, Rule: "permission-missing",
+				Message: msg, Hint: "add " + PermissionYAML(u.perm)})
+		}
+	}
 	root := p.Doc.Root
 	if len(p.Manifest.Plugins.Endpoints) > 0 {
 		used["endpoint"] = true
 		if !have.Has("endpoint") {
-			ds = append(ds, Diagnostic{Pos: p.Doc.Pos(at(root, "plugins", "endpoints")), Severity: Error, Rule: "permission-missing",
+			ds = append(ds, Diagnostic{Pos: p.Doc.Pos(at(root, "plugins", "endpoints")), Severity: Warning, Rule: "permission-missing",
 				Message: "the plugin declares endpoints but not the endpoint permission; Dify refuses to set them up",
 				Hint:    "add " + PermissionYAML("endpoint")})
 		}

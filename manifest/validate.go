@@ -52,6 +52,27 @@ func (v *validator) warnf(doc *Document, n *yaml.Node, rule, hint, format string
 	v.add(doc, n, Warning, rule, fmt.Sprintf(format, args...), hint)
 }
 
+// The reasons behind a declaration finding's severity: an error means Dify
+// refuses the plugin (at packaging, upload or install) or the plugin cannot
+// start; anything else is a warning.
+const (
+	// The Python SDK validates the declarations when the plugin starts.
+	whySDK = "the plugin fails to start (the Python SDK refuses it)"
+	// The daemon validates declarations in full only when a plugin
+	// connects for remote debugging; packages install regardless.
+	whyDebug = "Dify refuses it only when the plugin connects for remote debugging"
+)
+
+// sdkf reports what the SDK refuses at start-up: an error.
+func (v *validator) sdkf(doc *Document, n *yaml.Node, rule, hint, format string, args ...any) {
+	v.add(doc, n, Error, rule, fmt.Sprintf(format, args...)+"; "+whySDK, hint)
+}
+
+// debugf reports what only remote debugging refuses: a warning.
+func (v *validator) debugf(doc *Document, n *yaml.Node, rule, hint, format string, args ...any) {
+	v.add(doc, n, Warning, rule, fmt.Sprintf(format, args...)+"; "+whyDebug, hint)
+}
+
 // at returns the node for keys, or the closest existing parent, for positions.
 func at(root *yaml.Node, keys ...string) *yaml.Node {
 	n := root
@@ -266,20 +287,25 @@ func (v *validator) providers(p *Plugin) {
 			continue
 		}
 		if tags := lookup(root, "identity", "tags"); tags != nil && tags.Kind == yaml.SequenceNode {
+			accepted := sdkTags(prov.Kind)
 			for _, t := range tags.Content {
-				if !slices.Contains(Tags, t.Value) {
-					hint := "valid tags: " + strings.Join(Tags, ", ")
-					if c := closest(t.Value, Tags); c != "" {
+				if !slices.Contains(Tags, t.Value) || !slices.Contains(accepted, t.Value) {
+					both := slices.DeleteFunc(slices.Clone(accepted), func(s string) bool { return !slices.Contains(Tags, s) })
+					hint := "valid tags here: " + strings.Join(both, ", ")
+					if len(both) == 0 {
+						hint = "remove the provider's tags; the manifest's tags describe the plugin"
+					} else if c := closest(t.Value, both); c != "" {
 						hint = fmt.Sprintf("did you mean %q?", c)
 					}
-					v.errorf(prov.Doc, t, "tag", hint, "tag %q is not one the daemon accepts", t.Value)
+					v.oneOf(prov.Doc, t, "tag", "tag", t.Value, Tags, accepted)
+					v.ds[len(v.ds)-1].Hint = hint
 				}
 			}
 		}
 		if prov.Kind == Endpoints {
 			for _, c := range prov.Children {
 				if m := lookup(c.Root, "method"); m != nil && !slices.Contains([]string{"HEAD", "GET", "POST", "PUT", "DELETE", "OPTIONS"}, m.Value) {
-					v.errorf(c, m, "endpoint-method", fmt.Sprintf("write %q", strings.ToUpper(m.Value)), "endpoint method %q is not one of HEAD, GET, POST, PUT, DELETE, OPTIONS", m.Value)
+					v.debugf(c, m, "endpoint-method", fmt.Sprintf("write %q", strings.ToUpper(m.Value)), "endpoint method %q is not one of HEAD, GET, POST, PUT, DELETE, OPTIONS", m.Value)
 				}
 			}
 		}

@@ -46,6 +46,8 @@ tags:
   name: demo
   label:
     en_US: Demo
+  description:
+    en_US: Demo tools
   icon: icon.svg
   tags:
     - search
@@ -126,7 +128,7 @@ func TestRules(t *testing.T) {
 		{"minimum dify version", replace("manifest.yaml", "minimum_dify_version: 1.0.0", "minimum_dify_version: latest"),
 			`manifest.yaml:25:25: warning: minimum_dify_version "latest" is not a version like 1.0.0 [minimum-dify-version]`},
 		{"tag", replace("manifest.yaml", "  - utilities", "  - utility"), `manifest.yaml:27:5: error: tag "utility" is not one the daemon accepts [tag]`},
-		{"provider tag", replace("provider/demo.yaml", "    - search", "    - Search"), `provider/demo.yaml:8:7: error: tag "Search" is not one the daemon accepts [tag]`},
+		{"provider tag", replace("provider/demo.yaml", "    - search", "    - Search"), `provider/demo.yaml:10:7: error: tag "Search" is not one of search, image, videos, weather, finance, design, travel, social, news, medical, productivity, education, business, entertainment, utilities, agent, rag, other, trigger; the plugin fails to start (the Python SDK refuses it) [tag]`},
 		{"repo URL", replace("manifest.yaml", "tags:", "repo: github.com/acme/demo\ntags:"),
 			`manifest.yaml:26:7: error: repo "github.com/acme/demo" is not a URL [repo-url]`},
 		{"created_at", replace("manifest.yaml", `created_at: "2024-01-01T00:00:00Z"`, `created_at: "2024-01-01"`),
@@ -143,7 +145,7 @@ func TestRules(t *testing.T) {
 		{"unclean path", replace("manifest.yaml", "- provider/demo.yaml", "- ./provider/demo.yaml"),
 			`manifest.yaml:16:7: error: path "./provider/demo.yaml" is not a clean relative path; the daemon cannot open it inside a package [path]`},
 		{"provider file missing", remove("provider/demo.yaml"), `manifest.yaml:16:7: error: provider/demo.yaml does not exist [file-missing]`},
-		{"tool file missing", remove("tools/hello.yaml"), `provider/demo.yaml:10:5: error: tools/hello.yaml does not exist [file-missing]`},
+		{"tool file missing", remove("tools/hello.yaml"), `provider/demo.yaml:12:5: error: tools/hello.yaml does not exist [file-missing]`},
 		{"python source missing", remove("tools/hello.py"), `tools/hello.yaml:9:13: error: Python source tools/hello.py does not exist [python-source]`},
 		{"python source undeclared", replace("tools/hello.yaml", "extra:\n  python:\n    source: tools/hello.py\n", ""),
 			`tools/hello.yaml:1:1: error: declaration tools/hello.yaml has no extra.python.source; the SDK cannot load it [python-source]`},
@@ -155,30 +157,50 @@ func TestRules(t *testing.T) {
 			`manifest.yaml:3: error: mapping key "type" already defined at line 2 [duplicate-key]`},
 		{"type error", replace("manifest.yaml", "memory: 268435456", "memory: 256MB"),
 			"manifest.yaml:13: error: cannot unmarshal !!str `256MB` into int64 [yaml]"},
-		{"tool parameter type", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: q\n    label: {en_US: Q}\n    type: text-input\n    form: llm\nextra:\n  python:\n    source: tools/hello.py\n"),
-			`tools/hello.yaml:10:11: error: parameter q type "text-input" is not one of string, number, boolean, select, secret-input, file, files, app-selector, model-selector, any, dynamic-select, array, object, checkbox, date, date-range [parameter-type]`},
-		{"tool parameter form", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: q\n    label: {en_US: Q}\n    type: string\n    form: setting\nextra:\n  python:\n    source: tools/hello.py\n"),
-			`tools/hello.yaml:11:11: error: parameter q form "setting" is not one of schema, form, llm [parameter-form]`},
+		{"tool parameter type", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: q\n    label: {en_US: Q}\n    human_description: {en_US: Q}\n    type: text-input\n    form: llm\nextra:\n  python:\n    source: tools/hello.py\n"),
+			`tools/hello.yaml:11:11: error: parameter q type "text-input" is not one of string, number, boolean, select, secret-input, file, files, app-selector, model-selector, any, dynamic-select, array, object, checkbox, date, date-range; the plugin fails to start (the Python SDK refuses it) [parameter-type]`},
+		{"tool parameter form", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: q\n    label: {en_US: Q}\n    human_description: {en_US: Q}\n    type: string\n    form: setting\nextra:\n  python:\n    source: tools/hello.py\n"),
+			`tools/hello.yaml:12:11: error: parameter q form "setting" is not one of schema, form, llm; the plugin fails to start (the Python SDK refuses it) [parameter-form]`},
 		{"tool description", replace("tools/hello.yaml", "  llm: Says hello\n", ""),
-			`tools/hello.yaml:5:3: error: tool has no description.llm, which Dify requires [tool-description]`},
+			`tools/hello.yaml:5:3: error: tool has no description.llm; the plugin fails to start (the Python SDK refuses it) [tool-description]`},
 		{"tool identity name", replace("tools/hello.yaml", "name: hello", "name: hello world"),
-			`tools/hello.yaml:2:9: error: tool name "hello world" may only contain letters, digits, _ and - [identity-name]`},
+			`tools/hello.yaml:2:9: warning: tool name "hello world" may only contain letters, digits, _ and -; Dify refuses it only when the plugin connects for remote debugging [identity-name]`},
 		{"credential type", replace("provider/demo.yaml", "tools:\n", "credentials_for_provider:\n  api_key:\n    type: password\n    label: {en_US: API key}\ntools:\n"),
-			`provider/demo.yaml:11:11: error: form field type "password" is not one of secret-input, text-input, select, boolean, app-selector, model-selector, array[tools] [credential-type]`},
+			`provider/demo.yaml:13:11: error: form field type "password" is not one of secret-input, text-input, select, boolean, app-selector, model-selector, array[tools]; the plugin fails to start (the Python SDK refuses it) [credential-type]`},
 		{"provider file unknown key", replace("tools/hello.yaml", "  llm: Says hello\n", "  llm: Says hello\nparamters: []\n"),
 			`tools/hello.yaml:7:1: warning: paramters is ignored by Dify [unknown-key]`},
 		{"provider file nested unknown key", replace("provider/demo.yaml", "  icon: icon.svg\n", "  icon: icon.svg\n  icno_dark: x.svg\n"),
-			`provider/demo.yaml:7:3: warning: identity.icno_dark is ignored by Dify [unknown-key]`},
+			`provider/demo.yaml:9:3: warning: identity.icno_dark is ignored by Dify [unknown-key]`},
 		{"provider file type error", replace("tools/hello.yaml", "  llm: Says hello\n", "  llm: Says hello\nparameters: none\n"),
 			"tools/hello.yaml:7: error: cannot unmarshal !!str `none` into []manifest.ParameterDecl [yaml]"},
-		{"scope", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: m\n    label: {en_US: M}\n    type: model-selector\n    scope: all\n    form: form\nextra:\n  python:\n    source: tools/hello.py\n"),
-			`tools/hello.yaml:11:12: error: scope "all" allows nothing a model-selector accepts [scope]`},
-		{"scope on a string", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: m\n    label: {en_US: M}\n    type: string\n    scope: llm\n    form: llm\nextra:\n  python:\n    source: tools/hello.py\n"),
-			`tools/hello.yaml:11:12: error: a string field takes no scope [scope]`},
+		{"scope", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: m\n    label: {en_US: M}\n    human_description: {en_US: M}\n    type: model-selector\n    scope: all\n    form: form\nextra:\n  python:\n    source: tools/hello.py\n"),
+			`tools/hello.yaml:12:12: warning: scope "all" allows nothing a model-selector accepts; Dify refuses it only when the plugin connects for remote debugging [scope]`},
+		{"scope on a string", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: m\n    label: {en_US: M}\n    human_description: {en_US: M}\n    type: string\n    scope: llm\n    form: llm\nextra:\n  python:\n    source: tools/hello.py\n"),
+			`tools/hello.yaml:12:12: warning: a string field takes no scope; Dify refuses it only when the plugin connects for remote debugging [scope]`},
 		{"form field label", replace("provider/demo.yaml", "tools:\n", "credentials_for_provider:\n  api_key:\n    type: secret-input\ntools:\n"),
-			`provider/demo.yaml:11:5: error: form field "api_key" has no label.en_US [form-label]`},
+			`provider/demo.yaml:13:5: error: form field "api_key" has no label.en_US; the plugin fails to start (the Python SDK refuses it) [form-label]`},
 		{"permission missing", add("tools/hello.py", "class Hello:\n    def run(self):\n        return self.session.model.llm.invoke()\n"),
-			`tools/hello.py:3:21: error: session.model.llm needs the model.llm permission, which manifest.yaml does not grant; the call will be refused at run time [permission-missing]`},
+			`tools/hello.py:3:21: warning: session.model.llm needs the model.llm permission, which manifest.yaml does not grant; the call will be refused at run time [permission-missing]`},
+		// Shaped like published plugins that package and install: Dify refuses
+		// these only in remote debugging, so they are warnings.
+		{"datasource without parameters", datasourcePlugin("identity:\n  author: acme\n  name: crawl\n  label: {en_US: Crawl}\ndescription: {en_US: Crawl}\nextra:\n  python:\n    source: datasources/crawl.py\n"),
+			`datasources/crawl.yaml:1:1: warning: datasource has no parameters list; Dify refuses it only when the plugin connects for remote debugging [datasource-parameters]`},
+		{"option with an empty value", add("tools/hello.yaml", "identity:\n  name: hello\n  label: {en_US: Hello}\ndescription:\n  human: {en_US: x}\n  llm: x\nparameters:\n  - name: q\n    label: {en_US: Q}\n    human_description: {en_US: Q}\n    type: select\n    form: form\n    options:\n      - value: \"\"\n        label: {en_US: Any}\n      - value: a\n        label: {en_US: A}\nextra:\n  python:\n    source: tools/hello.py\n"),
+			`tools/hello.yaml:14:16: warning: an option of parameter q has an empty value; Dify refuses it only when the plugin connects for remote debugging [option-value]`},
+		{"repeated key in a mapping Dify ignores", replace("tools/hello.yaml", "    source: tools/hello.py\n", "    source: tools/hello.py\n    source: tools/hello.py\n"),
+			``},
+		{"repeated key in a mapping Dify reads", replace("tools/hello.yaml", "  llm: Says hello\n", "  llm: Says hello\n  llm: Says hi\n"),
+			`tools/hello.yaml:7: error: mapping key "llm" already defined at line 6 [duplicate-key]`},
+		{"tool provider tag the SDK refuses", replace("provider/demo.yaml", "    - search", "    - agent"),
+			`provider/demo.yaml:10:7: error: tag "agent" is not one of search, image, videos, weather, finance, design, travel, social, news, medical, productivity, education, business, entertainment, utilities, agent, rag, other, trigger; the plugin fails to start (the Python SDK refuses it) [tag]`},
+		{"provider description the SDK requires", replace("provider/demo.yaml", "  description:\n    en_US: Demo tools\n", ""),
+			`provider/demo.yaml:2:3: error: identity.description has no en_US text; the plugin fails to start (the Python SDK refuses it) [i18n]`},
+		{"permission used through a helper", func(files map[string]string) {
+			replace("manifest.yaml", "  memory: 268435456\n", "  memory: 268435456\n  permission:\n    storage:\n      enabled: true\n      size: 1048576\n")(files)
+			files["tools/hello.py"] = "def remember(store, key):\n    return store.storage.get(key)\n\nclass Hello:\n    def run(self):\n        return remember(self.session, 'k')\n"
+		}, ``},
+		{"permission missing through a helper", add("tools/hello.py", "def remember(store, key):\n    return store.storage.get(key)\n\nclass Hello:\n    def run(self):\n        return remember(self.session, 'k')\n"),
+			`tools/hello.py:2:12: warning: store.storage (the session, passed to remember) needs the storage permission, which manifest.yaml does not grant; the call will be refused at run time [permission-missing]`},
 		{"permission unused", replace("manifest.yaml", "  memory: 268435456\n", "  memory: 268435456\n  permission:\n    app:\n      enabled: true\n"),
 			`manifest.yaml:16:7: warning: the app permission is requested but no code uses it [permission-unused]`},
 	}
@@ -195,10 +217,27 @@ func TestRules(t *testing.T) {
 				}
 				got = append(got, s)
 			}
+			if c.want == "" && len(got) == 0 {
+				return
+			}
 			if len(got) != 1 || got[0] != c.want {
 				t.Errorf("findings:\n  %s\nwant exactly:\n  %s", strings.Join(got, "\n  "), c.want)
 			}
 		})
+	}
+}
+
+// datasourcePlugin turns the valid plugin into a datasource plugin whose one
+// datasource file is child.
+func datasourcePlugin(child string) func(files map[string]string) {
+	return func(files map[string]string) {
+		delete(files, "provider/demo.yaml")
+		delete(files, "tools/hello.yaml")
+		delete(files, "tools/hello.py")
+		files["manifest.yaml"] = strings.Replace(files["manifest.yaml"], "  tools:\n    - provider/demo.yaml", "  datasources:\n    - provider/crawl.yaml", 1)
+		files["provider/crawl.yaml"] = "identity:\n  author: acme\n  name: crawl\n  label: {en_US: Crawl}\n  description: {en_US: Crawl}\n  icon: icon.svg\nprovider_type: website_crawl\ndatasources:\n  - datasources/crawl.yaml\nextra:\n  python:\n    source: provider/demo.py\n"
+		files["datasources/crawl.yaml"] = child
+		files["datasources/crawl.py"] = "class Crawl: pass\n"
 	}
 }
 
@@ -241,6 +280,7 @@ extra:
     provider_source: provider/demo.py
 `
 	files["models/chat.yaml"] = `model: chat
+model_properties: {mode: chat}
 model_type: text_embedding
 parameter_rules:
   - name: temperature
@@ -253,9 +293,9 @@ parameter_rules:
 	}
 	want := []string{
 		"models/chat.yaml:1:1 warning model-label",
-		"models/chat.yaml:2:13 error model-type",
-		"models/chat.yaml:5:19 error parameter-rule",
-		"models/chat.yaml:6:5 error parameter-rule",
+		"models/chat.yaml:3:13 error model-type",
+		"models/chat.yaml:6:19 error parameter-rule",
+		"models/chat.yaml:7:5 error parameter-rule",
 		"provider/m.yaml:2:30 error model-type",
 		"provider/m.yaml:7:3 warning model-kind-key",
 		"provider/m.yaml:12:13 error credential-type",

@@ -33,7 +33,10 @@ The checksum of a directory equals that of the package made from it.`,
 			// Like the daemon, require a manifest that loads.
 			p, ds := manifest.Load(plan)
 			if p == nil {
-				return ds.Err()
+				for _, d := range ds {
+					fmt.Fprintln(s.Err, d)
+				}
+				return fmt.Errorf("%s is not a plugin: manifest.yaml must exist and be valid YAML", args[0])
 			}
 			sum, err := checksum.Sum(plan)
 			if err != nil {

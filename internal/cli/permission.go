@@ -151,7 +151,7 @@ func reportMissingPermissions(s *Streams, dir string) {
 	}
 	for _, d := range manifest.CheckPermissions(p, plan) {
 		if d.Rule == "permission-missing" {
-			s.warnf("%s", d)
+			fmt.Fprintln(s.Err, d)
 		}
 	}
 }

@@ -57,7 +57,8 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("exit status %d, want %d", got, want)
 				}
 			},
-			// unzipfile PKG ENTRY prints one entry of a package.
+			// unzipfile PKG ENTRY prints one entry of a package; with !, checks
+			// that there is no such entry.
 			"unzipfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: unzipfile package entry")
@@ -66,6 +67,13 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				defer zr.Close()
 				f, err := zr.Open(args[1])
+				if neg {
+					if err == nil {
+						f.Close()
+						ts.Fatalf("%s holds %s", args[0], args[1])
+					}
+					return
+				}
 				ts.Check(err)
 				defer f.Close()
 				_, err = io.Copy(ts.Stdout(), f)
