@@ -48,7 +48,7 @@ class T:
         remember(self.session, "k")
 `}, []string{"a.py:3:12 store.storage storage via remember"}},
 		{"passed by keyword, across files", map[string]string{
-			"tools/t.py":  "from helpers import keep\nkeep(key='k', s=self.session)\n",
+			"tools/t.py": "from helpers import keep\nkeep(key='k', s=self.session)\n",
 			"helpers.py": "def keep(key, s=None):\n    s.storage.set(key, b'v')\n"},
 			[]string{"helpers.py:2:5 s.storage storage via keep"}},
 		{"a method called through self", map[string]string{"a.py": `

@@ -217,7 +217,7 @@ func TestInitEscWhileFilteringInATerminal(t *testing.T) {
 	term.waitFor("/rer")
 	term.send(escKey) // leaves the filter, keeping it
 	term.waitFor("esc clear filter")
-	term.send(escKey) // clears it
+	term.send(escKey)          // clears it
 	term.waitFor("moderation") // the whole list again
 	term.send(enterKey)
 	term.waitFor("Create the plugin?")

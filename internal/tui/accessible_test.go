@@ -14,19 +14,19 @@ import (
 // lines, and reads plain lines: here every question is answered.
 func TestAccessibleModeAsksEverything(t *testing.T) {
 	answers := []string{
-		"weather",             // name
-		"acme",                // author
-		"Current weather",     // description
-		"",                    // repository: none
-		"",                    // language: python, the default
-		"9",                   // category: agent-strategy
-		"11",                  // permissions: add storage to the defaults…
-		"",                    // …and accept
-		"512KiB",              // storage size
-		"1.0.0",               // minimum Dify version
-		"1 3",                 // READMEs: zh_Hans and pt_BR
-		"",                    // READMEs: accept
-		"",                    // create: yes, the default
+		"weather",         // name
+		"acme",            // author
+		"Current weather", // description
+		"",                // repository: none
+		"",                // language: python, the default
+		"9",               // category: agent-strategy
+		"11",              // permissions: add storage to the defaults…
+		"",                // …and accept
+		"512KiB",          // storage size
+		"1.0.0",           // minimum Dify version
+		"1 3",             // READMEs: zh_Hans and pt_BR
+		"",                // READMEs: accept
+		"",                // create: yes, the default
 	}
 	var out bytes.Buffer
 	o := &scaffold.Options{}

@@ -35,8 +35,8 @@ func TestFormHappyPath(t *testing.T) {
 		typeText(`Weather & "more"`), enter,
 		enter,       // language: python
 		down, enter, // category: llm
-		enter,       // permissions: as proposed
-		enter,       // confirm: Create, the default
+		enter, // permissions: as proposed
+		enter, // confirm: Create, the default
 	)
 	if f.State != huh.StateCompleted {
 		t.Fatalf("form state %v, want completed; view:\n%s", f.State, view(m))
