@@ -74,7 +74,7 @@ func CheckGitHub(p string) error {
 // CheckMarketplace explains why a Marketplace pattern is refused.
 func CheckMarketplace(p string) error {
 	if !marketplaceRe().MatchString(p) {
-		return fmt.Errorf("Marketplace pattern %q must look like org/plugin:^1.0.0", p)
+		return fmt.Errorf("the Marketplace pattern %q must look like org/plugin:^1.0.0", p)
 	}
 	return nil
 }

@@ -7,7 +7,7 @@ func TestNew(t *testing.T) {
 	if !re().MatchString("abc") || re().MatchString("abcd") {
 		t.Fatal("the compiled expression does not match as written")
 	}
-	if re() != re() {
+	if first, second := re(), re(); first != second {
 		t.Fatal("each call compiled the expression again")
 	}
 }

@@ -48,6 +48,8 @@ type Result struct {
 }
 
 // ErrNoDevGroup is the failure uv reports for `--no-group dev` on a project without that group.
+//
+//lint:ignore ST1005 uv's own message, reproduced word for word
 var ErrNoDevGroup = errors.New("Group `dev` is not defined in the project's `dependency-groups` table")
 
 // Export reads pyproject.toml and uv.lock from fsys, the project directory.

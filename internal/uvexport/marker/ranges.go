@@ -194,53 +194,8 @@ func (r ranges) union(o ranges) ranges {
 
 func (r ranges) isEmpty() bool { return len(r) == 0 }
 
-func (r ranges) isFull() bool {
-	return len(r) == 1 && r[0].lo.kind == unbounded && r[0].hi.kind == unbounded
-}
-
 // bounding returns the hull of the set as a single segment.
 func (r ranges) bounding() segment { return segment{r[0].lo, r[len(r)-1].hi} }
-
-func (r ranges) contains(v value) bool {
-	for _, s := range r {
-		if !s.empty() && s.containsValue(v) {
-			return true
-		}
-	}
-	return false
-}
-
-func (s segment) containsValue(v value) bool {
-	switch s.lo.kind {
-	case included:
-		if v.compare(s.lo.v) < 0 {
-			return false
-		}
-	case excluded:
-		if v.compare(s.lo.v) <= 0 {
-			return false
-		}
-	}
-	switch s.hi.kind {
-	case included:
-		return v.compare(s.hi.v) <= 0
-	case excluded:
-		return v.compare(s.hi.v) < 0
-	}
-	return true
-}
-
-func (r ranges) equal(o ranges) bool {
-	if len(r) != len(o) {
-		return false
-	}
-	for i := range r {
-		if compareLower(r[i].lo, o[i].lo) != 0 || compareUpper(r[i].hi, o[i].hi) != 0 {
-			return false
-		}
-	}
-	return true
-}
 
 func (r ranges) key() string {
 	var b strings.Builder
