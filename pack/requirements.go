@@ -7,7 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/dify-cli/dify/internal/uvexport"
+	"github.com/dify-cli/dify/uvlock"
 )
 
 // RequirementsFile is the dependency list the Dify runtime installs.
@@ -41,21 +41,21 @@ func generateRequirements(p *Plan, r Requirements) (*GeneratedRequirements, erro
 	if _, err := os.Lstat(filepath.Join(root, RequirementsFile)); err == nil {
 		return nil, nil
 	}
-	if _, err := os.Lstat(filepath.Join(root, uvexport.LockFile)); err != nil {
+	if _, err := os.Lstat(filepath.Join(root, uvlock.LockFile)); err != nil {
 		return nil, nil
 	}
 	var data []byte
-	gen := &GeneratedRequirements{By: uvexport.LockFile}
+	gen := &GeneratedRequirements{By: uvlock.LockFile}
 	if r.UV != "" {
-		out, err := uvexport.RunUV(r.UV, p.From)
+		out, err := uvlock.RunUV(r.UV, p.From)
 		if err != nil {
 			return nil, err
 		}
 		data, gen.By = out, r.UV
 	} else {
-		res, err := uvexport.Export(regularFiles(root), uvexport.Options{})
+		res, err := uvlock.Export(regularFiles(root), uvlock.Options{})
 		if err != nil {
-			return nil, fmt.Errorf("cannot generate %s: %w", RequirementsFile, uvexport.InDir(err, p.From))
+			return nil, fmt.Errorf("cannot generate %s: %w", RequirementsFile, uvlock.InDir(err, p.From))
 		}
 		data, gen.Warnings = res.Requirements, res.Warnings
 	}

@@ -4,7 +4,7 @@ package main
 import (
 	"os"
 
-	"github.com/dify-cli/dify/internal/cli"
+	"github.com/dify-cli/dify/shell/cli"
 )
 
 func main() {

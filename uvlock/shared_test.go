@@ -1,4 +1,4 @@
-package uvexport
+package uvlock
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-const sharedCases = "../../../shared/testdata-uvexport"
+const sharedCases = "../../shared/testdata-uvexport"
 
 // TestSharedCases runs every case of the shared uv test data that has an expected output,
 // when that data is present.

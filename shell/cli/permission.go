@@ -10,9 +10,9 @@ import (
 
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/internal/capped"
-	"github.com/dify-cli/dify/internal/tui"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
+	"github.com/dify-cli/dify/shell/tui"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 )

@@ -8,9 +8,9 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/checksum"
-	"github.com/dify-cli/dify/internal/sign"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
+	"github.com/dify-cli/dify/sign"
 	"github.com/spf13/cobra"
 )
 

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/bundle"
-	"github.com/dify-cli/dify/internal/tui"
 	"github.com/dify-cli/dify/pack"
+	"github.com/dify-cli/dify/shell/tui"
 	"github.com/spf13/cobra"
 )
 

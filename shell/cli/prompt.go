@@ -1,8 +1,8 @@
 package cli
 
 import (
-	"github.com/dify-cli/dify/internal/tui"
 	"github.com/dify-cli/dify/scaffold"
+	"github.com/dify-cli/dify/shell/tui"
 )
 
 // promptInit asks for the init options in a form on the terminal.

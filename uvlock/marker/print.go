@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dify-cli/dify/internal/uvexport/pep440"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // String prints t as uv prints markers: a simplified disjunction of conjunctions read off the

@@ -1,11 +1,11 @@
-package uvexport
+package uvlock
 
 import (
 	"fmt"
 	"slices"
 	"strconv"
 
-	"github.com/dify-cli/dify/internal/uvexport/marker"
+	"github.com/dify-cli/dify/uvlock/marker"
 )
 
 // The dependency graph export walks: a virtual root, the packages reached from it, and one

@@ -1,4 +1,4 @@
-package uvexport
+package uvlock
 
 import (
 	"net/url"
@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dify-cli/dify/internal/uvexport/pep440"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // requirementLine is a package as a requirements.txt entry, without its marker.

@@ -1,4 +1,4 @@
-package uvexport
+package uvlock
 
 import (
 	"errors"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/dify-cli/dify/internal/uvexport/marker"
+	"github.com/dify-cli/dify/uvlock/marker"
 )
 
 // The uv.lock format this package understands: version 1, revisions up to 3 (what uv writes

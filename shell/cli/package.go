@@ -11,9 +11,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/dify-cli/dify/internal/sign"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
+	"github.com/dify-cli/dify/sign"
 	"github.com/spf13/cobra"
 )
 

@@ -1,4 +1,4 @@
-package uvexport
+package uvlock
 
 import (
 	"errors"

@@ -15,8 +15,8 @@ import (
 	"github.com/dify-cli/dify/checksum"
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/internal/capped"
-	"github.com/dify-cli/dify/internal/sign"
 	"github.com/dify-cli/dify/pack"
+	"github.com/dify-cli/dify/sign"
 	"github.com/spf13/cobra"
 )
 

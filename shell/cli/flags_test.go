@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dify-cli/dify/internal/tui"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
+	"github.com/dify-cli/dify/shell/tui"
 )
 
 func testStreams(terminal bool) *Streams {

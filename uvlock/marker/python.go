@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/dify-cli/dify/internal/uvexport/pep440"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // PythonRange is the span of Python versions a project supports (its requires-python),

@@ -5,7 +5,7 @@ import (
 	"math"
 	"sort"
 
-	"github.com/dify-cli/dify/internal/uvexport/pep440"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 type op uint8

@@ -14,8 +14,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dify-cli/dify/internal/cli"
 	"github.com/dify-cli/dify/internal/hostile"
+	"github.com/dify-cli/dify/shell/cli"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 

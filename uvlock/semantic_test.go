@@ -1,4 +1,4 @@
-package uvexport
+package uvlock
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/dify-cli/dify/internal/uvexport/pep440"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // TestSemantics checks exports by meaning rather than by text: over a grid of environments,

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-const sharedNormalization = "../../../../shared/testdata-uvexport/marker-normalization.json"
+const sharedNormalization = "../../../shared/testdata-uvexport/marker-normalization.json"
 
 // TestSharedNormalization checks the printer against uv's own marker tests, when the shared
 // test data is present.

@@ -6,8 +6,8 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/dify-cli/dify/internal/uvexport"
 	"github.com/dify-cli/dify/pack"
+	"github.com/dify-cli/dify/uvlock"
 	"github.com/spf13/cobra"
 )
 
@@ -19,7 +19,7 @@ func newRequirementsCmd(s *Streams) *cobra.Command {
 		Long: `Print the requirements.txt that packaging generates for a plugin that has a
 uv.lock and no requirements.txt: the same lines as
 
-  ` + uvexport.Command + `
+  ` + uvlock.Command + `
 
 without needing uv. DIR defaults to the current directory.`,
 		Example: `  dify plugin requirements ./weather
@@ -34,19 +34,19 @@ without needing uv. DIR defaults to the current directory.`,
 				fmt.Fprintf(s.Err, "note: %s has its own %s, which packaging uses as it is\n", dir, pack.RequirementsFile)
 			}
 			if useUV {
-				out, err := uvexport.RunUV(uvPath(s), dir)
+				out, err := uvlock.RunUV(uvPath(s), dir)
 				if err != nil {
 					return err
 				}
 				_, err = s.Out.Write(out)
 				return err
 			}
-			res, err := uvexport.Export(pack.DiskFiles(dir), uvexport.Options{Strict: strict})
+			res, err := uvlock.Export(pack.DiskFiles(dir), uvlock.Options{Strict: strict})
 			switch {
-			case errors.Is(err, uvexport.ErrNoDevGroup):
+			case errors.Is(err, uvlock.ErrNoDevGroup):
 				return fmt.Errorf("%s: %w (the error uv gives for --no-group dev)", dir, err)
 			case err != nil:
-				return uvexport.InDir(err, dir)
+				return uvlock.InDir(err, dir)
 			}
 			for _, w := range res.Warnings {
 				fmt.Fprintf(s.Err, "warning: %s\n", w)
@@ -73,8 +73,8 @@ func reportGenerated(s *Streams, dir string, g *pack.GeneratedRequirements) {
 	if g == nil {
 		return
 	}
-	by := "from " + uvexport.LockFile
-	if g.By != uvexport.LockFile {
+	by := "from " + uvlock.LockFile
+	if g.By != uvlock.LockFile {
 		by = "by " + g.By + " export"
 	}
 	fmt.Fprintf(s.Err, "note: %s has no %s; generated one %s (%d package%s), added to the package only\n",

@@ -3,7 +3,7 @@ package marker
 import (
 	"strings"
 
-	"github.com/dify-cli/dify/internal/uvexport/pep440"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // value is a point on the axis of one marker variable: a release-only version for version

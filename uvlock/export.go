@@ -1,12 +1,12 @@
-// Package uvexport turns a project's pyproject.toml and uv.lock into the requirements.txt
-// that
+// Package uvlock reads a project's uv.lock and pyproject.toml. Export turns
+// them into the requirements.txt that
 //
 //	uv export --frozen --format requirements.txt --no-group dev --no-emit-project \
 //	          --no-hashes --no-header --no-annotate
 //
 // prints, byte for byte, without uv. This is the command the Dify packager runs when a
 // plugin ships a uv.lock and no requirements.txt.
-package uvexport
+package uvlock
 
 import (
 	"bytes"
@@ -16,7 +16,7 @@ import (
 	"slices"
 
 	"github.com/dify-cli/dify/internal/capped"
-	"github.com/dify-cli/dify/internal/uvexport/marker"
+	"github.com/dify-cli/dify/uvlock/marker"
 )
 
 // The files export reads, relative to the project directory.

@@ -6,9 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/dify-cli/dify/internal/tui"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
+	"github.com/dify-cli/dify/shell/tui"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )

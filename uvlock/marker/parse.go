@@ -7,7 +7,7 @@ import (
 	"unicode"
 
 	"github.com/dify-cli/dify/internal/lazyregexp"
-	"github.com/dify-cli/dify/internal/uvexport/pep440"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // SyntaxError is a marker that cannot be read, with the byte offset of the problem.
