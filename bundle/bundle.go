@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/dify-cli/dify/internal/lazyregexp"
+	"github.com/dify-cli/dify/manifest"
 )
 
 // Dependency kinds.
@@ -58,9 +59,6 @@ const versionPattern = `(?:[~^]?\d{1,4}\.\d{1,4}\.\d{1,4}(?:-\w{1,16})?|(?:\d{1,
 var (
 	githubRe      = lazyregexp.New(`^([a-z0-9_-]{1,64})/([a-z0-9_-]{1,128}):(` + versionPattern + `)/([^/]+)$`)
 	marketplaceRe = lazyregexp.New(`^([a-z0-9_-]{1,64})/([a-z0-9_-]{1,128}):(` + versionPattern + `)$`)
-	versionRe     = lazyregexp.New(`^\d{1,4}(\.\d{1,4}){2}(-\w{1,16})?$`)
-	nameRe        = lazyregexp.New(`^[a-z0-9_-]{1,128}$`)
-	authorRe      = lazyregexp.New(`^[a-z0-9_-]{1,64}$`)
 )
 
 // CheckGitHub explains why a GitHub pattern is refused.
@@ -79,29 +77,17 @@ func CheckMarketplace(p string) error {
 	return nil
 }
 
+// A bundle's name, author and version follow the plugin rules; these
+// name the thing checked.
+
 // CheckVersion explains why a bundle version is refused.
-func CheckVersion(v string) error {
-	if !versionRe().MatchString(v) {
-		return fmt.Errorf("version %q must be three numbers, like 0.0.2", v)
-	}
-	return nil
-}
+func CheckVersion(v string) error { return manifest.CheckVersion(v) }
 
 // CheckName explains why a bundle name is refused.
-func CheckName(s string) error {
-	if !nameRe().MatchString(s) {
-		return fmt.Errorf("bundle name %q must be 1–128 characters of a-z, 0-9, _ and -", s)
-	}
-	return nil
-}
+func CheckName(s string) error { return manifest.CheckNameOf("bundle", s) }
 
-// CheckAuthor explains why an author is refused.
-func CheckAuthor(s string) error {
-	if !authorRe().MatchString(s) {
-		return fmt.Errorf("author %q must be 1–64 characters of a-z, 0-9, _ and -", s)
-	}
-	return nil
-}
+// CheckAuthor explains why an author is refused (a UUID too, as the daemon does).
+func CheckAuthor(s string) error { return manifest.CheckAuthor(s) }
 
 // CheckDescription requires a description.
 func CheckDescription(s string) error {

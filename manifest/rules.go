@@ -20,9 +20,13 @@ var (
 )
 
 // CheckName explains why a plugin name is refused, or returns nil.
-func CheckName(s string) error {
+func CheckName(s string) error { return CheckNameOf("plugin", s) }
+
+// CheckNameOf is CheckName for what (a "plugin", a "bundle"): the daemon
+// names both with the same rule.
+func CheckNameOf(what, s string) error {
 	if !nameRe().MatchString(s) {
-		return fmt.Errorf("plugin name %q must be 1–128 characters of a-z, 0-9, _ and -", s)
+		return fmt.Errorf("%s name %q must be 1–128 characters of a-z, 0-9, _ and -", what, s)
 	}
 	return nil
 }

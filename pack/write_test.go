@@ -2,6 +2,7 @@ package pack
 
 import (
 	"context"
+	"fmt"
 	"flag"
 	"io"
 	"math/rand/v2"
@@ -46,11 +47,13 @@ func packageWith(t testing.TB, dir string, opts WriteOptions) []byte {
 }
 
 // The bytes of a package are part of the tool's contract (reproducible
-// builds): a change to them must be deliberate, made with -update.
+// builds): a change to them must be deliberate, made with -update. The
+// golden file lists every entry (name, size, method, compressed size,
+// CRC-32, SHA-256 of the content) and then the SHA-256 of the whole
+// package, so that a failure shows what changed.
 func TestWriteGolden(t *testing.T) {
-	sum := sha256.Sum256(packageBytes(t, demoDir))
-	got := hex.EncodeToString(sum[:]) + "\n"
-	golden := "../testdata/golden/demo.difypkg.sha256"
+	got := packageListing(t, packageBytes(t, demoDir))
+	golden := "../testdata/golden/demo.difypkg.txt"
 	if *update {
 		os.MkdirAll(filepath.Dir(golden), 0o755)
 		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
@@ -62,8 +65,33 @@ func TestWriteGolden(t *testing.T) {
 		t.Fatalf("%v (run with -update to create it)", err)
 	}
 	if got != string(want) {
-		t.Errorf("demo package sha256 %s, golden %s (run with -update if the change is intended)", got, want)
+		t.Errorf("the demo package changed (run with -update if that is intended)\ngot:\n%s\ngolden:\n%s", got, want)
 	}
+}
+
+// packageListing describes a package entry by entry, for people.
+func packageListing(t *testing.T, data []byte) string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("# entry  size  method  compressed  crc32  sha256(content)\n")
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := sha256.New()
+		io.Copy(h, rc)
+		rc.Close()
+		method := map[uint16]string{zip.Store: "stored", zip.Deflate: "deflated"}[f.Method]
+		fmt.Fprintf(&b, "%s  %d  %s  %d  %08x  %x\n", f.Name, f.UncompressedSize64, method, f.CompressedSize64, f.CRC32, h.Sum(nil))
+	}
+	sum := sha256.Sum256(data)
+	fmt.Fprintf(&b, "# package: %d bytes, sha256 %s\n", len(data), hex.EncodeToString(sum[:]))
+	return b.String()
 }
 
 func TestWriteEntries(t *testing.T) {

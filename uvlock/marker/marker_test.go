@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -71,4 +72,38 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("%q printed as %q, which reads back as %q", s, printed, a.String(again))
 		}
 	})
+}
+
+// TestNormalization checks the printer against hand-written cases in
+// testdata/normalization.txt: each an input line and the "=> " line uv
+// prints for it. These run everywhere; the shared data above adds uv's own.
+func TestNormalization(t *testing.T) {
+	data, err := os.ReadFile("testdata/normalization.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var input string
+	n := 0
+	for i, line := range strings.Split(string(data), "\n") {
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+		case strings.HasPrefix(line, "=> "):
+			want := strings.TrimPrefix(line, "=> ")
+			a := New()
+			tree, err := a.Parse(input)
+			if err != nil {
+				t.Errorf("line %d: Parse(%q): %v", i, input, err)
+				continue
+			}
+			if got := a.String(tree); got != want {
+				t.Errorf("line %d: %s\n  got  %s\n  want %s", i, input, got, want)
+			}
+			n++
+		default:
+			input = line
+		}
+	}
+	if n < 20 {
+		t.Errorf("only %d cases read", n)
+	}
 }
