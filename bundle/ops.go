@@ -293,6 +293,16 @@ func (s *Store) checkStoredPackage(sum string) error {
 	return nil
 }
 
+// DefaultOutput is where a bundle at path is packaged when no output is
+// given: NAME.difybndl in the working directory, NAME being path's base name.
+func DefaultOutput(path string) (string, error) {
+	name, err := pack.DefaultOutput(path)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(name, ".difypkg") + ".difybndl", nil
+}
+
 // Package validates the bundle and writes it to out as a reproducible
 // .difybndl: manifest.yaml, _assets/** and root README files.
 func (s *Store) Package(out string) error {

@@ -15,14 +15,10 @@ import (
 // DefaultStorage). Everything else in the file — comments, key order,
 // quoting — is kept.
 func SetPermissions(data []byte, grant Grant) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, root, err := parseMapping(data)
+	if err != nil {
 		return nil, err
 	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("manifest.yaml is not a YAML mapping")
-	}
-	root := doc.Content[0]
 	resource := child(root, "resource", true)
 	perm := child(resource, "permission", false)
 	if perm == nil {
@@ -56,10 +52,27 @@ func SetPermissions(data []byte, grant Grant) ([]byte, error) {
 		}
 		setScalar(block, "size", strconv.FormatUint(size, 10), "!!int")
 	})
+	return encode(doc, data)
+}
+
+// parseMapping parses a YAML document whose root is a mapping, for editing.
+func parseMapping(data []byte) (doc *yaml.Node, root *yaml.Node, err error) {
+	doc = &yaml.Node{}
+	if err := yaml.Unmarshal(data, doc); err != nil {
+		return nil, nil, err
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, nil, fmt.Errorf("not a YAML mapping")
+	}
+	return doc, doc.Content[0], nil
+}
+
+// encode writes an edited document back with the file's own indentation.
+func encode(doc *yaml.Node, original []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(indentOf(data))
-	if err := enc.Encode(&doc); err != nil {
+	enc.SetIndent(indentOf(original))
+	if err := enc.Encode(doc); err != nil {
 		return nil, err
 	}
 	enc.Close()
@@ -126,14 +139,10 @@ func indentOf(data []byte) int {
 // in the YAML document data, creating the mappings and the sequence when
 // absent, and keeping the rest of the file as it is.
 func AppendToList(data []byte, value string, keys ...string) ([]byte, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	doc, n, err := parseMapping(data)
+	if err != nil {
 		return nil, err
 	}
-	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
-		return nil, fmt.Errorf("not a YAML mapping")
-	}
-	n := doc.Content[0]
 	for i, k := range keys {
 		next := child(n, k, true)
 		if i == len(keys)-1 && next.Kind != yaml.SequenceNode {
@@ -147,12 +156,5 @@ func AppendToList(data []byte, value string, keys ...string) ([]byte, error) {
 		}
 	}
 	n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: value})
-	var buf bytes.Buffer
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(indentOf(data))
-	if err := enc.Encode(&doc); err != nil {
-		return nil, err
-	}
-	enc.Close()
-	return buf.Bytes(), nil
+	return encode(doc, data)
 }

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/dify-cli/dify/internal/lazyregexp"
+	"github.com/dify-cli/dify/internal/similar"
 )
 
 // The daemon's naming and version rules, shared by validation, init and the TUI.
@@ -92,46 +93,5 @@ func validTimestamp(s string, quoted bool) bool {
 	return false
 }
 
-// closest returns the candidate nearest to s by edit distance, if it is near
-// enough to be a likely typo.
-func closest(s string, candidates []string) string {
-	best, bestD := "", 1<<30
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	// Near by edit distance, or sharing a long prefix (utility → utilities).
-	if bestD <= max(2, len(s)/3) || commonPrefix(strings.ToLower(s), strings.ToLower(best)) >= 5 {
-		return best
-	}
-	return ""
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
-}
-
-func commonPrefix(a, b string) int {
-	n := 0
-	for n < len(a) && n < len(b) && a[n] == b[n] {
-		n++
-	}
-	return n
-}
+// closest returns the candidate nearest to s, when it is a likely typo.
+func closest(s string, candidates []string) string { return similar.Closest(s, candidates) }

@@ -3,6 +3,7 @@ package cli
 import (
 	"strings"
 
+	"github.com/dify-cli/dify/internal/similar"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -41,7 +42,7 @@ func suggestFlag(cmd *cobra.Command, msg string) string {
 		if f.Hidden {
 			return
 		}
-		d := levenshtein(name, f.Name)
+		d := similar.Distance(name, f.Name)
 		if strings.HasPrefix(f.Name, name) && len(name) >= 3 {
 			d = 1
 		}
@@ -55,24 +56,4 @@ func suggestFlag(cmd *cobra.Command, msg string) string {
 		return ""
 	}
 	return "--" + best
-}
-
-func levenshtein(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

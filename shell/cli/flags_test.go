@@ -134,3 +134,75 @@ func TestPermissionFlags(t *testing.T) {
 		}
 	}
 }
+
+// run executes cmd with args and fails the test on an error.
+func execute(t *testing.T, cmd interface {
+	SetArgs([]string)
+	Execute() error
+}, args ...string) {
+	t.Helper()
+	cmd.SetArgs(args)
+	if err := cmd.Execute(); err != nil {
+		t.Fatalf("%v: %v", args, err)
+	}
+}
+
+// Flags fill the options structs of the commands; nothing runs.
+func TestCommandFlags(t *testing.T) {
+	for _, terminal := range []bool{true, false} {
+		s := testStreams(terminal)
+
+		var pkg *packageOptions
+		execute(t, newPackageCmd(s, func(o *packageOptions) error { pkg = o; return nil }),
+			"weather/", "-o", "out.difypkg", "--max-size", "100", "--sign", "k.pem", "--category", "partner", "--allow-external-links", "--uv")
+		if pkg.dir != "weather" || pkg.output != "out.difypkg" || pkg.maxSizeMB != 100 || pkg.signKey != "k.pem" || pkg.category != "partner" || !pkg.externalLinks || !pkg.useUV {
+			t.Errorf("package: %+v", pkg)
+		}
+
+		var val *validateOptions
+		execute(t, newValidateCmd(s, func(o *validateOptions) error { val = o; return nil }), "--json", "--strict", "--max-size", "7")
+		if val.path != "." || !val.json || !val.strict || val.plugin.maxSizeMB != 7 {
+			t.Errorf("validate: %+v", val)
+		}
+
+		var sg *signOptions
+		execute(t, newSignCmd(s, func(o *signOptions) error { sg = o; return nil }), "p.difypkg", "-p", "k.pem", "-c", "community", "--force")
+		if sg.input != "p.difypkg" || sg.keyPath != "k.pem" || sg.category != "community" || !sg.force || sg.ctx == nil {
+			t.Errorf("sign: %+v", sg)
+		}
+
+		var vf *verifyOptions
+		execute(t, newVerifyCmd(s, func(o *verifyOptions) error { vf = o; return nil }), "p.difypkg", "-p", "a.pem", "-p", "b.pem")
+		if len(vf.keyPaths) != 2 {
+			t.Errorf("verify: %+v", vf)
+		}
+
+		var rg *bundleRegenerateOptions
+		execute(t, newBundleRegenerateCmd(s, func(o *bundleRegenerateOptions) error { rg = o; return nil }), "tools", "--author", "acme")
+		if rg.bundle != "tools" || !rg.given.author || rg.given.name || rg.profile.Author != "acme" {
+			t.Errorf("bundle regenerate: %+v", rg)
+		}
+
+		var ap *bundleAppendOptions
+		execute(t, newBundleAppendCmd(s, "marketplace", func(o *bundleAppendOptions) error { ap = o; return nil }), "-m", "a/b:1.0.0")
+		if ap.kind != "marketplace" || ap.value != "a/b:1.0.0" || ap.bundle != "." {
+			t.Errorf("bundle append: %+v", ap)
+		}
+	}
+}
+
+// Off a terminal, bundle regenerate without flags asks for them; on one it
+// would show the form.
+func TestBundleRegenerateNeedsFlagsOffATerminal(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "tools")
+	o := &bundleInitOptions{io: testStreams(false), dir: filepath.Dir(dir)}
+	o.profile.Name, o.profile.Author, o.profile.Description = "tools", "acme", "d"
+	if err := bundleInitRun(o); err != nil {
+		t.Fatal(err)
+	}
+	err := bundleRegenerateRun(&bundleRegenerateOptions{io: testStreams(false), bundle: dir})
+	var usage *usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), "no terminal to ask on") {
+		t.Errorf("got %v", err)
+	}
+}

@@ -63,10 +63,7 @@ touched.`,
 				MinDifyVersion: f.Changed("min-dify-version"), Readmes: f.Changed("readme"),
 				Permissions: o.allow.changed(f) || f.Changed("storage-size"),
 			}
-			if runF != nil {
-				return runF(o)
-			}
-			return initRun(o)
+			return dispatch(o, runF, initRun)
 		}),
 	}
 	f := cmd.Flags()

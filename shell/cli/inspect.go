@@ -39,10 +39,16 @@ type signatureInfo struct {
 	Problem      string `json:"problem,omitempty"`
 }
 
-func newInspectCmd(s *Streams) *cobra.Command {
-	var asJSON bool
-	var keyPaths []string
-	var maxSizeMB int64
+type inspectOptions struct {
+	io        *Streams
+	path      string
+	json      bool
+	keyPaths  []string
+	maxSizeMB int64
+}
+
+func newInspectCmd(s *Streams, runF func(*inspectOptions) error) *cobra.Command {
+	o := &inspectOptions{io: s}
 	cmd := &cobra.Command{
 		Use:   "inspect PACKAGE",
 		Short: "Show what a .difypkg contains and whether it is signed",
@@ -51,59 +57,65 @@ its unique identifier, its files with sizes, and its signature status, checked
 against the official Dify key or the keys given with -p.`,
 		Args: exactArgs(1, "a .difypkg file"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			keys, names, err := publicKeys(keyPaths)
-			if err != nil {
-				return err
-			}
-			arc, err := pack.OpenArchive(args[0], maxSizeBytes(maxSizeMB))
-			if err != nil {
-				return err
-			}
-			defer arc.Close()
-			p, ds := manifest.Load(arc)
-			if p == nil {
-				return ds.Err()
-			}
-			sum, err := checksum.Sum(arc)
-			if err != nil {
-				return err
-			}
-			files, err := pack.List(arc)
-			if err != nil {
-				return err
-			}
-			in := inspection{Path: args[0], Name: p.Manifest.Name, Author: p.Manifest.Author, Version: p.Manifest.Version,
-				Category: p.Manifest.Category(), Permissions: p.Manifest.PermissionNames(), Checksum: sum,
-				Identifier: p.Manifest.Identifier(sum), Files: []dryRunFile{}}
-			if in.Permissions == nil {
-				in.Permissions = []string{}
-			}
-			for _, f := range files {
-				in.Files = append(in.Files, dryRunFile{Path: f.Path, Size: f.Size})
-				in.TotalSize += f.Size
-			}
-			v, err := sign.Verify(arc.Reader, keys)
-			switch {
-			case err == nil:
-				in.Signature = signatureInfo{Signed: true, Verified: true, Key: names[v.Key], Time: v.Time.Format(time.RFC3339), Category: v.Category, NamesCovered: v.NamesCovered}
-			case errors.Is(err, sign.ErrUnsigned):
-				in.Signature = signatureInfo{}
-			default:
-				in.Signature = signatureInfo{Signed: true, Problem: err.Error()}
-			}
-			if asJSON {
-				enc := json.NewEncoder(s.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(in)
-			}
-			printInspection(s, in)
-			return nil
+			o.path = args[0]
+			return dispatch(o, runF, inspectRun)
 		}),
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
-	cmd.Flags().StringArrayVarP(&keyPaths, "public-key", "p", nil, "public key to check the signature with (default: the official Dify key)")
-	addMaxSizeFlag(cmd.Flags(), &maxSizeMB)
+	cmd.Flags().BoolVar(&o.json, "json", false, "print as JSON")
+	cmd.Flags().StringArrayVarP(&o.keyPaths, "public-key", "p", nil, "public key to check the signature with (default: the official Dify key)")
+	addMaxSizeFlag(cmd.Flags(), &o.maxSizeMB)
 	return cmd
+}
+
+func inspectRun(o *inspectOptions) error {
+	s := o.io
+	keys, names, err := publicKeys(o.keyPaths)
+	if err != nil {
+		return err
+	}
+	arc, err := pack.OpenArchive(o.path, maxSizeBytes(o.maxSizeMB))
+	if err != nil {
+		return err
+	}
+	defer arc.Close()
+	p, ds := manifest.Load(arc)
+	if p == nil {
+		return ds.Err()
+	}
+	sum, err := checksum.Sum(arc)
+	if err != nil {
+		return err
+	}
+	files, err := pack.List(arc)
+	if err != nil {
+		return err
+	}
+	in := inspection{Path: o.path, Name: p.Manifest.Name, Author: p.Manifest.Author, Version: p.Manifest.Version,
+		Category: p.Manifest.Category(), Permissions: p.Manifest.PermissionNames(), Checksum: sum,
+		Identifier: p.Manifest.Identifier(sum), Files: []dryRunFile{}}
+	if in.Permissions == nil {
+		in.Permissions = []string{}
+	}
+	for _, f := range files {
+		in.Files = append(in.Files, dryRunFile{Path: f.Path, Size: f.Size})
+		in.TotalSize += f.Size
+	}
+	v, err := sign.Verify(arc.Reader, keys)
+	switch {
+	case err == nil:
+		in.Signature = signatureInfo{Signed: true, Verified: true, Key: names[v.Key], Time: v.Time.Format(time.RFC3339), Category: v.Category, NamesCovered: v.NamesCovered}
+	case errors.Is(err, sign.ErrUnsigned):
+		in.Signature = signatureInfo{}
+	default:
+		in.Signature = signatureInfo{Signed: true, Problem: err.Error()}
+	}
+	if o.json {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(in)
+	}
+	printInspection(s, in)
+	return nil
 }
 
 func printInspection(s *Streams, in inspection) {

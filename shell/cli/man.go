@@ -13,31 +13,41 @@ import (
 
 // newManCmd writes roff man pages, for packagers (the release archives and
 // the Homebrew cask install them). Hidden: users read them with man(1).
-func newManCmd(s *Streams) *cobra.Command {
-	var dir string
+type manOptions struct {
+	io   *Streams
+	root *cobra.Command // the command tree to document
+	dir  string
+}
+
+func newManCmd(s *Streams, runF func(*manOptions) error) *cobra.Command {
+	o := &manOptions{io: s}
 	cmd := &cobra.Command{
 		Use:    "man",
 		Short:  "Write man pages",
 		Hidden: true,
 		Args:   exactArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			root := cmd.Root()
-			header := &doc.GenManHeader{Title: "DIFY", Section: "1", Source: "dify " + build.Read().Version, Manual: "dify manual", Date: manDate(s)}
-			root.DisableAutoGenTag = true
-			if dir == "" {
-				return doc.GenMan(root, header, s.Out)
-			}
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			if err := doc.GenManTree(root, header, dir); err != nil {
-				return fmt.Errorf("writing man pages to %s: %w", dir, err)
-			}
-			return nil
+			o.root = cmd.Root()
+			return dispatch(o, runF, manRun)
 		}),
 	}
-	cmd.Flags().StringVar(&dir, "dir", "", "write one page per command into this directory (default: the dify(1) page to standard output)")
+	cmd.Flags().StringVar(&o.dir, "dir", "", "write one page per command into this directory (default: the dify(1) page to standard output)")
 	return cmd
+}
+
+func manRun(o *manOptions) error {
+	header := &doc.GenManHeader{Title: "DIFY", Section: "1", Source: "dify " + build.Read().Version, Manual: "dify manual", Date: manDate(o.io)}
+	o.root.DisableAutoGenTag = true
+	if o.dir == "" {
+		return doc.GenMan(o.root, header, o.io.Out)
+	}
+	if err := os.MkdirAll(o.dir, 0o755); err != nil {
+		return err
+	}
+	if err := doc.GenManTree(o.root, header, o.dir); err != nil {
+		return fmt.Errorf("writing man pages to %s: %w", o.dir, err)
+	}
+	return nil
 }
 
 // manDate makes pages reproducible: SOURCE_DATE_EPOCH when set, else the

@@ -18,6 +18,8 @@ import (
 )
 
 type packageOptions struct {
+	io            *Streams
+	ctx           context.Context
 	dir           string
 	output        string
 	maxSizeMB     int64
@@ -31,8 +33,8 @@ type packageOptions struct {
 	externalLinks bool
 }
 
-func newPackageCmd(s *Streams) *cobra.Command {
-	o := &packageOptions{}
+func newPackageCmd(s *Streams, runF func(*packageOptions) error) *cobra.Command {
+	o := &packageOptions{io: s}
 	cmd := &cobra.Command{
 		Use:   "package DIR",
 		Short: "Validate a plugin and write NAME.difypkg",
@@ -55,17 +57,14 @@ to; links out of the plugin are refused unless --allow-external-links is given.`
   dify plugin package --dry-run --show-ignored ./weather`,
 		Args: exactArgs(1, "the plugin directory"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			o.dir = filepath.Clean(args[0])
+			o.ctx, o.dir = cmd.Context(), filepath.Clean(args[0])
 			if o.showIgnored && !o.dryRun {
 				return usagef("--show-ignored needs --dry-run")
 			}
 			if o.json && !o.dryRun {
 				return usagef("--json needs --dry-run")
 			}
-			if o.dryRun {
-				return dryRun(s, o)
-			}
-			return packagePlugin(cmd, s, o)
+			return dispatch(o, runF, packageRun)
 		}),
 	}
 	f := cmd.Flags()
@@ -83,7 +82,11 @@ to; links out of the plugin are refused unless --allow-external-links is given.`
 	return cmd
 }
 
-func packagePlugin(cmd *cobra.Command, s *Streams, o *packageOptions) error {
+func packageRun(o *packageOptions) error {
+	if o.dryRun {
+		return dryRun(o)
+	}
+	s := o.io
 	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll,
 		NoValidate: o.noValidate, AllowExternalLinks: o.externalLinks}
 	if o.useUV {
@@ -110,7 +113,7 @@ func packagePlugin(cmd *cobra.Command, s *Streams, o *packageOptions) error {
 		bar = newProgressBar(s.Err, time.Now)
 		opts.Progress = bar.update
 	}
-	ctx, stop := withInterrupts(cmd.Context())
+	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
 	res, err := pack.Package(ctx, opts)
 	if bar != nil {
@@ -192,7 +195,8 @@ type dryRunListing struct {
 	Ignored   []dryRunIgnored `json:"ignored,omitempty"`
 }
 
-func dryRun(s *Streams, o *packageOptions) error {
+func dryRun(o *packageOptions) error {
+	s := o.io
 	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), AllowExternalLinks: o.externalLinks}
 	if o.useUV {
 		opts.Requirements.UV = uvPath(s)

@@ -51,10 +51,7 @@ code is checked for calls that need a permission the manifest lacks.`,
 				}
 			}
 			o.changed = o.allow.changed(cmd.Flags()) || cmd.Flags().Changed("storage-size")
-			if runF != nil {
-				return runF(o)
-			}
-			return permissionRun(o)
+			return dispatch(o, runF, permissionRun)
 		}),
 	}
 	f := cmd.Flags()

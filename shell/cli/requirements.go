@@ -11,8 +11,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newRequirementsCmd(s *Streams) *cobra.Command {
-	var useUV, strict bool
+type requirementsOptions struct {
+	io     *Streams
+	dir    string
+	useUV  bool
+	strict bool
+}
+
+func newRequirementsCmd(s *Streams, runF func(*requirementsOptions) error) *cobra.Command {
+	o := &requirementsOptions{io: s}
 	cmd := &cobra.Command{
 		Use:   "requirements [DIR]",
 		Short: "Print the requirements.txt generated from pyproject.toml and uv.lock",
@@ -26,57 +33,41 @@ without needing uv. DIR defaults to the current directory.`,
   dify plugin requirements ./weather > requirements.txt`,
 		Args: maxArgs(1, "the plugin directory"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			dir := targetArg(args)
-			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return fmt.Errorf("%s is not a directory; give the plugin directory", dir)
-			}
-			if _, err := os.Stat(filepath.Join(dir, pack.RequirementsFile)); err == nil {
-				fmt.Fprintf(s.Err, "note: %s has its own %s, which packaging uses as it is\n", dir, pack.RequirementsFile)
-			}
-			if useUV {
-				out, err := uvlock.RunUV(uvPath(s), dir)
-				if err != nil {
-					return err
-				}
-				_, err = s.Out.Write(out)
-				return err
-			}
-			res, err := uvlock.Export(pack.DiskFiles(dir), uvlock.Options{Strict: strict})
-			switch {
-			case errors.Is(err, uvlock.ErrNoDevGroup):
-				return fmt.Errorf("%s: %w (the error uv gives for --no-group dev)", dir, err)
-			case err != nil:
-				return uvlock.InDir(err, dir)
-			}
-			for _, w := range res.Warnings {
-				fmt.Fprintf(s.Err, "warning: %s\n", w)
-			}
-			_, err = s.Out.Write(res.Requirements)
-			return err
+			o.dir = targetArg(args)
+			return dispatch(o, runF, requirementsRun)
 		}),
 	}
-	cmd.Flags().BoolVar(&useUV, "uv", false, "run the installed uv (or $UV_PATH) instead of the built-in export")
-	cmd.Flags().BoolVar(&strict, "strict", false, "fail as uv does when the project has no dev dependency group")
+	cmd.Flags().BoolVar(&o.useUV, "uv", false, "run the installed uv (or $UV_PATH) instead of the built-in export")
+	cmd.Flags().BoolVar(&o.strict, "strict", false, "fail as uv does when the project has no dev dependency group")
 	return cmd
 }
 
-// uvPath is the uv executable --uv runs: $UV_PATH, else uv from PATH.
-func uvPath(s *Streams) string {
-	if p := s.getenv("UV_PATH"); p != "" {
-		return p
+func requirementsRun(o *requirementsOptions) error {
+	s, dir := o.io, o.dir
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("%s is not a directory; give the plugin directory", dir)
 	}
-	return "uv"
-}
-
-// reportGenerated tells the user about a requirements.txt made from uv.lock.
-func reportGenerated(s *Streams, dir string, g *pack.GeneratedRequirements) {
-	if g == nil {
-		return
+	if _, err := os.Stat(filepath.Join(dir, pack.RequirementsFile)); err == nil {
+		fmt.Fprintf(s.Err, "note: %s has its own %s, which packaging uses as it is\n", dir, pack.RequirementsFile)
 	}
-	by := "from " + uvlock.LockFile
-	if g.By != uvlock.LockFile {
-		by = "by " + g.By + " export"
+	if o.useUV {
+		out, err := uvlock.RunUV(uvPath(s), dir)
+		if err != nil {
+			return err
+		}
+		_, err = s.Out.Write(out)
+		return err
 	}
-	fmt.Fprintf(s.Err, "note: %s has no %s; generated one %s (%d package%s), added to the package only\n",
-		dir, pack.RequirementsFile, by, g.Lines, plural(g.Lines))
+	res, err := uvlock.Export(pack.DiskFiles(dir), uvlock.Options{Strict: o.strict})
+	switch {
+	case errors.Is(err, uvlock.ErrNoDevGroup):
+		return fmt.Errorf("%s: %w (the error uv gives for --no-group dev)", dir, err)
+	case err != nil:
+		return uvlock.InDir(err, dir)
+	}
+	for _, w := range res.Warnings {
+		s.warnf("%s", w)
+	}
+	_, err = s.Out.Write(res.Requirements)
+	return err
 }

@@ -77,7 +77,7 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root.PersistentFlags().String("config", "", "ignored; accepted for compatibility")
 	root.PersistentFlags().MarkHidden("config")
 
-	root.AddCommand(newPluginCmd(s), newBundleCmd(s), newSignatureCmd(s), newVersionCmd(s), newManCmd(s))
+	root.AddCommand(newPluginCmd(s), newBundleCmd(s), newSignatureCmd(s), newVersionCmd(s, nil), newManCmd(s, nil))
 	return root
 }
 
@@ -138,11 +138,4 @@ func maxArgs(n int, names string) cobra.PositionalArgs {
 		}
 		return nil
 	}
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }

@@ -8,8 +8,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newVersionCmd(s *Streams) *cobra.Command {
-	var asJSON bool
+type versionOptions struct {
+	io   *Streams
+	json bool
+}
+
+func newVersionCmd(s *Streams, runF func(*versionOptions) error) *cobra.Command {
+	o := &versionOptions{io: s}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and build date",
@@ -17,27 +22,32 @@ func newVersionCmd(s *Streams) *cobra.Command {
 form (what the Dify Python SDK parses); commit and build date follow when known.`,
 		Args: maxArgs(0, "no arguments"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			info := build.Read()
-			if asJSON {
-				enc := json.NewEncoder(s.Out)
-				enc.SetIndent("", "  ")
-				return enc.Encode(info)
-			}
-			fmt.Fprintln(s.Out, info.Version)
-			if info.Commit != "" {
-				commit := info.Commit
-				if info.Modified {
-					commit += " (modified)"
-				}
-				fmt.Fprintf(s.Out, "commit: %s\n", commit)
-			}
-			if info.Date != "" {
-				fmt.Fprintf(s.Out, "built:  %s\n", info.Date)
-			}
-			fmt.Fprintf(s.Out, "go:     %s\n", info.GoVersion)
-			return nil
+			return dispatch(o, runF, versionRun)
 		}),
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print as JSON")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print as JSON")
 	return cmd
+}
+
+func versionRun(o *versionOptions) error {
+	s := o.io
+	info := build.Read()
+	if o.json {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(info)
+	}
+	fmt.Fprintln(s.Out, info.Version)
+	if info.Commit != "" {
+		commit := info.Commit
+		if info.Modified {
+			commit += " (modified)"
+		}
+		fmt.Fprintf(s.Out, "commit: %s\n", commit)
+	}
+	if info.Date != "" {
+		fmt.Fprintf(s.Out, "built:  %s\n", info.Date)
+	}
+	fmt.Fprintf(s.Out, "go:     %s\n", info.GoVersion)
+	return nil
 }

@@ -107,7 +107,6 @@ func newForm(qs []question) *huh.Form {
 // change are given as they are: huh loads the func forms asynchronously, and
 // a key pressed before they arrive (a filter started with /) is undone.
 func field(q question) huh.Field {
-	help := q.helpText()
 	options := func() []huh.Option[string] {
 		var out []huh.Option[string]
 		for _, o := range q.options() {
@@ -115,14 +114,9 @@ func field(q question) huh.Field {
 		}
 		return out
 	}
-	dynamicHelp := q.help != nil && q.helpChanges != nil
 	switch {
 	case q.text != nil:
-		f := huh.NewInput().Title(q.title).Value(q.text).Placeholder(q.placeholder).Validate(q.check)
-		if dynamicHelp {
-			return f.DescriptionFunc(q.help, q.helpChanges)
-		}
-		return f.Description(help)
+		return describe(q, huh.NewInput().Title(q.title).Value(q.text).Placeholder(q.placeholder).Validate(q.check))
 	case q.choice != nil:
 		f := huh.NewSelect[string]().Title(q.title).Value(q.choice).Validate(q.check)
 		if q.optionsChange != nil {
@@ -130,10 +124,7 @@ func field(q question) huh.Field {
 		} else {
 			f.Options(options()...)
 		}
-		if dynamicHelp {
-			return f.DescriptionFunc(q.help, q.helpChanges)
-		}
-		return f.Description(help)
+		return describe(q, f)
 	case q.choices != nil:
 		f := huh.NewMultiSelect[string]().Title(q.title).Value(q.choices).Height(len(q.options()) + 4)
 		if q.optionsChange != nil {
@@ -141,17 +132,26 @@ func field(q question) huh.Field {
 		} else {
 			f.Options(options()...)
 		}
-		if dynamicHelp {
-			return f.DescriptionFunc(q.help, q.helpChanges)
-		}
-		return f.Description(help)
+		return describe(q, f)
 	default:
-		f := huh.NewConfirm().Title(q.title).Affirmative(q.affirm).Negative(q.deny).Value(q.yes)
-		if dynamicHelp {
-			return f.DescriptionFunc(q.help, q.helpChanges)
-		}
-		return f.Description(help)
+		return describe(q, huh.NewConfirm().Title(q.title).Affirmative(q.affirm).Negative(q.deny).Value(q.yes))
 	}
+}
+
+// describedField is what the huh fields share for their description.
+type describedField[F huh.Field] interface {
+	huh.Field
+	Description(string) F
+	DescriptionFunc(func() string, any) F
+}
+
+// describe sets a field's description: fixed, or recomputed when
+// q.helpChanges changes.
+func describe[F huh.Field](q question, f describedField[F]) huh.Field {
+	if q.help != nil && q.helpChanges != nil {
+		return f.DescriptionFunc(q.help, q.helpChanges)
+	}
+	return f.Description(q.helpText())
 }
 
 // runForm runs a form on a terminal. Cancelling (ctrl+c, or esc outside a
