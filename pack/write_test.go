@@ -2,8 +2,8 @@ package pack
 
 import (
 	"context"
-	"fmt"
 	"flag"
+	"fmt"
 	"io"
 	"math/rand/v2"
 
