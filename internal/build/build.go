@@ -15,6 +15,12 @@ import (
 	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
+// Floor is the lowest version any build reports. The Dify SDK's test harness
+// (dify_plugin.integration) refuses a CLI whose `version` is below 0.1.0, so
+// a build from a checkout or an untagged commit reports Floor with the commit
+// as a local label (0.1.0+dev.g1a2b3c4d5e6f), which it accepts.
+const Floor = "0.1.0"
+
 // Set by the linker in release builds.
 var (
 	Version = ""
@@ -24,7 +30,7 @@ var (
 
 // Info describes the running binary.
 type Info struct {
-	Version   string `json:"version"` // PEP 440 form, e.g. 1.2.3, 1.3.0rc1, 0.0.0.dev0
+	Version   string `json:"version"` // PEP 440 form, e.g. 1.2.3, 1.3.0rc1, 0.1.0+dev.g1a2b3c4d5e6f
 	Commit    string `json:"commit,omitempty"`
 	Date      string `json:"date,omitempty"`
 	GoVersion string `json:"go_version"`
@@ -60,7 +66,23 @@ func fromBuildInfo(version, commit, date string, bi *debug.BuildInfo) Info {
 		}
 	}
 	info.Version = PEP440(version)
+	if strings.HasPrefix(info.Version, "0.0.0") {
+		info.Version = Floor + "+" + devLabel(info.Commit, info.Modified)
+	}
 	return info
+}
+
+// devLabel is the local version label of a build with no release version:
+// "dev", then the abbreviated commit and "dirty" when known.
+func devLabel(commit string, modified bool) string {
+	label := "dev"
+	if c := localRe().ReplaceAllString(commit, ""); c != "" {
+		label += ".g" + c[:min(len(c), 12)]
+	}
+	if modified {
+		label += ".dirty"
+	}
+	return strings.ToLower(label)
 }
 
 var (
@@ -74,7 +96,7 @@ var (
 
 // PEP440 turns a Go module or tag version into a version Python tooling
 // accepts (PEP 440), because the Dify Python SDK parses `dify version`.
-// Unknown or development versions become 0.0.0.dev0.
+// Unknown or development versions become 0.0.0.dev0 (which Read raises to Floor).
 func PEP440(v string) string {
 	m := semverRe().FindStringSubmatch(strings.TrimSpace(v))
 	if m == nil {

@@ -49,7 +49,26 @@ func TestBuildInfoFallback(t *testing.T) {
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}
-	if got := fromBuildInfo("", "", "", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}); got.Version != "0.0.0.dev0" {
-		t.Errorf("a source build reports %q, want 0.0.0.dev0", got.Version)
+}
+
+// The SDK's harness parses `dify version` as one PEP 440 version and refuses
+// anything below 0.1.0, so builds without a release version report Floor.
+func TestSourceBuildsReportTheFloor(t *testing.T) {
+	for _, c := range []struct {
+		version string
+		vcs     []debug.BuildSetting
+		want    string
+	}{
+		{"(devel)", nil, "0.1.0+dev"},
+		{"", nil, "0.1.0+dev"},
+		{"(devel)", []debug.BuildSetting{{Key: "vcs.revision", Value: "0123456789abcdef0123"}}, "0.1.0+dev.g0123456789ab"},
+		{"(devel)", []debug.BuildSetting{{Key: "vcs.revision", Value: "ABCDEF"}, {Key: "vcs.modified", Value: "true"}}, "0.1.0+dev.gabcdef.dirty"},
+		{"v0.0.0-20261121104200-abcdef123456", nil, "0.1.0+dev"},
+		{"v0.2.1-0.20261121104200-abcdef123456", nil, "0.2.1.dev20261121104200+abcdef123456"},
+	} {
+		got := fromBuildInfo("", "", "", &debug.BuildInfo{Main: debug.Module{Version: c.version}, Settings: c.vcs})
+		if got.Version != c.want {
+			t.Errorf("%q with %v reports %q, want %q", c.version, c.vcs, got.Version, c.want)
+		}
 	}
 }
