@@ -21,24 +21,28 @@ type Permission struct {
 	// (session.storage...); none when no code shows the need (endpoints
 	// are declared, not called).
 	calls []string
+	// invokes are the backwards invocation types (what a running plugin
+	// asks Dify for, the SDK's InvokeType) that the daemon allows only with
+	// it; see InvokePermission.
+	invokes []string
 }
 
 // Permissions is the one list of permissions, in the order forms and
 // listings show them. Flags, forms, scaffold, SetPermissions, validation and
 // the permission check all read it.
 var Permissions = []Permission{
-	{Key: "tool", Flag: "tool", Label: "tool: invoke tools", calls: []string{"tool"}},
+	{Key: "tool", Flag: "tool", Label: "tool: invoke tools", calls: []string{"tool"}, invokes: []string{"tool"}},
 	{Key: "model", Flag: "model", Label: ""},
-	{Key: "model.llm", Flag: "llm", Label: "model: invoke LLMs", calls: []string{"model.llm", "model.summary"}},
-	{Key: "model.text_embedding", Flag: "text-embedding", Label: "model: invoke text embedding models", calls: []string{"model.text_embedding"}},
-	{Key: "model.rerank", Flag: "rerank", Label: "model: invoke rerank models", calls: []string{"model.rerank"}},
-	{Key: "model.tts", Flag: "tts", Label: "model: invoke text-to-speech models", calls: []string{"model.tts"}},
-	{Key: "model.speech2text", Flag: "speech2text", Label: "model: invoke speech-to-text models", calls: []string{"model.speech2text"}},
-	{Key: "model.moderation", Flag: "moderation", Label: "model: invoke moderation models", calls: []string{"model.moderation"}},
-	{Key: "node", Flag: "node", Label: "node: invoke workflow nodes", calls: []string{"workflow_node"}},
+	{Key: "model.llm", Flag: "llm", Label: "model: invoke LLMs", calls: []string{"model.llm", "model.summary"}, invokes: []string{"llm", "llm_structured_output", "system_summary"}},
+	{Key: "model.text_embedding", Flag: "text-embedding", Label: "model: invoke text embedding models", calls: []string{"model.text_embedding"}, invokes: []string{"text_embedding", "multimodal_embedding"}},
+	{Key: "model.rerank", Flag: "rerank", Label: "model: invoke rerank models", calls: []string{"model.rerank"}, invokes: []string{"rerank", "multimodal_rerank"}},
+	{Key: "model.tts", Flag: "tts", Label: "model: invoke text-to-speech models", calls: []string{"model.tts"}, invokes: []string{"tts"}},
+	{Key: "model.speech2text", Flag: "speech2text", Label: "model: invoke speech-to-text models", calls: []string{"model.speech2text"}, invokes: []string{"speech2text"}},
+	{Key: "model.moderation", Flag: "moderation", Label: "model: invoke moderation models", calls: []string{"model.moderation"}, invokes: []string{"moderation"}},
+	{Key: "node", Flag: "node", Label: "node: invoke workflow nodes", calls: []string{"workflow_node"}, invokes: []string{"node_parameter_extractor", "node_question_classifier"}},
 	{Key: "endpoint", Flag: "endpoint", Label: "endpoint: register HTTP endpoints"},
-	{Key: "app", Flag: "app", Label: "app: invoke Dify apps", calls: []string{"app"}},
-	{Key: "storage", Flag: "storage", Label: "storage: keep data between calls", calls: []string{"storage"}},
+	{Key: "app", Flag: "app", Label: "app: invoke Dify apps", calls: []string{"app"}, invokes: []string{"app", "fetch_app"}},
+	{Key: "storage", Flag: "storage", Label: "storage: keep data between calls", calls: []string{"storage"}, invokes: []string{"storage"}},
 }
 
 // Storage sizes the daemon accepts (resource.permission.storage.size), and
@@ -75,6 +79,29 @@ func FindPermission(keyOrFlag string) (Permission, bool) {
 		}
 	}
 	return Permission{}, false
+}
+
+// InvokePermission returns the permission a backwards invocation of type typ
+// needs. needed is false for upload_file, which every plugin may call; known
+// is false for types the daemon does not serve.
+func InvokePermission(typ string) (p Permission, needed, known bool) {
+	if typ == "upload_file" {
+		return Permission{}, false, true
+	}
+	for _, p := range Permissions {
+		for _, t := range p.invokes {
+			if t == typ {
+				return p, true, true
+			}
+		}
+	}
+	return Permission{}, false, false
+}
+
+// DeniedMessage is the daemon's refusal of a backwards invocation that needs
+// p, word for word (its flag suffix is the daemon's name for it).
+func (p Permission) DeniedMessage() string {
+	return fmt.Sprintf("permission denied, you need to enable %s access in plugin manifest", p.Flag)
 }
 
 func permissionIndex(key string) int {

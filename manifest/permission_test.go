@@ -59,3 +59,37 @@ func TestStorageSizes(t *testing.T) {
 		}
 	}
 }
+
+func TestInvokePermission(t *testing.T) {
+	for typ, want := range map[string]string{
+		"tool": "tool", "llm": "model.llm", "llm_structured_output": "model.llm", "system_summary": "model.llm",
+		"text_embedding": "model.text_embedding", "multimodal_embedding": "model.text_embedding",
+		"rerank": "model.rerank", "multimodal_rerank": "model.rerank", "tts": "model.tts",
+		"speech2text": "model.speech2text", "moderation": "model.moderation",
+		"node_parameter_extractor": "node", "node_question_classifier": "node",
+		"app": "app", "fetch_app": "app", "storage": "storage",
+	} {
+		p, needed, known := InvokePermission(typ)
+		if !needed || !known || p.Key != want {
+			t.Errorf("InvokePermission(%q) = %s, %v, %v; want %s", typ, p.Key, needed, known, want)
+		}
+	}
+	if _, needed, known := InvokePermission("upload_file"); needed || !known {
+		t.Errorf("upload_file needs no permission: needed=%v known=%v", needed, known)
+	}
+	if _, _, known := InvokePermission("telepathy"); known {
+		t.Error("an unknown type is known")
+	}
+	// The daemon's words (backwards_invocation/task.go permissionMapping).
+	for key, want := range map[string]string{
+		"model.llm":            "permission denied, you need to enable llm access in plugin manifest",
+		"model.text_embedding": "permission denied, you need to enable text-embedding access in plugin manifest",
+		"storage":              "permission denied, you need to enable storage access in plugin manifest",
+		"node":                 "permission denied, you need to enable node access in plugin manifest",
+	} {
+		p, _ := FindPermission(key)
+		if got := p.DeniedMessage(); got != want {
+			t.Errorf("%s: %q, want %q", key, got, want)
+		}
+	}
+}

@@ -24,33 +24,46 @@ func buildDify(t *testing.T, args ...string) string {
 	return bin
 }
 
+const buildPkg = "github.com/dify-cli/dify/internal/build"
+
+// releaseLdflags are the flags .goreleaser.yaml passes, with a tag's values.
+var releaseLdflags = "-X " + buildPkg + ".Version=v1.4.0-rc.2 -X " + buildPkg + ".Commit=0123abc -X " + buildPkg + ".Date=2026-11-21T09:00:00Z"
+
+// `version` prints one PEP 440 version and nothing else: the SDK's harness
+// parses the whole output.
 func TestVersionFromLdflags(t *testing.T) {
-	const pkg = "github.com/dify-cli/dify/internal/build"
-	bin := buildDify(t, "-ldflags", "-X "+pkg+".Version=v1.4.0-rc.2 -X "+pkg+".Commit=0123abc -X "+pkg+".Date=2026-11-21T09:00:00Z")
+	bin := buildDify(t, "-ldflags", releaseLdflags)
 	out, err := exec.Command(bin, "version").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(string(out), "\n")
-	if lines[0] != "1.4.0rc2" || lines[1] != "commit: 0123abc" || lines[2] != "built:  2026-11-21T09:00:00Z" {
-		t.Errorf("version printed:\n%s", out)
+	if string(out) != "1.4.0rc2\n" {
+		t.Errorf("version printed %q, want only the version", out)
 	}
 	short, _ := exec.Command(bin, "--version").Output()
 	if string(short) != "1.4.0rc2\n" {
 		t.Errorf("--version printed %q", short)
 	}
+	details, _ := exec.Command(bin, "version", "--json").Output()
+	for _, want := range []string{`"version": "1.4.0rc2"`, `"commit": "0123abc"`, `"date": "2026-11-21T09:00:00Z"`} {
+		if !strings.Contains(string(details), want) {
+			t.Errorf("version --json lacks %s:\n%s", want, details)
+		}
+	}
 }
 
+// A build from source reports at least 0.1.0, which the harness requires.
 func TestVersionWithoutLdflags(t *testing.T) {
 	bin := buildDify(t)
 	out, err := exec.Command(bin, "version").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := strings.SplitN(string(out), "\n", 2)[0]
-	// A PEP 440 version from the module's build info, never a placeholder.
-	if !regexp.MustCompile(`^\d+\.\d+\.\d+((a|b|rc)\d+)?(\.dev\d+)?(\+[0-9A-Za-z.]+)?$`).MatchString(first) {
-		t.Errorf("first line %q is not a PEP 440 version", first)
+	if !regexp.MustCompile(`^\d+\.\d+\.\d+((a|b|rc)\d+)?(\.dev\d+)?(\+[0-9a-z.]+)?\n$`).Match(out) {
+		t.Errorf("version printed %q, not one PEP 440 version", out)
+	}
+	if strings.HasPrefix(string(out), "0.0.") {
+		t.Errorf("a source build reports %q, below the 0.1.0 the SDK's harness requires", out)
 	}
 }
 

@@ -5,6 +5,7 @@ import "github.com/spf13/cobra"
 func newPluginCmd(s *Streams) *cobra.Command {
 	cmd := newGroupCmd("plugin", "Create, check and package plugins")
 	cmd.AddCommand(newInitCmd(s, promptInit, nil), newPackageCmd(s, nil), newChecksumCmd(s, nil), newInspectCmd(s, nil),
-		newValidateCmd(s, nil), newReadmeCmd(s), newPermissionCmd(s, nil), newModuleCmd(s), newRequirementsCmd(s, nil))
+		newValidateCmd(s, nil), newReadmeCmd(s), newPermissionCmd(s, nil), newModuleCmd(s), newRequirementsCmd(s, nil),
+		newRunCmd(s, nil))
 	return cmd
 }

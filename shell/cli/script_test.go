@@ -22,11 +22,26 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the expected output in testdata/script/*.txtar")
 
+// scriptCache holds the Python environments of the scripts' plugin runs.
+var scriptCache string
+
 // TestMain makes the test binary double as the dify binary inside scripts.
 func TestMain(m *testing.M) {
-	testscript.Main(m, map[string]func(){
+	testscript.Main(withCache{m}, map[string]func(){
 		"dify": func() { os.Exit(cli.Main(os.Args[1:], cli.SystemStreams())) },
 	})
+}
+
+// withCache runs the tests with scriptCache made, and removes it after.
+type withCache struct{ m *testing.M }
+
+func (w withCache) Run() int {
+	var err error
+	if scriptCache, err = os.MkdirTemp("", "dify-script-cache-"); err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(scriptCache)
+	return w.m.Run()
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script.
@@ -38,6 +53,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("SHARED", sharedDir())
 			official, err := filepath.Abs("../../testdata/official")
 			env.Setenv("OFFICIAL", official)
+			// Python environments are shared by the scripts that run plugins.
+			env.Setenv("DIFY_CACHE_DIR", scriptCache)
 			return err
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -110,6 +127,14 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]+"/caf\xe9.txt"), []byte("x"), 0o644))
 			},
+			// double DIR writes the tool double (testdata/run: a plugin whose
+			// main.py speaks the daemon's protocol with the standard library).
+			"double": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: double dir")
+				}
+				ts.Check(copyDouble(ts.MkAbs(args[0])))
+			},
 			// mode FILE PERM checks a file's permission bits, e.g. mode key.pem 0600.
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
@@ -141,6 +166,9 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "shared":
 				_, err := os.Stat(sharedDir())
+				return err == nil, nil
+			case "python":
+				_, err := exec.LookPath("python3")
 				return err == nil, nil
 			}
 			return false, errors.New("unknown condition " + cond)
@@ -251,4 +279,31 @@ func hostilePackage(kind string) ([]byte, error) {
 		return hostile.Zip("", manifest, hostile.Entry{Name: "main.py", Data: code, Deflate: true, Cut: 9}), nil
 	}
 	return nil, fmt.Errorf("no hostile package %q", kind)
+}
+
+// copyDouble writes the tool double into dir.
+func copyDouble(dir string) error {
+	src := filepath.Join("..", "..", "testdata", "run", "tool")
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		return err
+	}
+	main, err := os.ReadFile(filepath.Join("..", "..", "testdata", "run", "double.py"))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "main.py"), main, 0o644)
 }

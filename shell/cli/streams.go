@@ -20,6 +20,9 @@ type Streams struct {
 	ErrTerminal bool
 	// Getenv reads the environment; nil means no variables are set.
 	Getenv func(string) string
+	// Environ lists the environment, for the processes dify starts; nil
+	// means an empty one.
+	Environ func() []string
 }
 
 // SystemStreams returns the process's own streams.
@@ -31,6 +34,7 @@ func SystemStreams() *Streams {
 		InTerminal:  term.IsTerminal(int(os.Stdin.Fd())),
 		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:      os.Getenv,
+		Environ:     os.Environ,
 	}
 }
 
@@ -40,6 +44,13 @@ func (s *Streams) CanPrompt() bool { return s.InTerminal && s.ErrTerminal }
 // warnf prints a warning on stderr.
 func (s *Streams) warnf(format string, args ...any) {
 	fmt.Fprintf(s.Err, "warning: "+format+"\n", args...)
+}
+
+func (s *Streams) environ() []string {
+	if s.Environ == nil {
+		return nil
+	}
+	return s.Environ()
 }
 
 func (s *Streams) getenv(key string) string {

@@ -1,0 +1,113 @@
+package run
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/dify-cli/dify/manifest"
+)
+
+// python3 is the interpreter the doubles run with, or the test skips.
+func python3(t testing.TB) string {
+	t.Helper()
+	path, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on PATH: the test doubles cannot run here")
+	}
+	return path
+}
+
+// doublePlugin copies the tool double (testdata/run/tool with
+// testdata/run/double.py as main.py) into a new directory.
+func doublePlugin(t testing.TB) string {
+	t.Helper()
+	dir := t.TempDir()
+	src := filepath.Join("..", "testdata", "run", "tool")
+	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	main, err := os.ReadFile(filepath.Join("..", "testdata", "run", "double.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.py"), main, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func loadManifest(t testing.TB, dir string) *manifest.Manifest {
+	t.Helper()
+	p, ds := manifest.Load(os.DirFS(dir))
+	if p == nil {
+		t.Fatalf("the double's manifest: %v", ds)
+	}
+	return &p.Manifest
+}
+
+// logs collects what a plugin logs.
+type logs struct {
+	mu    sync.Mutex
+	lines []Log
+}
+
+func (l *logs) add(x Log) {
+	l.mu.Lock()
+	l.lines = append(l.lines, x)
+	l.mu.Unlock()
+}
+
+func (l *logs) has(source, text string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, x := range l.lines {
+		if x.Source == source && strings.Contains(x.Text, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// start runs the double with python3 directly (no environment needed: it
+// uses only the standard library) and stops it when the test ends.
+func start(t testing.TB, mode string, edit func(*Options)) (*Plugin, *logs) {
+	t.Helper()
+	dir := doublePlugin(t)
+	l := &logs{}
+	o := Options{
+		Dir:        dir,
+		Python:     python3(t),
+		Entrypoint: "main",
+		Env:        append(os.Environ(), "DOUBLE_MODE="+mode),
+		Manifest:   loadManifest(t, dir),
+		Log:        l.add,
+	}
+	if edit != nil {
+		edit(&o)
+	}
+	p, err := Start(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Stop() })
+	return p, l
+}

@@ -1,0 +1,538 @@
+// Package run starts a plugin's Python process and speaks the daemon's
+// protocol with it (plugin-run.md): requests in, streamed answers out, and
+// the plugin's calls back into Dify answered by a stand-in for Dify. It also
+// serves the front end of `dify plugin run` (frontend.go), line for line
+// what the official tool prints, and the requests `dify plugin invoke`
+// builds.
+package run
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dify-cli/dify/internal/tail"
+	"github.com/dify-cli/dify/manifest"
+)
+
+// DefaultReadyTimeout is how long a plugin may take to send its first
+// heartbeat, as in the daemon (MAX_HEARTBEAT_INTERVAL).
+const DefaultReadyTimeout = 120 * time.Second
+
+// stopGrace is how long a stopping plugin gets after SIGTERM before SIGKILL.
+const stopGrace = 3 * time.Second
+
+// Options say how to start a plugin.
+type Options struct {
+	Dir        string   // the plugin's files; the process runs here
+	Python     string   // the interpreter of its environment
+	Entrypoint string   // the module to run: meta.runner.entrypoint
+	Env        []string // the environment; INSTALL_METHOD is forced to local
+	// Manifest gives the permissions and storage size that calls back into
+	// Dify are checked against, and the plugin's id.
+	Manifest *manifest.Manifest
+	// ReadyTimeout bounds the wait for the first heartbeat;
+	// DefaultReadyTimeout when zero.
+	ReadyTimeout time.Duration
+	// Dify answers the plugin's calls into Dify; NewMock's when nil.
+	Dify Dify
+	// Log receives what the plugin logs, writes to stderr, or prints to
+	// stdout outside the protocol. It must not block. Nil drops it.
+	Log func(Log)
+}
+
+// Log is one line the plugin wrote outside its answers.
+type Log struct {
+	Source string // "log" (a log event), "error" (an error event), "stderr", "stdout"
+	Level  string // for "log": INFO, WARNING, ...
+	Text   string
+}
+
+// Plugin is a running plugin process.
+type Plugin struct {
+	opts   Options
+	cmd    *exec.Cmd
+	stdin  *os.File
+	stderr *tail.Buffer
+	dify   Dify
+	grant  manifest.Grant
+	id     string // author/name
+
+	writeMu sync.Mutex
+
+	// ctx ends when the process does; calls into Dify run under it.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	sessions map[string]*session
+
+	ready      chan struct{}
+	readyOnce  sync.Once
+	stdoutDone chan struct{}
+	exited     chan struct{}
+	exitErr    error // set before exited closes
+	stopping   atomic.Bool
+	stopOnce   sync.Once
+	strayOnce  sync.Once
+}
+
+type session struct {
+	id       string
+	from     string // the request's type: what the daemon calls invoke_from
+	userID   string
+	tenantID string
+	stream   *Stream
+}
+
+// Start launches the plugin and waits until it is ready: its first
+// heartbeat. A plugin that exits or stays silent before that is an error
+// carrying the end of its stderr.
+func Start(ctx context.Context, o Options) (*Plugin, error) {
+	if o.ReadyTimeout <= 0 {
+		o.ReadyTimeout = DefaultReadyTimeout
+	}
+	if o.Entrypoint == "" {
+		o.Entrypoint = "main"
+	}
+	p := &Plugin{
+		opts:       o,
+		stderr:     &tail.Buffer{Max: 16 << 10},
+		dify:       o.Dify,
+		sessions:   map[string]*session{},
+		ready:      make(chan struct{}),
+		stdoutDone: make(chan struct{}),
+		exited:     make(chan struct{}),
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	if o.Manifest != nil {
+		p.grant = o.Manifest.Grant()
+		p.id = o.Manifest.Author + "/" + o.Manifest.Name
+	}
+	if p.dify == nil {
+		p.dify = NewMock(p.grant)
+	}
+
+	cmd := exec.Command(o.Python, "-m", o.Entrypoint)
+	cmd.Dir = o.Dir
+	cmd.Env = pluginEnv(o.Env, o.Python)
+	setProcessGroup(cmd)
+	stdinR, stdinW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	stdoutR, stdoutW, err := os.Pipe()
+	if err != nil {
+		stdinR.Close()
+		stdinW.Close()
+		return nil, err
+	}
+	stderrR, stderrW, err := os.Pipe()
+	if err != nil {
+		closeAll(stdinR, stdinW, stdoutR, stdoutW)
+		return nil, err
+	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdinR, stdoutW, stderrW
+	if err := cmd.Start(); err != nil {
+		p.cancel()
+		closeAll(stdinR, stdinW, stdoutR, stdoutW, stderrR, stderrW)
+		return nil, fmt.Errorf("starting the plugin: %w", err)
+	}
+	// The child holds its ends now; ours would keep the pipes open forever.
+	closeAll(stdinR, stdoutW, stderrW)
+	p.cmd, p.stdin = cmd, stdinW
+
+	go p.readStderr(stderrR)
+	go p.readStdout(stdoutR)
+	go p.wait(stdoutR)
+
+	timer := time.NewTimer(o.ReadyTimeout)
+	defer timer.Stop()
+	select {
+	case <-p.ready:
+		return p, nil
+	case <-p.exited:
+		return nil, &StartError{Reason: fmt.Sprintf("the plugin exited before it was ready (%s)", exitText(p.exitErr)), Stderr: p.stderr.Lines(20), Dir: o.Dir, Entrypoint: o.Entrypoint}
+	case <-timer.C:
+		p.Stop()
+		return nil, &StartError{Reason: fmt.Sprintf("the plugin sent no heartbeat within %s of starting", o.ReadyTimeout), Stderr: p.stderr.Lines(20), Dir: o.Dir, Entrypoint: o.Entrypoint, Silent: true}
+	case <-ctx.Done():
+		p.Stop()
+		return nil, ctx.Err()
+	}
+}
+
+// StartError is a plugin that did not become ready.
+type StartError struct {
+	Reason     string
+	Stderr     []string // its last lines
+	Dir        string
+	Entrypoint string
+	Silent     bool // no heartbeat, rather than an exit
+}
+
+func (e *StartError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Reason)
+	if len(e.Stderr) > 0 {
+		b.WriteString("; its stderr ends with:")
+		for _, l := range e.Stderr {
+			b.WriteString("\n  " + l)
+		}
+	} else {
+		b.WriteString("; it wrote nothing to stderr")
+	}
+	if hint := e.hint(); hint != "" {
+		b.WriteString("\n" + hint)
+	}
+	return b.String()
+}
+
+func (e *StartError) hint() string {
+	text := strings.Join(e.Stderr, "\n")
+	switch {
+	case strings.Contains(text, "No module named 'dify_plugin'"):
+		return "dify_plugin is not installed: list it in requirements.txt (or pyproject.toml); the environment is rebuilt when that file changes."
+	case strings.Contains(text, "No module named '"+e.Entrypoint+"'") || strings.Contains(text, "No module named "+e.Entrypoint):
+		return fmt.Sprintf("There is no module %q in %s: meta.runner.entrypoint in manifest.yaml names the file to start (without .py).", e.Entrypoint, e.Dir)
+	case e.Silent:
+		return "A plugin sends its first heartbeat when Plugin(...).run() starts; check that the entrypoint calls it under `if __name__ == \"__main__\":`."
+	}
+	return ""
+}
+
+// Exited is closed when the plugin process has ended.
+func (p *Plugin) Exited() <-chan struct{} { return p.exited }
+
+// Err says why the plugin ended: nil after Stop, otherwise its exit with
+// the end of its stderr. Valid once Exited is closed.
+func (p *Plugin) Err() error {
+	<-p.exited
+	if p.stopping.Load() {
+		return nil
+	}
+	msg := fmt.Sprintf("the plugin exited (%s)", exitText(p.exitErr))
+	if t := p.stderr.String(20, "  "); t != "" {
+		msg += "; its stderr ends with:\n" + t
+	}
+	return errors.New(msg)
+}
+
+// Stop ends the plugin and every process it started: SIGTERM to its
+// process group, SIGKILL after a grace period. Requests in flight end with
+// ErrPluginExited.
+func (p *Plugin) Stop() error {
+	p.stopOnce.Do(func() {
+		p.stopping.Store(true)
+		terminate(p.cmd.Process)
+		select {
+		case <-p.exited:
+		case <-time.After(stopGrace):
+			kill(p.cmd.Process)
+		}
+	})
+	<-p.exited
+	return nil
+}
+
+// Pid is the plugin process's id (its process group's, where there are
+// groups).
+func (p *Plugin) Pid() int { return p.cmd.Process.Pid }
+
+// wait reaps the process, takes down what it left running, and ends every
+// request in flight.
+func (p *Plugin) wait(stdout *os.File) {
+	err := p.cmd.Wait()
+	// A child that outlives the plugin would keep stdout open.
+	kill(p.cmd.Process)
+	select {
+	case <-p.stdoutDone:
+	case <-time.After(stopGrace):
+		stdout.Close()
+		<-p.stdoutDone
+	}
+	p.stdin.Close()
+	p.cancel()
+	p.exitErr = err
+	if err == nil {
+		p.exitErr = errors.New("exit status 0")
+	}
+	p.mu.Lock()
+	sessions := p.sessions
+	p.sessions = map[string]*session{}
+	p.mu.Unlock()
+	for _, s := range sessions {
+		s.stream.finish(fmt.Errorf("%w (%s) before it finished the request", ErrPluginExited, exitText(err)))
+	}
+	close(p.exited)
+}
+
+func exitText(err error) string {
+	if err == nil {
+		return "exit status 0"
+	}
+	return err.Error()
+}
+
+// Request is one call of the plugin, as the daemon makes it.
+type Request struct {
+	Type   string         // tool, model, endpoint, agent_strategy, ...
+	Action string         // invoke_tool, invoke_llm, ...
+	Body   map[string]any // the action's fields
+	// UserID and TenantID say who calls; random when empty.
+	UserID, TenantID string
+}
+
+// Invoke sends a request; the answer streams back.
+func (p *Plugin) Invoke(ctx context.Context, r Request) (*Stream, error) {
+	select {
+	case <-p.exited:
+		return nil, fmt.Errorf("%w (%s)", ErrPluginExited, exitText(p.exitErr))
+	default:
+	}
+	if r.UserID == "" {
+		r.UserID = NewID()
+	}
+	if r.TenantID == "" {
+		r.TenantID = NewID()
+	}
+	// The daemon's request data: user_id, type and action, then every key
+	// of the request, which wins on a collision.
+	data := make(map[string]any, len(r.Body)+3)
+	data["user_id"], data["type"], data["action"] = r.UserID, r.Type, r.Action
+	for k, v := range r.Body {
+		data[k] = v
+	}
+	s := &session{id: NewID(), from: r.Type, userID: r.UserID, tenantID: r.TenantID, stream: newStream()}
+	p.mu.Lock()
+	p.sessions[s.id] = s
+	p.mu.Unlock()
+	if err := p.send(inMessage{SessionID: s.id, Event: inRequest, Data: data}); err != nil {
+		p.drop(s.id)
+		return nil, errors.Join(err, errors.New("failed to write request"))
+	}
+	stop := context.AfterFunc(ctx, func() {
+		if s.stream.finish(ctx.Err()) {
+			p.drop(s.id)
+		}
+	})
+	go func() {
+		// Let the AfterFunc go once the request is over.
+		s.stream.waitEnd()
+		stop()
+	}()
+	return s.stream, nil
+}
+
+func (p *Plugin) send(m inMessage) error {
+	line, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	p.writeMu.Lock()
+	defer p.writeMu.Unlock()
+	_, err = p.stdin.Write(append(line, '\n'))
+	return err
+}
+
+func (p *Plugin) session(id string) *session {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sessions[id]
+}
+
+func (p *Plugin) drop(id string) {
+	p.mu.Lock()
+	delete(p.sessions, id)
+	p.mu.Unlock()
+}
+
+func (p *Plugin) log(l Log) {
+	if p.opts.Log != nil {
+		p.opts.Log(l)
+	}
+}
+
+// readStdout reads the plugin's events, lines of any length.
+func (p *Plugin) readStdout(r io.Reader) {
+	defer close(p.stdoutDone)
+	br := bufio.NewReaderSize(r, 64<<10)
+	for {
+		line, err := readLine(br)
+		if len(line) > 0 {
+			p.handle(line)
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// readLine returns the next line without its end, however long.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var long []byte
+	for {
+		part, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			long = append(long, part...)
+			continue
+		}
+		if long != nil {
+			part = append(long, part...)
+		} else {
+			part = bytes.Clone(part)
+		}
+		return bytes.TrimRight(part, "\r\n"), err
+	}
+}
+
+func (p *Plugin) handle(line []byte) {
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return
+	}
+	var ev event
+	if line[0] != '{' || json.Unmarshal(line, &ev) != nil {
+		p.stray(line)
+		return
+	}
+	switch ev.Event {
+	case "":
+		// The manifest the SDK prints first, as JSON without an event.
+	case eventHeartbeat:
+		p.readyOnce.Do(func() { close(p.ready) })
+	case eventLog:
+		var l struct {
+			Level   string `json:"level"`
+			Message string `json:"message"`
+		}
+		json.Unmarshal(ev.Data, &l)
+		p.log(Log{Source: "log", Level: l.Level, Text: l.Message})
+	case eventError:
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(ev.Data, &e) != nil || e.Error == "" {
+			e.Error = string(ev.Data)
+		}
+		p.log(Log{Source: "error", Level: "ERROR", Text: e.Error})
+	case eventSession:
+		if ev.SessionID != nil {
+			p.onSession(*ev.SessionID, ev.Data)
+		}
+	default:
+		p.stray(line)
+	}
+}
+
+// stray is a stdout line outside the protocol: usually a print() in the
+// plugin's code, which the daemon cannot read either.
+func (p *Plugin) stray(line []byte) {
+	text := string(line)
+	if len(text) > 1024 {
+		text = text[:1024] + "..."
+	}
+	p.strayOnce.Do(func() {
+		p.log(Log{Source: "stdout", Level: "WARNING", Text: "the plugin printed to stdout outside the protocol (Dify ignores such lines; print to sys.stderr or use logging):"})
+	})
+	p.log(Log{Source: "stdout", Text: text})
+}
+
+func (p *Plugin) onSession(id string, data json.RawMessage) {
+	s := p.session(id)
+	if s == nil {
+		return // finished, or never ours: the daemon drops these too
+	}
+	var m sessionMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		p.end(s, protocolError("unmarshal_error", "unmarshal json failed: %s", err))
+		return
+	}
+	switch m.Type {
+	case sessionStream:
+		if _, err := decodeObject(m.Data); err != nil {
+			p.end(s, protocolError("unmarshal_error", "unmarshal json failed: %s", err))
+			return
+		}
+		s.stream.push(m.Data)
+	case sessionEnd:
+		p.end(s, nil)
+	case sessionError:
+		var e PluginError
+		if err := json.Unmarshal(m.Data, &e); err != nil || (e.Type == "" && e.Message == "") {
+			e = PluginError{Type: "unknown_error", Message: string(m.Data)}
+		}
+		p.end(s, &e)
+	case sessionInvoke:
+		go p.backwards(s, m.Data)
+	default:
+		p.end(s, protocolError("unknown_stream_message_type", "unknown stream message type: %s", m.Type))
+	}
+}
+
+func (p *Plugin) end(s *session, err error) {
+	s.stream.finish(err)
+	p.drop(s.id)
+}
+
+// readStderr keeps the end of the plugin's stderr for error messages and
+// passes each line to the log.
+func (p *Plugin) readStderr(r *os.File) {
+	defer r.Close()
+	br := bufio.NewReaderSize(r, 16<<10)
+	for {
+		line, err := readLine(br)
+		if len(line) > 0 || err == nil {
+			p.stderr.Write(append(line, '\n'))
+			text := string(line)
+			if len(text) > 4096 {
+				text = text[:4096] + "..."
+			}
+			p.log(Log{Source: "stderr", Text: text})
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+// pluginEnv is the environment of the plugin: the caller's, with the
+// environment's bin directory first on PATH (as if activated) and
+// INSTALL_METHOD=local, which wins over a .env that says remote because
+// the SDK reads the environment before .env.
+func pluginEnv(base []string, python string) []string {
+	env := slices.DeleteFunc(slices.Clone(base), func(kv string) bool {
+		return strings.HasPrefix(kv, "INSTALL_METHOD=") || strings.HasPrefix(kv, "VIRTUAL_ENV=")
+	})
+	bin := filepath.Dir(python)
+	venv := filepath.Dir(bin)
+	path := bin
+	for i, kv := range env {
+		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
+			if v != "" {
+				path += string(os.PathListSeparator) + v
+			}
+			env = slices.Delete(env, i, i+1)
+			break
+		}
+	}
+	return append(env, "PATH="+path, "VIRTUAL_ENV="+venv, "INSTALL_METHOD=local")
+}
+
+func closeAll(files ...*os.File) {
+	for _, f := range files {
+		f.Close()
+	}
+}

@@ -1,0 +1,15 @@
+//go:build !unix
+
+package run
+
+import (
+	"os"
+	"os/exec"
+)
+
+func setProcessGroup(*exec.Cmd) {}
+
+// Without process groups the plugin itself is ended; the SDK exits when its
+// parent goes.
+func terminate(p *os.Process) { p.Kill() }
+func kill(p *os.Process)      { p.Kill() }

@@ -1,0 +1,290 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	pluginrun "github.com/dify-cli/dify/run"
+	"github.com/spf13/cobra"
+)
+
+type runOptions struct {
+	io           *Streams
+	path         string
+	mode         string
+	format       string
+	logs         bool
+	host         string
+	port         int
+	readyTimeout time.Duration
+	refresh      bool
+	python       string
+	maxSizeMB    int64
+}
+
+func newRunCmd(s *Streams, runF func(*runOptions) error) *cobra.Command {
+	o := &runOptions{io: s}
+	cmd := &cobra.Command{
+		Use:   "run [DIR|PKG]",
+		Short: "Run a plugin locally and talk to it over stdin and stdout, or TCP",
+		Long: `Run a plugin on this machine, as the Dify daemon would, and answer its
+requests from stdin (or from TCP clients): one JSON request per line,
+  {"invoke_id":"1","type":"tool","action":"invoke_tool","request":{...}}
+with the answers streamed back. --response-format json prints exactly the
+lines of the official tool, which the SDK's test harness (PluginRunner)
+reads; text is for people. "dify plugin invoke" is the easier way to call
+one tool or model by hand.
+
+DIR runs in place; a .difypkg is extracted to a temporary directory. The
+Python environment is built once per interpreter and dependency files (with
+uv when it is installed, else venv and pip) and kept in the user cache
+directory; --refresh builds it again. Calls the plugin makes into Dify are
+answered by a stand-in: canned model and tool answers, and a working
+in-memory storage, checked against the manifest's permissions.
+
+The run ends at the end of stdin (after the requests in flight) or on
+SIGINT/SIGTERM, with the plugin and everything it started stopped.
+
+Environment: UV_PATH (uv to use), PYTHON_INTERPRETER_PATH (Python to use),
+HTTP(S)_PROXY, PIP_INDEX_URL and UV_INDEX_URL (passed to the installers),
+DIFY_CACHE_DIR (instead of the user cache directory).`,
+		Example: `  dify plugin run . -r json
+  echo '{"invoke_id":"1","type":"tool","action":"invoke_tool","request":{"provider":"p","tool":"t","credentials":{},"tool_parameters":{}}}' | dify plugin run .
+  dify plugin run my_plugin.difypkg -m tcp --port 5005`,
+		Args: maxArgs(1, "one plugin directory or package"),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			o.path = targetArg(args)
+			return dispatch(o, runF, runRun)
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVarP(&o.mode, "mode", "m", "stdio", "where requests come from: stdio or tcp")
+	f.StringVarP(&o.format, "response-format", "r", "text", "how answers are printed: text or json")
+	f.BoolVarP(&o.logs, "enable-logs", "l", false, "show the plugin's logs and stderr on stderr")
+	f.StringVar(&o.host, "host", "127.0.0.1", "the address to listen on in tcp mode")
+	f.IntVar(&o.port, "port", 0, "the port to listen on in tcp mode (0 picks a free one)")
+	f.DurationVar(&o.readyTimeout, "ready-timeout", pluginrun.DefaultReadyTimeout, "how long the plugin may take to start, after its environment is ready")
+	f.BoolVar(&o.refresh, "refresh", false, "build the Python environment again")
+	f.StringVar(&o.python, "python", "", "the Python interpreter to build the environment from (default: $PYTHON_INTERPRETER_PATH, else the one meta.runner.version names)")
+	addMaxSizeFlag(f, &o.maxSizeMB)
+	completeValues(cmd, "mode", []string{"stdio", "tcp"})
+	completeValues(cmd, "response-format", []string{"text", "json"})
+	return cmd
+}
+
+func runRun(o *runOptions) error {
+	s := o.io
+	format, err := pluginrun.ParseFormat(o.format)
+	if err != nil {
+		return usagef("--response-format: %v", err)
+	}
+	if o.mode != "stdio" && o.mode != "tcp" {
+		return usagef("invalid run mode %q: use stdio or tcp", o.mode)
+	}
+	if o.port < 0 || o.port > 65535 {
+		return usagef("--port %d is out of range", o.port)
+	}
+
+	ctx, stop := withInterrupts(context.Background())
+	defer stop()
+	system := func(r pluginrun.GenericResponse) {
+		if format == pluginrun.JSON {
+			s.Out.Write(pluginrun.Encode(pluginrun.JSON, r, ""))
+		}
+	}
+	fail := func(err error) error {
+		system(pluginrun.Failure(err))
+		return err
+	}
+	system(pluginrun.Info("loading plugin", nil))
+
+	logs := newLogSink(s.Err, o.logs)
+	defer logs.close()
+	l, err := launch(ctx, s, o.path, launchFlags{python: o.python, refresh: o.refresh, maxSizeMB: o.maxSizeMB, readyTimeout: o.readyTimeout}, logs)
+	if err != nil {
+		return fail(err)
+	}
+	defer l.Close()
+
+	// The run ends when the plugin does, too.
+	serveCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-l.Exited():
+			cancel()
+		case <-serveCtx.Done():
+		}
+	}()
+
+	server := &pluginrun.Server{Plugin: l.Plugin, Format: format}
+	if o.mode == "stdio" {
+		err = server.Serve(serveCtx, s.In, s.Out)
+	} else {
+		err = serveTCP(serveCtx, s, server, o.host, o.port, system)
+	}
+	select {
+	case <-l.Exited():
+		if perr := l.Plugin.Err(); perr != nil {
+			return fail(perr)
+		}
+	default:
+	}
+	if ctx.Err() != nil {
+		// SIGINT or SIGTERM is how a run server is meant to end.
+		return nil
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return fail(err)
+	}
+	return nil
+}
+
+func serveTCP(ctx context.Context, s *Streams, server *pluginrun.Server, host string, port int, system func(pluginrun.GenericResponse)) error {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+	if err != nil {
+		return err
+	}
+	addr := ln.Addr().(*net.TCPAddr)
+	where := net.JoinHostPort(addr.IP.String(), strconv.Itoa(addr.Port))
+	system(pluginrun.Info("plugin is running on "+where, map[string]any{"host": addr.IP.String(), "port": addr.Port}))
+	if server.Format == pluginrun.Text {
+		fmt.Fprintf(s.Out, "Listening on %s: each connection writes one JSON request per line.\n", where)
+	}
+	return server.ServeTCP(ctx, ln)
+}
+
+// launchFlags are the flags run and invoke share.
+type launchFlags struct {
+	python       string
+	refresh      bool
+	maxSizeMB    int64
+	readyTimeout time.Duration
+}
+
+// launch prepares and starts the plugin at path, with set-up progress on a
+// terminal's stderr only (so that nobody's pipe fills with it).
+func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *logSink) (*pluginrun.Launched, error) {
+	cache, err := cacheDir(s)
+	if err != nil {
+		return nil, err
+	}
+	var progress io.Writer
+	if s.ErrTerminal {
+		progress = s.Err
+	}
+	interpreter := f.python
+	if interpreter == "" {
+		interpreter = s.getenv("PYTHON_INTERPRETER_PATH")
+	}
+	l, err := pluginrun.Launch(ctx, pluginrun.LaunchOptions{
+		Path:         path,
+		MaxSize:      maxSizeBytes(f.maxSizeMB),
+		CacheDir:     filepath.Join(cache, "envs"),
+		UV:           findUV(s),
+		Interpreter:  interpreter,
+		Refresh:      f.refresh,
+		Progress:     progress,
+		Env:          s.environ(),
+		ReadyTimeout: f.readyTimeout,
+		Log:          logs.add,
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
+		return nil, err
+	}
+	if l.Note != "" {
+		s.warnf("%s", l.Note)
+	}
+	return l, nil
+}
+
+// cacheDir is where dify keeps what it can rebuild: $DIFY_CACHE_DIR, else
+// dify in the user cache directory.
+func cacheDir(s *Streams) (string, error) {
+	if d := s.getenv("DIFY_CACHE_DIR"); d != "" {
+		return filepath.Abs(d)
+	}
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory (set DIFY_CACHE_DIR): %w", err)
+	}
+	return filepath.Join(d, "dify"), nil
+}
+
+// findUV is uv as the daemon finds it: $UV_PATH, else uv on PATH; "" when
+// there is none, and environments are made with venv and pip.
+func findUV(s *Streams) string {
+	if p := s.getenv("UV_PATH"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("uv"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// logSink shows the plugin's logs on stderr when asked to (-l), and the
+// first stray stdout line always. It never blocks the plugin: when stderr
+// is a pipe nobody reads, lines are dropped rather than queued forever.
+type logSink struct {
+	all     bool
+	lines   chan string
+	done    chan struct{}
+	dropped atomic.Int64
+	warned  atomic.Bool
+	w       io.Writer
+}
+
+func newLogSink(w io.Writer, all bool) *logSink {
+	l := &logSink{all: all, lines: make(chan string, 1024), done: make(chan struct{}), w: w}
+	go func() {
+		defer close(l.done)
+		for line := range l.lines {
+			io.WriteString(w, line)
+		}
+	}()
+	return l
+}
+
+func (l *logSink) add(x pluginrun.Log) {
+	var line string
+	switch {
+	case x.Source == "stdout" && x.Level == "WARNING":
+		if l.warned.Swap(true) && !l.all {
+			return
+		}
+		line = "warning: " + x.Text + "\n"
+	case !l.all:
+		return
+	case x.Source == "log":
+		line = fmt.Sprintf("plugin %s: %s\n", x.Level, x.Text)
+	default:
+		line = fmt.Sprintf("plugin %s: %s\n", x.Source, x.Text)
+	}
+	select {
+	case l.lines <- line:
+	default:
+		l.dropped.Add(1)
+	}
+}
+
+// close writes what is queued, unless stderr is stuck.
+func (l *logSink) close() {
+	close(l.lines)
+	select {
+	case <-l.done:
+	case <-time.After(time.Second):
+	}
+}
