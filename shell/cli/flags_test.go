@@ -206,3 +206,55 @@ func TestBundleRegenerateNeedsFlagsOffATerminal(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestRunAndInvokeFlags(t *testing.T) {
+	s := testStreams(false)
+	var r *runOptions
+	execute(t, newRunCmd(s, func(o *runOptions) error { r = o; return nil }),
+		"p.difypkg", "-m", "tcp", "-r", "json", "-l", "--host", "0.0.0.0", "--port", "5005", "--ready-timeout", "30s", "--refresh", "--python", "/usr/bin/python3.12")
+	if r.path != "p.difypkg" || r.mode != "tcp" || r.format != "json" || !r.logs || r.host != "0.0.0.0" || r.port != 5005 ||
+		r.readyTimeout.String() != "30s" || !r.refresh || r.python != "/usr/bin/python3.12" {
+		t.Errorf("run: %+v", r)
+	}
+	execute(t, newRunCmd(s, func(o *runOptions) error { r = o; return nil }))
+	if r.path != "." || r.mode != "stdio" || r.format != "text" || r.host != "127.0.0.1" || r.port != 0 {
+		t.Errorf("run defaults: %+v", r)
+	}
+
+	for _, c := range []struct {
+		args []string
+		kind string
+		path string
+		want []string
+	}{
+		{[]string{"tool", "search", "-p", "q=x"}, "tool", ".", []string{"search"}},
+		{[]string{"tool", "./p", "search"}, "tool", "./p", []string{"search"}},
+		{[]string{"endpoint", "POST", "/hook"}, "endpoint", ".", []string{"POST", "/hook"}},
+		{[]string{"endpoint", "p.difypkg", "POST", "/hook"}, "endpoint", "p.difypkg", []string{"POST", "/hook"}},
+		{[]string{"credentials"}, "credentials", ".", nil},
+		{[]string{"raw", "tool", "invoke_tool"}, "raw", ".", []string{"tool", "invoke_tool"}},
+	} {
+		var got *invokeOptions
+		execute(t, newInvokeCmd(s, func(o *invokeOptions) error { got = o; return nil }), c.args...)
+		if got == nil || got.kind != c.kind || got.path != c.path || strings.Join(got.names, " ") != strings.Join(c.want, " ") {
+			t.Errorf("invoke %v: %+v", c.args, got)
+		}
+	}
+}
+
+// The plugin may come before the kind, as people write it first.
+func TestInvokeArgsTakeThePluginFirst(t *testing.T) {
+	for in, want := range map[string]string{
+		"plugin invoke ./p tool search -p q=x": "plugin invoke tool ./p search -p q=x",
+		"plugin invoke tool ./p search":        "plugin invoke tool ./p search",
+		"plugin invoke tool search":            "plugin invoke tool search",
+		"plugin invoke p.difypkg llm m":        "plugin invoke llm p.difypkg m",
+		"plugin invoke --json ./p tool x":      "plugin invoke --json ./p tool x",
+		"plugin run ./p tool":                  "plugin run ./p tool",
+		"--config x plugin invoke . raw t a":   "--config x plugin invoke raw . t a",
+	} {
+		if got := strings.Join(invokeArgs(strings.Fields(in)), " "); got != want {
+			t.Errorf("invokeArgs(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -25,6 +25,7 @@ Exit status:
 // the process exit code.
 func Main(args []string, streams *Streams) int {
 	root := newRootCmd(streams)
+	args = invokeArgs(args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	if err == nil {

@@ -127,13 +127,18 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
 				ts.Check(os.WriteFile(ts.MkAbs(args[0]+"/caf\xe9.txt"), []byte("x"), 0o644))
 			},
-			// double DIR writes the tool double (testdata/run: a plugin whose
-			// main.py speaks the daemon's protocol with the standard library).
+			// double [tool|model|agent|datasource] DIR writes a test double
+			// (testdata/run: a plugin whose main.py speaks the daemon's
+			// protocol with the standard library); tool by default.
 			"double": func(ts *testscript.TestScript, neg bool, args []string) {
-				if len(args) != 1 {
-					ts.Fatalf("usage: double dir")
+				kind := "tool"
+				if len(args) == 2 {
+					kind, args = args[0], args[1:]
 				}
-				ts.Check(copyDouble(ts.MkAbs(args[0])))
+				if len(args) != 1 {
+					ts.Fatalf("usage: double [kind] dir")
+				}
+				ts.Check(copyDouble(kind, ts.MkAbs(args[0])))
 			},
 			// mode FILE PERM checks a file's permission bits, e.g. mode key.pem 0600.
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -281,9 +286,9 @@ func hostilePackage(kind string) ([]byte, error) {
 	return nil, fmt.Errorf("no hostile package %q", kind)
 }
 
-// copyDouble writes the tool double into dir.
-func copyDouble(dir string) error {
-	src := filepath.Join("..", "..", "testdata", "run", "tool")
+// copyDouble writes a double into dir.
+func copyDouble(kind, dir string) error {
+	src := filepath.Join("..", "..", "testdata", "run", kind)
 	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err

@@ -1,0 +1,330 @@
+package invoke
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/dify-cli/dify/internal/similar"
+	"github.com/dify-cli/dify/manifest"
+	"gopkg.in/yaml.v3"
+)
+
+// Field is one declared input: a tool or strategy parameter, a credential,
+// a model parameter rule, an endpoint setting.
+type Field struct {
+	Name     string
+	Type     string
+	Required bool
+	Default  any      // nil when there is none
+	Options  []string // the values a select takes
+	Min, Max *float64
+}
+
+// Arg is one value given on the command line: name=value is converted to
+// the field's type; name:=JSON is taken as JSON as it is.
+type Arg struct {
+	Name  string
+	Value string
+	JSON  bool
+}
+
+// ParseArg reads name=value or name:=json.
+func ParseArg(s string) (Arg, error) {
+	eq := strings.IndexByte(s, '=')
+	if eq <= 0 {
+		return Arg{}, fmt.Errorf("%q is not name=value (or name:=JSON)", s)
+	}
+	if s[eq-1] == ':' {
+		if eq == 1 {
+			return Arg{}, fmt.Errorf("%q has no name before :=", s)
+		}
+		return Arg{Name: s[:eq-1], Value: s[eq+1:], JSON: true}, nil
+	}
+	return Arg{Name: s[:eq], Value: s[eq+1:]}, nil
+}
+
+// ParseArgs reads a list of name=value arguments.
+func ParseArgs(list []string) ([]Arg, error) {
+	var out []Arg
+	for _, s := range list {
+		a, err := ParseArg(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// UsageError is a call that does not fit the declarations: an unknown name,
+// a missing value, a value of the wrong type. The command line shows it as
+// a usage error.
+type UsageError struct{ Problems []string }
+
+func (e *UsageError) Error() string { return strings.Join(e.Problems, "\n") }
+
+// fill checks args against fields and returns the values to send: each
+// converted to its field's type, defaults added for the fields not given.
+// what names the fields in messages ("parameter", "credential").
+func fill(fields []Field, args []Arg, what string, strict bool) (map[string]any, error) {
+	out := map[string]any{}
+	var problems []string
+	byName := map[string]Field{}
+	var names []string
+	for _, f := range fields {
+		byName[f.Name] = f
+		names = append(names, f.Name)
+	}
+	given := map[string]bool{}
+	for _, a := range args {
+		given[a.Name] = true
+		f, ok := byName[a.Name]
+		if !ok {
+			if !strict {
+				v, err := convert(Field{Name: a.Name, Type: "any"}, a)
+				if err != nil {
+					problems = append(problems, err.Error())
+				}
+				out[a.Name] = v
+				continue
+			}
+			msg := fmt.Sprintf("unknown %s %q", what, a.Name)
+			if s := similar.Closest(a.Name, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			} else if len(names) > 0 {
+				msg += "; the " + what + "s are " + strings.Join(names, ", ")
+			} else {
+				msg += "; none are declared"
+			}
+			problems = append(problems, msg)
+			continue
+		}
+		v, err := convert(f, a)
+		if err != nil {
+			problems = append(problems, err.Error())
+			continue
+		}
+		out[a.Name] = v
+	}
+	for _, f := range fields {
+		if given[f.Name] {
+			continue
+		}
+		switch {
+		case f.Default != nil:
+			out[f.Name] = f.Default
+		case f.Required:
+			problems = append(problems, fmt.Sprintf("missing required %s %q (%s)", what, f.Name, f.Type))
+		}
+	}
+	if len(problems) > 0 {
+		return nil, &UsageError{Problems: problems}
+	}
+	return out, nil
+}
+
+// convert turns a command-line value into the JSON value a field takes.
+func convert(f Field, a Arg) (any, error) {
+	if a.JSON {
+		v, err := decodeJSON(a.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q is not JSON: %v", a.Name, a.Value, err)
+		}
+		return v, nil
+	}
+	switch f.Type {
+	case "number", "int", "float", "integer":
+		n, err := strconv.ParseFloat(a.Value, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s takes a number, not %q", a.Name, a.Value)
+		}
+		if f.Type == "int" || f.Type == "integer" {
+			if n != float64(int64(n)) {
+				return nil, fmt.Errorf("%s takes a whole number, not %q", a.Name, a.Value)
+			}
+		}
+		if f.Min != nil && n < *f.Min {
+			return nil, fmt.Errorf("%s is at least %v, not %v", a.Name, *f.Min, a.Value)
+		}
+		if f.Max != nil && n > *f.Max {
+			return nil, fmt.Errorf("%s is at most %v, not %v", a.Name, *f.Max, a.Value)
+		}
+		return json.Number(strconv.FormatFloat(n, 'f', -1, 64)), nil
+	case "boolean", "switch", "checkbox":
+		switch strings.ToLower(a.Value) {
+		case "true", "yes", "1", "on":
+			return true, nil
+		case "false", "no", "0", "off":
+			return false, nil
+		}
+		return nil, fmt.Errorf("%s takes true or false, not %q", a.Name, a.Value)
+	case "select", "radio", "dynamic-select":
+		if len(f.Options) > 0 && !slices.Contains(f.Options, a.Value) {
+			msg := fmt.Sprintf("%s is one of %s, not %q", a.Name, strings.Join(f.Options, ", "), a.Value)
+			if s := similar.Closest(a.Value, f.Options); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			return nil, errors.New(msg)
+		}
+		return a.Value, nil
+	case "file", "files", "object", "array", "array[tools]", "app-selector", "model-selector", "date-range":
+		v, err := decodeJSON(a.Value)
+		if err != nil {
+			return nil, fmt.Errorf("%s takes JSON (type %s): give it as %s:=JSON", a.Name, f.Type, a.Name)
+		}
+		return v, nil
+	case "any":
+		// A value that reads as JSON is JSON; anything else is a string.
+		if v, err := decodeJSON(a.Value); err == nil {
+			return v, nil
+		}
+		return a.Value, nil
+	}
+	return a.Value, nil
+}
+
+func decodeJSON(s string) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if dec.More() {
+		return nil, errors.New("more than one value")
+	}
+	return v, nil
+}
+
+// paramFields are the fields of tool, strategy, datasource parameters.
+func paramFields(ps []manifest.ParameterDecl) []Field {
+	var out []Field
+	for _, p := range ps {
+		f := Field{Name: p.Name, Type: p.Type, Required: p.Required, Min: p.Min, Max: p.Max, Default: nodeValue(&p.Default)}
+		for _, o := range p.Options {
+			f.Options = append(f.Options, o.Value)
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// ruleFields are the fields of a model's parameter rules.
+func ruleFields(rules []manifest.ParameterRule) []Field {
+	var out []Field
+	for _, r := range rules {
+		typ := r.Type
+		if typ == "" {
+			typ = templateTypes[r.UseTemplate]
+		}
+		out = append(out, Field{Name: r.Name, Type: typ, Required: r.Required, Min: r.Min, Max: r.Max,
+			Options: r.Options, Default: nodeValue(&r.Default)})
+	}
+	return out
+}
+
+// templateTypes are the types of the SDK's parameter templates
+// (use_template), for rules that give no type of their own.
+var templateTypes = map[string]string{
+	"temperature": "float", "top_p": "float", "top_k": "int", "presence_penalty": "float",
+	"frequency_penalty": "float", "max_tokens": "int", "response_format": "string", "json_schema": "text",
+}
+
+// schemaFields reads a form schema: a list of fields named by name or
+// variable (model credential forms), or a mapping from names to fields
+// (tool credentials).
+func schemaFields(n *yaml.Node) []Field {
+	if n == nil {
+		return nil
+	}
+	if n.Kind == yaml.MappingNode {
+		if list := mapValue(n, "credential_form_schemas"); list != nil {
+			return schemaFields(list)
+		}
+		var out []Field
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			f := schemaField(n.Content[i+1])
+			f.Name = n.Content[i].Value
+			out = append(out, f)
+		}
+		return out
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []Field
+	for _, item := range n.Content {
+		f := schemaField(item)
+		if f.Name == "" {
+			f.Name = scalarOf(mapValue(item, "variable"))
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func schemaField(n *yaml.Node) Field {
+	f := Field{
+		Name:     scalarOf(mapValue(n, "name")),
+		Type:     scalarOf(mapValue(n, "type")),
+		Required: scalarOf(mapValue(n, "required")) == "true",
+		Default:  nodeValue(mapValue(n, "default")),
+	}
+	if opts := mapValue(n, "options"); opts != nil && opts.Kind == yaml.SequenceNode {
+		for _, o := range opts.Content {
+			if v := mapValue(o, "value"); v != nil {
+				f.Options = append(f.Options, v.Value)
+			} else if o.Kind == yaml.ScalarNode {
+				f.Options = append(f.Options, o.Value)
+			}
+		}
+	}
+	return f
+}
+
+// nodeValue decodes a YAML value into what JSON would carry; nil for none.
+func nodeValue(n *yaml.Node) any {
+	if n == nil || n.Kind == 0 || (n.Kind == yaml.ScalarNode && n.Tag == "!!null") {
+		return nil
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return nil
+	}
+	// Through JSON, so that numbers are json.Number like everything else.
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out any
+	if dec.Decode(&out) != nil {
+		return v
+	}
+	return out
+}
+
+func mapValue(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func scalarOf(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}

@@ -1,0 +1,1 @@
+# The double (main.py) answers for this provider.
