@@ -63,6 +63,7 @@ type Data struct {
 	SDKRequirement string
 	ManifestKind   string // the plugins key: tools, models, endpoints, ...
 	ProviderFile   string // path of the provider (or endpoint group) file
+	Try            string // a command that calls the new plugin on this machine
 }
 
 // Plan returns the files of the project described by o, which must be valid.
@@ -86,6 +87,7 @@ func Plan(o Options) ([]File, error) {
 		SDKRequirement: SDKRequirement,
 	}
 	d.ManifestKind, d.ProviderFile = providerOf(c, o.Name)
+	d.Try = TryCommand(o)
 
 	funcs := funcMap()
 	files := map[string][]byte{}
@@ -139,6 +141,36 @@ func Plan(o Options) ([]File, error) {
 var modelIDs = map[string]string{
 	"llm": "echo-chat", "text-embedding": "hash-embedding", "rerank": "overlap-rerank",
 	"tts": "silent-tts", "speech2text": "size-stt", "moderation": "keyword-moderation",
+}
+
+// TryCommand is a `dify plugin invoke` (or run) command that calls what a
+// new project of o's category ships, for GUIDE.md and init's next steps.
+func TryCommand(o Options) string {
+	c, _ := findCategory(o.Category)
+	if c.ModelType != "" {
+		cmd := "dify plugin invoke " + c.ModelType + " " + modelIDs[c.ModelType] + " -c api_key=test "
+		switch c.ModelType {
+		case "llm":
+			return cmd + "--prompt hello"
+		case "rerank":
+			return cmd + `--query cat --doc "a cat" --doc "a dog"`
+		case "speech2text":
+			return cmd + "--file audio.wav"
+		}
+		return cmd + "--text hello"
+	}
+	switch c.Name {
+	case "tool":
+		return "dify plugin invoke tool " + o.Name + " -p query=hello"
+	case "agent-strategy":
+		return "dify plugin invoke agent-strategy " + o.Name +
+			` -p 'model:={"provider":"langgenius/openai/openai","model":"gpt-4o","model_type":"llm","mode":"chat"}' -p query=hello`
+	case "extension":
+		return "dify plugin invoke endpoint GET /" + o.Name
+	case "datasource":
+		return "dify plugin invoke datasource " + o.Name + " -p url=https://example.com"
+	}
+	return "dify plugin run . -l"
 }
 
 func providerOf(c Category, name string) (kind, file string) {

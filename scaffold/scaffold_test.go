@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -257,6 +258,75 @@ func TestClassName(t *testing.T) {
 	for in, want := range map[string]string{"weather": "Weather", "my-weather_tool": "MyWeatherTool", "__x__": "X", "1st": "Plugin1st", "a--b": "AB"} {
 		if got := className(in); got != want {
 			t.Errorf("className(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// sdkNames are the names the generated tests may take from the Dify Python
+// SDK, as it defines them (dify-plugin 0.10): a misspelt import or member in
+// a template fails here instead of in a user's first test run.
+var sdkNames = map[string][]string{
+	"dify_plugin.config.integration_config": {"IntegrationConfig"},
+	"dify_plugin.integration.run":           {"PluginRunner"},
+	"dify_plugin.core.entities.plugin.request": {"PluginInvokeType", "ToolActions", "ModelActions", "AgentActions",
+		"EndpointActions", "DatasourceActions", "ToolInvokeRequest", "ModelInvokeLLMRequest", "ModelInvokeTextEmbeddingRequest",
+		"ModelInvokeRerankRequest", "ModelInvokeTTSRequest", "ModelInvokeSpeech2TextRequest", "ModelInvokeModerationRequest",
+		"AgentInvokeRequest", "EndpointInvokeRequest", "DatasourceCrawlWebsiteRequest"},
+	"dify_plugin.entities.tool":                 {"ToolInvokeMessage"},
+	"dify_plugin.entities.model":                {"ModelType", "EmbeddingInputType"},
+	"dify_plugin.entities.model.llm":            {"LLMResultChunk"},
+	"dify_plugin.entities.model.message":        {"UserPromptMessage"},
+	"dify_plugin.entities.model.text_embedding": {"TextEmbeddingResult"},
+	"dify_plugin.entities.model.rerank":         {"RerankResult"},
+	"dify_plugin.entities.agent":                {"AgentInvokeMessage"},
+	"dify_plugin.entities.datasource":           {"WebsiteCrawlMessage"},
+}
+
+// sdkMembers are the enum members the generated tests use.
+var sdkMembers = []string{
+	"PluginInvokeType.Tool", "PluginInvokeType.Model", "PluginInvokeType.Agent", "PluginInvokeType.Endpoint", "PluginInvokeType.Datasource",
+	"ToolActions.InvokeTool", "ModelActions.InvokeLLM", "ModelActions.InvokeTextEmbedding", "ModelActions.InvokeRerank",
+	"ModelActions.InvokeTTS", "ModelActions.InvokeSpeech2Text", "ModelActions.InvokeModeration", "AgentActions.InvokeAgentStrategy",
+	"EndpointActions.InvokeEndpoint", "DatasourceActions.InvokeWebsiteDatasourceGetCrawl",
+	"ModelType.LLM", "ModelType.TEXT_EMBEDDING", "ModelType.RERANK", "ModelType.TTS", "ModelType.SPEECH2TEXT", "ModelType.MODERATION",
+	"EmbeddingInputType.DOCUMENT", "ToolInvokeMessage.MessageType.TEXT", "AgentInvokeMessage.MessageType.TEXT",
+}
+
+func TestGeneratedTestsUseTheSDKAsItIs(t *testing.T) {
+	importRe := regexp.MustCompile(`(?m)^from (dify_plugin[\w.]*) import (.+)$`)
+	memberRe := regexp.MustCompile(`\b(PluginInvokeType|\w+Actions|ModelType|EmbeddingInputType|\w+InvokeMessage\.MessageType)\.\w+`)
+	for _, c := range Categories {
+		o := options(c.Name)
+		files, err := Plan(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var test string
+		for _, f := range files {
+			if f.Path == "tests/test_plugin.py" {
+				test = string(f.Data)
+			}
+		}
+		if test == "" {
+			t.Errorf("%s: no tests/test_plugin.py", c.Name)
+			continue
+		}
+		for _, m := range importRe.FindAllStringSubmatch(test, -1) {
+			known, ok := sdkNames[m[1]]
+			if !ok {
+				t.Errorf("%s: the SDK has no module %s we know of", c.Name, m[1])
+				continue
+			}
+			for _, name := range strings.Split(m[2], ",") {
+				if !slices.Contains(known, strings.TrimSpace(name)) {
+					t.Errorf("%s: %s has no %s", c.Name, m[1], strings.TrimSpace(name))
+				}
+			}
+		}
+		for _, m := range memberRe.FindAllString(test, -1) {
+			if !slices.Contains(sdkMembers, m) {
+				t.Errorf("%s: the SDK has no %s", c.Name, m)
+			}
 		}
 	}
 }

@@ -145,14 +145,11 @@ func initRun(o *initOptions) error {
 
 Next steps:
   cd %s
-  python3 -m venv .venv && . .venv/bin/activate
-  pip install -r requirements.txt
-  cp .env.example .env    # add the remote debugging URL and key from Dify → Plugins → Debug
-  python -m main          # run the plugin against Dify
+  %s   # try it on this machine
   dify plugin package .   # when it works: build %s.difypkg
 
-GUIDE.md explains the project layout.
-`, opts.Category, opts.Name, dir, dir, opts.Name)
+GUIDE.md explains the project, its tests, and debugging against Dify.
+`, opts.Category, opts.Name, dir, dir, scaffold.TryCommand(opts), opts.Name)
 	return nil
 }
 
