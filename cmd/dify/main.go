@@ -1,4 +1,4 @@
-// Command dify builds, checks, packages and signs Dify plugins.
+// Command dify creates, runs, checks, packages and signs Dify plugins.
 package main
 
 import (

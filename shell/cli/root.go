@@ -13,13 +13,15 @@ import (
 	"github.com/spf13/pflag"
 )
 
-const rootLong = `dify builds, checks, packages and signs Dify plugins.
+const rootLong = `dify creates, runs, checks, packages and signs Dify plugins.
 
 Exit status:
-  0    success
-  1    the operation failed (invalid plugin, bad signature, I/O error)
-  2    usage error, or a required value is missing and no prompt is possible
-  130  cancelled at a prompt`
+  0      success (and the normal end of "plugin run" on SIGINT or SIGTERM)
+  1      the operation failed (invalid plugin, bad signature, I/O error,
+         an error the plugin reported)
+  2      usage error, or a required value is missing and no prompt is possible
+  130    cancelled at a prompt
+  128+N  stopped by signal N while working`
 
 // Main runs the command line with args (without the program name) and returns
 // the process exit code.
@@ -57,7 +59,7 @@ func Main(args []string, streams *Streams) int {
 func newRootCmd(s *Streams) *cobra.Command {
 	root := &cobra.Command{
 		Use:           "dify",
-		Short:         "Build, check, package and sign Dify plugins",
+		Short:         "Create, run, check, package and sign Dify plugins",
 		Long:          rootLong,
 		Version:       build.Read().Version,
 		SilenceErrors: true,
