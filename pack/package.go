@@ -14,7 +14,7 @@ import (
 
 // Options describe one packaging run.
 type Options struct {
-	Dir     string // the plugin project directory
+	Dir     string // the plugin project directory, or a .difypkg to package again
 	Output  string // package file to write; "" means DefaultOutput(Dir)
 	MaxSize int64  // uncompressed size limit in bytes; ≤ 0 means DefaultMaxSize
 	// Validate checks the plugin before anything is written; findings that
@@ -33,6 +33,9 @@ type Options struct {
 	Requirements Requirements
 	// AllowExternalLinks packages symbolic links that point out of the plugin.
 	AllowExternalLinks bool
+	// Transform, when set, changes the plan before it is checked and
+	// written: an offline build adds wheels and rewrites requirements.txt.
+	Transform func(*Plan) error
 }
 
 // Result describes a written package.
@@ -70,8 +73,13 @@ func PlanFor(opts Options) (*Plan, string, error) {
 			return nil, "", err
 		}
 	}
-	p, err := OpenDir(opts.Dir, PlanOptions{Exclude: []string{out}, MaxSize: opts.MaxSize,
-		Requirements: opts.Requirements, AllowExternalLinks: opts.AllowExternalLinks})
+	po := PlanOptions{Exclude: []string{out}, MaxSize: opts.MaxSize,
+		Requirements: opts.Requirements, AllowExternalLinks: opts.AllowExternalLinks}
+	if st, err := os.Stat(opts.Dir); err == nil && st.Mode().IsRegular() {
+		p, err := OpenPackage(opts.Dir, po)
+		return p, out, err
+	}
+	p, err := OpenDir(opts.Dir, po)
 	return p, out, err
 }
 
@@ -94,7 +102,13 @@ func Package(ctx context.Context, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer plan.Close()
 	res := &Result{Output: out, Warnings: plan.Warnings, Generated: plan.Generated}
+	if opts.Transform != nil {
+		if err := opts.Transform(plan); err != nil {
+			return res, err
+		}
+	}
 	if err := plan.Err(); err != nil {
 		return res, err
 	}
@@ -118,7 +132,7 @@ func Package(ctx context.Context, opts Options) (*Result, error) {
 		return res, fmt.Errorf("output %s is a directory; give a file name with -o", out)
 	}
 	write := func(w io.Writer) error {
-		return Write(ctx, w, plan, WriteOptions{MaxSize: opts.MaxSize, Progress: opts.Progress})
+		return Write(ctx, w, plan, WriteOptions{MaxSize: plan.MaxSize, Progress: opts.Progress})
 	}
 	if opts.Sign != nil {
 		write = signedWriter(write, opts.Sign)

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -54,7 +55,7 @@ type Plan struct {
 	size     *SizeError
 	walk     *walk    // for a directory
 	archive  *Archive // for a package
-	gen      map[string][]byte
+	gen      map[string]generated
 	index    map[string]int
 	dirs     map[string][]fs.DirEntry
 }
@@ -189,19 +190,70 @@ func (p *Plan) Has(name string) bool { _, ok := p.index[name]; return ok }
 // the plan rather than selected from the plugin.
 func (p *Plan) IsGenerated(name string) bool { _, ok := p.gen[name]; return ok }
 
+// generated is a file made for the package: its content, or the file on
+// disk that holds it.
+type generated struct {
+	data []byte
+	disk string
+}
+
 // addGenerated adds (or replaces) a file that exists only in the package.
-func (p *Plan) addGenerated(name string, data []byte) {
+func (p *Plan) addGenerated(name string, g generated, size int64) {
 	if p.gen == nil {
-		p.gen = map[string][]byte{}
+		p.gen = map[string]generated{}
 	}
-	p.gen[name] = data
+	p.gen[name] = g
 	if i, ok := p.index[name]; ok {
-		p.Files[i] = File{Path: name, Size: int64(len(data))}
+		p.Files[i] = File{Path: name, Size: size}
 		return
 	}
-	p.Files = append(p.Files, File{Path: name, Size: int64(len(data))})
+	p.Files = append(p.Files, File{Path: name, Size: size})
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
 	p.index = indexFiles(p.Files)
+}
+
+// Generate adds (or replaces) a file with the given content, as a step
+// of the plan: an offline build's requirements.txt.
+func (p *Plan) Generate(name string, data []byte) {
+	p.addGenerated(name, generated{data: data}, int64(len(data)))
+	p.changed()
+}
+
+// AddDiskFile adds (or replaces) a file whose content is the file at
+// path, of the given size: an offline build's wheels.
+func (p *Plan) AddDiskFile(name, path string, size int64) {
+	p.addGenerated(name, generated{disk: path}, size)
+	p.changed()
+}
+
+// Remove leaves files out of the plan; a name ending in "/" removes
+// everything under that directory.
+func (p *Plan) Remove(names ...string) {
+	p.Files = slices.DeleteFunc(p.Files, func(f File) bool {
+		for _, n := range names {
+			if f.Path == n || strings.HasSuffix(n, "/") && strings.HasPrefix(f.Path, n) {
+				delete(p.gen, f.Path)
+				return true
+			}
+		}
+		return false
+	})
+	p.index = indexFiles(p.Files)
+	p.changed()
+}
+
+// SetMaxSize changes the size limit and checks the plan against it.
+func (p *Plan) SetMaxSize(n int64) {
+	p.MaxSize = limit(n)
+	p.changed()
+}
+
+// changed brings the size check and the directory view up to date.
+func (p *Plan) changed() {
+	if p.archive == nil || p.archive.oversize == nil {
+		p.checkSize()
+	}
+	p.buildDirs()
 }
 
 // Problems lists what stops the plan from becoming a package Dify installs,
@@ -353,8 +405,15 @@ func (p *Plan) Open(name string) (fs.File, error) {
 	if _, ok := p.index[name]; !ok {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: p.missing(name)}
 	}
-	if data, ok := p.gen[name]; ok {
-		return &memFile{Reader: bytes.NewReader(data), info: fileInfo{name: path.Base(name), size: int64(len(data))}}, nil
+	if g, ok := p.gen[name]; ok {
+		if g.disk != "" {
+			osf, err := os.Open(g.disk)
+			if err != nil {
+				return nil, &fs.PathError{Op: "open", Path: name, Err: unwrapPathError(err)}
+			}
+			return &diskFile{File: osf, info: fileInfo{name: path.Base(name), size: p.Files[p.index[name]].Size}}, nil
+		}
+		return &memFile{Reader: bytes.NewReader(g.data), info: fileInfo{name: path.Base(name), size: int64(len(g.data))}}, nil
 	}
 	if p.archive != nil {
 		return p.archive.Open(name)

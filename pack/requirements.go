@@ -60,7 +60,7 @@ func generateRequirements(p *Plan, r Requirements) (*GeneratedRequirements, erro
 		data, gen.Warnings = res.Requirements, res.Warnings
 	}
 	gen.Lines = bytes.Count(data, []byte("\n"))
-	p.addGenerated(RequirementsFile, data)
+	p.addGenerated(RequirementsFile, generated{data: data}, int64(len(data)))
 	return gen, nil
 }
 

@@ -54,24 +54,30 @@ var ErrNoDevGroup = errors.New("Group `dev` is not defined in the project's `dep
 
 // Export reads pyproject.toml and uv.lock from fsys, the project directory.
 func Export(fsys fs.FS, opts Options) (*Result, error) {
+	_, res, err := export(fsys, opts)
+	return res, err
+}
+
+func export(fsys fs.FS, opts Options) (*exporter, *Result, error) {
 	ppData, err := capped.ReadFile(fsys, PyprojectFile, maxPyproject)
 	if err != nil {
-		return nil, missing(PyprojectFile, err, "add one with a [project] table")
+		return nil, nil, missing(PyprojectFile, err, "add one with a [project] table")
 	}
 	lockData, err := capped.ReadFile(fsys, LockFile, maxLock)
 	if err != nil {
-		return nil, missing(LockFile, err, "create it with `uv lock`")
+		return nil, nil, missing(LockFile, err, "create it with `uv lock`")
 	}
 	pp, err := decodePyproject(PyprojectFile, ppData)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	lf, err := decodeLock(LockFile, lockData)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	e := &exporter{a: marker.New(), pp: pp, lf: lf, lockData: lockData, idx: indexPackages(lf)}
-	return e.run(opts)
+	res, err := e.run(opts)
+	return e, res, err
 }
 
 func missing(name string, err error, fix string) error {
@@ -89,6 +95,7 @@ type exporter struct {
 	idx      packages
 	python   marker.PythonRange
 	env      marker.Tree // where the lock applies: the union of its forks
+	lines    []exported  // the export set, once run
 }
 
 func (e *exporter) packageErrorf(pkg, format string, args ...any) error {
@@ -174,6 +181,7 @@ func (e *exporter) run(opts Options) (*Result, error) {
 		lines = append(lines, exported{p, reach[i]})
 	}
 	slices.SortFunc(lines, func(x, y exported) int { return comparePackages(x.pkg, y.pkg) })
+	e.lines = lines
 	var buf bytes.Buffer
 	for _, l := range lines {
 		buf.WriteString(requirementLine(l.pkg))
@@ -189,6 +197,51 @@ func (e *exporter) run(opts Options) (*Result, error) {
 type exported struct {
 	pkg    *lockPackage
 	marker marker.Tree
+}
+
+// Set is the export set as data: the packages `uv export` lists, each with
+// the environments it applies to and the files the lock names for it.
+type Set struct {
+	Packages []Package
+	Warnings []string
+	a        *marker.Algebra
+}
+
+// Package is one package of a Set.
+type Package struct {
+	Name    string
+	Version string
+	// Source is the kind of source (registry, git, url, path, directory,
+	// editable) and Location its value.
+	Source, Location string
+	Line             int    // the package's line in uv.lock, 0 when unknown
+	Marker           string // where it applies, as exported; "" everywhere
+	Requirement      string // the exported requirements line, without the marker
+	Wheels           []Artifact
+	Sdist            *Artifact
+	tree             marker.Tree
+}
+
+// AppliesTo reports whether p is installed in env.
+func (s *Set) AppliesTo(p Package, env marker.Environment) bool { return s.a.Evaluate(p.tree, env) }
+
+// ExportSet reads pyproject.toml and uv.lock from fsys as Export does and
+// returns the set it would print.
+func ExportSet(fsys fs.FS, opts Options) (*Set, error) {
+	e, res, err := export(fsys, opts)
+	if err != nil {
+		return nil, err
+	}
+	set := &Set{Warnings: res.Warnings, a: e.a}
+	for _, l := range e.lines {
+		p := l.pkg
+		set.Packages = append(set.Packages, Package{
+			Name: p.Name, Version: p.Version, Source: p.Source.kind(), Location: p.Source.String(),
+			Line: packageLine(e.lockData, p.Name), Marker: e.a.String(l.marker), Requirement: requirementLine(p),
+			Wheels: p.Wheels, Sdist: p.Sdist, tree: l.marker,
+		})
+	}
+	return set, nil
 }
 
 // environment is the union of the lock's fork markers: every dependency marker is read as

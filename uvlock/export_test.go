@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/dify-cli/dify/uvlock/marker"
 )
 
 // TestFixtures exports each hand-written project under testdata/ and compares the result
@@ -144,5 +146,74 @@ func TestBadInput(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestExportSet(t *testing.T) {
+	pyproject := "[project]\nname = \"p\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\ndependencies = [\"six\", \"uvloop ; sys_platform != 'win32'\", \"tomli ; python_version < '3.12'\"]\n"
+	lock := `version = 1
+revision = 2
+requires-python = ">=3.11"
+
+[[package]]
+name = "p"
+version = "0.1.0"
+source = { virtual = "." }
+dependencies = [
+    { name = "six" },
+    { name = "tomli", marker = "python_full_version < '3.12'" },
+    { name = "uvloop", marker = "sys_platform != 'win32'" },
+]
+
+[package.metadata]
+requires-dist = [
+    { name = "six" },
+    { name = "tomli", marker = "python_full_version < '3.12'" },
+    { name = "uvloop", marker = "sys_platform != 'win32'" },
+]
+
+[[package]]
+name = "six"
+version = "1.16.0"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.example/six-1.16.0.tar.gz", hash = "sha256:aa", size = 10 }
+wheels = [
+    { url = "https://files.example/six-1.16.0-py2.py3-none-any.whl", hash = "sha256:bb", size = 11 },
+]
+
+[[package]]
+name = "tomli"
+version = "2.0.1"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ url = "https://files.example/tomli-2.0.1-py3-none-any.whl", hash = "sha256:cc", size = 12 }]
+
+[[package]]
+name = "uvloop"
+version = "0.21.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [
+    { url = "https://files.example/uvloop-0.21.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", hash = "sha256:dd", size = 13 },
+]
+`
+	set, err := ExportSet(project(pyproject, lock), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range set.Packages {
+		names = append(names, p.Name+"=="+p.Version+" ; "+p.Marker)
+	}
+	if got := strings.Join(names, "\n"); got != "six==1.16.0 ; \ntomli==2.0.1 ; python_full_version < '3.12'\nuvloop==0.21.0 ; sys_platform != 'win32'" {
+		t.Errorf("set:\n%s", got)
+	}
+	six := set.Packages[0]
+	if six.Source != "registry" || six.Sdist == nil || six.Sdist.Name() != "six-1.16.0.tar.gz" || len(six.Wheels) != 1 ||
+		six.Wheels[0].Name() != "six-1.16.0-py2.py3-none-any.whl" || six.Wheels[0].Hash != "sha256:bb" || six.Wheels[0].Size != 11 || six.Line == 0 {
+		t.Errorf("six: %+v", six)
+	}
+	py312 := marker.Environment{"python_full_version": "3.12.0", "sys_platform": "linux"}
+	py311 := marker.Environment{"python_full_version": "3.11.9", "sys_platform": "linux"}
+	if set.AppliesTo(set.Packages[1], py312) || !set.AppliesTo(set.Packages[1], py311) || !set.AppliesTo(set.Packages[2], py312) {
+		t.Error("markers are not evaluated per environment")
 	}
 }

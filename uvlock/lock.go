@@ -3,6 +3,7 @@ package uvlock
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"path/filepath"
 	"strings"
 
@@ -18,7 +19,7 @@ const (
 	maxLockRevision = 3
 )
 
-// lockFile is the part of uv.lock that export reads. Hashes, wheels and options are ignored.
+// lockFile is the part of uv.lock that export reads. Options are ignored.
 type lockFile struct {
 	Version           int                      `toml:"version"`
 	Revision          int                      `toml:"revision"`
@@ -52,6 +53,39 @@ type lockPackage struct {
 	DevDependencies      map[string][]lockDependency `toml:"dev-dependencies"`
 	DependencyGroups     map[string][]lockDependency `toml:"dependency-groups"` // alias of dev-dependencies
 	Metadata             lockMetadata                `toml:"metadata"`
+	Sdist                *Artifact                   `toml:"sdist"`
+	Wheels               []Artifact                  `toml:"wheels"`
+}
+
+// Artifact is a file the lock names for a package: where it is, its hash
+// and its size. Registry files have a URL (or a path, for a local
+// registry); the file name is the URL's last segment unless given.
+type Artifact struct {
+	URL      string `toml:"url"`
+	Path     string `toml:"path"`
+	Filename string `toml:"filename"`
+	Hash     string `toml:"hash"` // "sha256:<hex>"
+	Size     int64  `toml:"size"`
+}
+
+// Name is the artifact's file name.
+func (a Artifact) Name() string {
+	if a.Filename != "" {
+		return a.Filename
+	}
+	loc := a.URL
+	if loc == "" {
+		loc = a.Path
+	}
+	loc, _, _ = strings.Cut(loc, "#")
+	loc, _, _ = strings.Cut(loc, "?")
+	if i := strings.LastIndexAny(loc, `/\`); i >= 0 {
+		loc = loc[i+1:]
+	}
+	if u, err := url.PathUnescape(loc); err == nil {
+		loc = u
+	}
+	return loc
 }
 
 type lockMetadata struct {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"text/tabwriter"
 	"time"
@@ -31,12 +32,14 @@ type packageOptions struct {
 	noValidate    bool
 	useUV         bool
 	externalLinks bool
+	maxSizeGiven  bool
+	offline       offlineFlags
 }
 
 func newPackageCmd(s *Streams, runF func(*packageOptions) error) *cobra.Command {
 	o := &packageOptions{io: s}
 	cmd := &cobra.Command{
-		Use:   "package DIR",
+		Use:   "package DIR|PKG",
 		Short: "Validate a plugin and write NAME.difypkg",
 		Long: `Validate the plugin in DIR and zip it into a package the Dify daemon installs.
 
@@ -51,13 +54,32 @@ generated from the lock (see dify plugin requirements) and added to the package;
 the directory is not changed.
 
 Symbolic links to files inside the plugin are packaged as the files they point
-to; links out of the plugin are refused unless --allow-external-links is given.`,
+to; links out of the plugin are refused unless --allow-external-links is given.
+
+--offline makes a package that installs on a Dify with no internet: the wheels
+of every dependency, for each target platform, go into wheels/, taken from
+uv.lock (or a requirements.txt of exact pins), from --wheelhouse, from the
+lock's URLs or from --index-url, checked against their sha256 and cached.
+It also repackages a downloaded .difypkg. See docs/offline.md.`,
 		Example: `  dify plugin package ./weather
   dify plugin package ./weather -o dist/weather-0.1.0.difypkg
-  dify plugin package --dry-run --show-ignored ./weather`,
-		Args: exactArgs(1, "the plugin directory"),
+  dify plugin package --dry-run --show-ignored ./weather
+  dify plugin package ./weather --offline
+  dify plugin package langgenius-openai_0.2.7.difypkg --offline --platform linux/amd64
+  dify plugin package ./weather --offline --index-url https://mirrors.example.com/pypi/simple`,
+		Args: exactArgs(1, "the plugin directory (or, with --offline, a .difypkg)"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			o.ctx, o.dir = cmd.Context(), filepath.Clean(args[0])
+			o.maxSizeGiven = cmd.Flags().Changed("max-size")
+			if o.offline.on {
+				if o.showIgnored || o.json || o.useUV {
+					return usagef("--show-ignored, --json and --uv do not go with --offline")
+				}
+				return dispatch(o, runF, offlineRun)
+			}
+			if o.offline.given(cmd) {
+				return usagef("--platform, --python, --wheelhouse and --index-url go with --offline")
+			}
 			if o.showIgnored && !o.dryRun {
 				return usagef("--show-ignored needs --dry-run")
 			}
@@ -78,11 +100,16 @@ to; links out of the plugin are refused unless --allow-external-links is given.`
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")
 	f.BoolVar(&o.useUV, "uv", false, "make a missing requirements.txt with the installed uv (or $UV_PATH) instead of the built-in export")
 	addExternalLinksFlag(f, &o.externalLinks)
+	o.offline.register(f)
 	completeValues(cmd, "category", sign.Categories)
+	completeValues(cmd, "platform", []string{"linux/amd64", "linux/arm64"})
 	return cmd
 }
 
 func packageRun(o *packageOptions) error {
+	if st, err := os.Stat(o.dir); err == nil && !st.IsDir() {
+		return usagef("%s is a package; --offline packages a package again, otherwise give the plugin's directory", o.dir)
+	}
 	if o.dryRun {
 		return dryRun(o)
 	}
@@ -96,16 +123,9 @@ func packageRun(o *packageOptions) error {
 		fmt.Fprintln(s.Err, "warning: --no-validate: the plugin is not checked, and Dify may refuse the package")
 	}
 	if o.signKey != "" {
-		cat, err := sign.ParseCategory(o.category)
-		if err != nil {
+		var err error
+		if opts.Sign, err = o.signer(); err != nil {
 			return err
-		}
-		key, err := readPrivateKey(o.signKey)
-		if err != nil {
-			return err
-		}
-		opts.Sign = func(w io.Writer, unsigned *zip.Reader) error {
-			return sign.Sign(w, unsigned, key, sign.Options{Category: cat, Time: time.Now()})
 		}
 	}
 	var bar *progressBar
@@ -128,6 +148,21 @@ func packageRun(o *packageOptions) error {
 			fmt.Fprintln(s.Err, d)
 		}
 	}
+	if err := o.failure(ctx, err); err != nil {
+		return err
+	}
+	signed := ""
+	if o.signKey != "" {
+		signed = " and signed it"
+	}
+	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s%s\n", res.Files, pack.HumanSize(res.Size), o.dir, signed)
+	fmt.Fprintln(s.Out, res.Output)
+	return nil
+}
+
+// failure explains why packaging failed, or returns nil when it did not.
+func (o *packageOptions) failure(ctx context.Context, err error) error {
+	s := o.io
 	if cause := context.Cause(ctx); err != nil && cause != nil {
 		return cause
 	}
@@ -150,16 +185,22 @@ func packageRun(o *packageOptions) error {
 		}
 		return fmt.Errorf("%s has %d error%s; nothing was written (use --no-validate to package anyway)", o.dir, n, plural(n))
 	}
+	return err
+}
+
+// signer signs with --sign's key in --category.
+func (o *packageOptions) signer() (func(io.Writer, *zip.Reader) error, error) {
+	cat, err := sign.ParseCategory(o.category)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	signed := ""
-	if o.signKey != "" {
-		signed = " and signed it"
+	key, err := readPrivateKey(o.signKey)
+	if err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s%s\n", res.Files, pack.HumanSize(res.Size), o.dir, signed)
-	fmt.Fprintln(s.Out, res.Output)
-	return nil
+	return func(w io.Writer, unsigned *zip.Reader) error {
+		return sign.Sign(w, unsigned, key, sign.Options{Category: cat, Time: time.Now()})
+	}, nil
 }
 
 // fatal reports whether findings include one no Dify gets past: no

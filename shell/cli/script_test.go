@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/dify-cli/dify/internal/hostile"
+	"github.com/dify-cli/dify/internal/testwheel"
 	"github.com/dify-cli/dify/shell/cli"
 	"github.com/rogpeppe/go-internal/testscript"
 )
@@ -139,6 +140,15 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("usage: double [kind] dir")
 				}
 				ts.Check(copyDouble(kind, ts.MkAbs(args[0])))
+			},
+			// mkwheel DIR NAME VERSION TAG writes a real wheel into DIR.
+			"mkwheel": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 4 {
+					ts.Fatalf("usage: mkwheel dir name version tag")
+				}
+				file, data := testwheel.Build(args[1], args[2], args[3])
+				ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
+				ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[0]), file), data, 0o644))
 			},
 			// mode FILE PERM checks a file's permission bits, e.g. mode key.pem 0600.
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -1,0 +1,275 @@
+package offline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Progress is how far the downloads are.
+type Progress struct {
+	Files, TotalFiles int
+	Bytes, TotalBytes int64 // bytes downloaded of those to download; TotalBytes 0 when unknown
+	Downloads         int   // files that had to be downloaded
+}
+
+// HashError is a file whose content is not what the lock or index says.
+type HashError struct {
+	File       string
+	Want, Got  string
+	Where      string // the URL or path read
+	SizeWant   int64
+	SizeGot    int64
+	sizeDiffer bool
+}
+
+func (e *HashError) Error() string {
+	if e.sizeDiffer {
+		return fmt.Sprintf("%s from %s is %d bytes, not the %d the lock says: the file was changed or cut short", e.File, e.Where, e.SizeGot, e.SizeWant)
+	}
+	return fmt.Sprintf("%s from %s has sha256 %s, not the %s expected: the file was changed or corrupted", e.File, e.Where, strings.TrimPrefix(e.Got, "sha256:"), strings.TrimPrefix(e.Want, "sha256:"))
+}
+
+// Fetch makes every file of the selection available on disk (File.Local):
+// from the wheelhouse, from the cache, or downloaded (several at once, each
+// checked against its size and sha256, and kept in the cache by hash).
+// The first failure stops the rest.
+func Fetch(ctx context.Context, s *Selection, o Options) error {
+	if o.CacheDir == "" {
+		return fmt.Errorf("no cache directory for downloaded wheels")
+	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = 4
+	}
+	var mirror *index
+	if o.IndexURL != "" && s.Source != "requirements.txt" {
+		mirror = &index{url: o.IndexURL, client: o.client()}
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+
+	p := &progress{report: o.Progress, state: Progress{TotalFiles: len(s.Files)}}
+	var todo []*File
+	for _, f := range s.Files {
+		switch {
+		case f.House != "":
+			if err := checkFile(f, f.House); err != nil {
+				return err
+			}
+			f.Local, f.From = f.House, "wheelhouse"
+			p.fileDone()
+		case f.Hash != "" && cached(o.CacheDir, f) != "":
+			f.Local, f.From = cached(o.CacheDir, f), "cache"
+			p.fileDone()
+		default:
+			todo = append(todo, f)
+			p.state.Downloads++
+			p.state.TotalBytes += f.Size
+		}
+	}
+	p.send()
+
+	var mu sync.Mutex // the mirror's page cache
+	jobs := make(chan *File)
+	var wg sync.WaitGroup
+	for range min(workers, max(len(todo), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for f := range jobs {
+				if ctx.Err() != nil {
+					continue
+				}
+				if err := download(ctx, o, mirror, &mu, f, p); err != nil {
+					cancel(err)
+				}
+			}
+		}()
+	}
+	for _, f := range todo {
+		jobs <- f
+	}
+	close(jobs)
+	wg.Wait()
+	if err := context.Cause(ctx); err != nil {
+		return err
+	}
+	return nil
+}
+
+// cachePath is where a file with a known hash is kept.
+func cachePath(dir string, f *File) string {
+	h := strings.TrimPrefix(f.Hash, "sha256:")
+	if dir == "" || len(h) != 64 {
+		return ""
+	}
+	return filepath.Join(dir, h[:2], h, f.Name)
+}
+
+func cached(dir string, f *File) string {
+	p := cachePath(dir, f)
+	if p == "" {
+		return ""
+	}
+	if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() && (f.Size == 0 || st.Size() == f.Size) {
+		return p
+	}
+	return ""
+}
+
+// checkFile verifies a local file against what the lock says of it, and
+// fills in its hash and size.
+func checkFile(f *File, path string) error {
+	in, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, in)
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	got := "sha256:" + hex.EncodeToString(h.Sum(nil))
+	if f.Hash != "" && !strings.EqualFold(f.Hash, got) {
+		return &HashError{File: f.Name, Want: f.Hash, Got: got, Where: path}
+	}
+	f.Hash, f.Size = got, n
+	return nil
+}
+
+func download(ctx context.Context, o Options, mirror *index, mu *sync.Mutex, f *File, p *progress) error {
+	url, want := f.URL, f.Hash
+	if mirror != nil {
+		mu.Lock()
+		files, err := mirror.files(ctx, f.Package)
+		mu.Unlock()
+		if err != nil {
+			return fmt.Errorf("looking up %s in %s: %w", f.Package, o.IndexURL, err)
+		}
+		url = ""
+		for _, x := range files {
+			if x.Name == f.Name {
+				url = x.URL
+				if want == "" {
+					want = x.Hash
+				} else if x.Hash != "" && !strings.EqualFold(x.Hash, want) {
+					return &HashError{File: f.Name, Want: want, Got: x.Hash, Where: o.IndexURL}
+				}
+			}
+		}
+		if url == "" {
+			return fmt.Errorf("%s does not list %s (needed for %s %s)", o.IndexURL, f.Name, f.Package, f.Version)
+		}
+	}
+	if url == "" {
+		return fmt.Errorf("nothing says where %s is", f.Name)
+	}
+	dir := o.CacheDir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	return retry(ctx, func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		if err != nil {
+			return permanent(err)
+		}
+		resp, err := o.client().Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		if err := statusError(resp, url); err != nil {
+			return err
+		}
+		h := sha256.New()
+		var n int64
+		body := io.TeeReader(&counting{r: resp.Body, n: &n, p: p}, h)
+		tmp, err := os.CreateTemp(dir, ".download-*")
+		if err != nil {
+			return permanent(err)
+		}
+		defer os.Remove(tmp.Name())
+		if _, err := io.Copy(tmp, body); err != nil {
+			tmp.Close()
+			p.undo(n)
+			return err
+		}
+		if err := tmp.Close(); err != nil {
+			return permanent(err)
+		}
+		got := "sha256:" + hex.EncodeToString(h.Sum(nil))
+		if f.Size > 0 && n != f.Size {
+			return permanent(&HashError{File: f.Name, Where: url, SizeWant: f.Size, SizeGot: n, sizeDiffer: true})
+		}
+		if want != "" && !strings.EqualFold(want, got) {
+			return permanent(&HashError{File: f.Name, Want: want, Got: got, Where: url})
+		}
+		f.Hash, f.Size = got, n
+		dest := cachePath(dir, f)
+		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+			return permanent(err)
+		}
+		if err := os.Rename(tmp.Name(), dest); err != nil {
+			return permanent(err)
+		}
+		f.Local, f.From = dest, "download"
+		p.fileDone()
+		return nil
+	})
+}
+
+// counting reports bytes as they arrive.
+type counting struct {
+	r io.Reader
+	n *int64
+	p *progress
+}
+
+func (c *counting) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	*c.n += int64(n)
+	c.p.bytes(int64(n))
+	return n, err
+}
+
+type progress struct {
+	mu     sync.Mutex
+	report func(Progress)
+	state  Progress
+}
+
+func (p *progress) fileDone() {
+	p.mu.Lock()
+	p.state.Files++
+	p.mu.Unlock()
+	p.send()
+}
+
+func (p *progress) bytes(n int64) {
+	p.mu.Lock()
+	p.state.Bytes += n
+	p.mu.Unlock()
+	p.send()
+}
+
+// undo takes back the bytes of a failed attempt that is tried again.
+func (p *progress) undo(n int64) { p.bytes(-n) }
+
+func (p *progress) send() {
+	if p.report == nil {
+		return
+	}
+	p.mu.Lock()
+	s := p.state
+	p.mu.Unlock()
+	p.report(s)
+}

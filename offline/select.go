@@ -1,0 +1,422 @@
+package offline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/dify-cli/dify/internal/capped"
+	"github.com/dify-cli/dify/internal/lazyregexp"
+	"github.com/dify-cli/dify/uvlock"
+	"github.com/dify-cli/dify/uvlock/marker"
+	"github.com/dify-cli/dify/uvlock/pep440"
+)
+
+// Options say where wheels come from.
+type Options struct {
+	Targets []Target
+	// Wheelhouse is a folder of wheels (from `pip download`, or built
+	// locally) that are used before anything is downloaded.
+	Wheelhouse string
+	// IndexURL is a simple index (a mirror): the lock's files are fetched
+	// from it by name, and a requirements.txt's pins are looked up in it.
+	IndexURL string
+	// CacheDir keeps downloaded wheels by hash, so that a second build
+	// downloads nothing.
+	CacheDir string
+	// Client makes the requests; http.DefaultClient (which honours
+	// HTTPS_PROXY) when nil.
+	Client *http.Client
+	// Workers is the number of downloads at once; 4 when zero.
+	Workers int
+	// Progress, when set, is told how the downloads go.
+	Progress func(Progress)
+}
+
+func (o *Options) client() *http.Client {
+	if o.Client != nil {
+		return o.Client
+	}
+	return http.DefaultClient
+}
+
+// File is one wheel of the package.
+type File struct {
+	Name    string
+	Package string
+	Version string
+	Hash    string   // "sha256:<hex>"; "" when nothing says it before the file is read
+	Size    int64    // 0 when unknown
+	URL     string   // where the lock or the index says it is
+	House   string   // the file in the wheelhouse, if there
+	Targets []string // the targets that install it
+	Local   string   // the file on disk, once fetched
+	From    string   // wheelhouse, cache or download, once fetched
+}
+
+// Missing is a package without a wheel for a target.
+type Missing struct {
+	Package string
+	Version string
+	Target  string
+	Why     string
+}
+
+// Selection is what an offline package holds.
+type Selection struct {
+	Source       string // uv.lock or requirements.txt
+	Targets      []Target
+	Files        []*File // by name
+	Requirements []byte  // the requirements.txt of the package
+	Missing      []Missing
+	Warnings     []string
+}
+
+// MissingError lists the packages that have no wheel for some target.
+type MissingError struct{ Missing []Missing }
+
+func (e *MissingError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d package%s cannot be installed offline:", len(e.Missing), map[bool]string{true: "s", false: ""}[len(e.Missing) != 1])
+	for _, m := range e.Missing {
+		fmt.Fprintf(&b, "\n  %s %s on %s: %s", m.Package, m.Version, m.Target, m.Why)
+	}
+	b.WriteString("\nBuild the missing wheels for the target (for example `pip wheel --no-deps PACKAGE==VERSION` on a matching machine, or `uv build --wheel`) and give their folder with --wheelhouse.")
+	return b.String()
+}
+
+// Err is a *MissingError when some package has no wheel for some target.
+func (s *Selection) Err() error {
+	if len(s.Missing) > 0 {
+		return &MissingError{Missing: s.Missing}
+	}
+	return nil
+}
+
+// candidate is a wheel that might be chosen, and where it would come from.
+type candidate struct {
+	wheel Wheel
+	hash  string
+	size  int64
+	url   string
+	house string
+}
+
+// Select decides the wheels of the package for the project in fsys (its
+// pyproject.toml and uv.lock, or its requirements.txt). The index is asked
+// only for pins the wheelhouse does not cover.
+func Select(ctx context.Context, fsys fs.FS, o Options) (*Selection, error) {
+	if len(o.Targets) == 0 {
+		return nil, errors.New("no target platform")
+	}
+	house, err := readWheelhouse(o.Wheelhouse)
+	if err != nil {
+		return nil, err
+	}
+	_, errPy := fs.Stat(fsys, uvlock.PyprojectFile)
+	_, errLock := fs.Stat(fsys, uvlock.LockFile)
+	_, errReq := fs.Stat(fsys, "requirements.txt")
+	s := &Selection{Targets: o.Targets}
+	switch {
+	case errPy == nil && errLock == nil:
+		s.Source = uvlock.LockFile
+		err = s.fromLock(fsys, o, house)
+	case errReq == nil:
+		s.Source = "requirements.txt"
+		err = s.fromRequirements(ctx, fsys, o, house)
+	case errPy == nil:
+		return nil, errors.New("pyproject.toml has no uv.lock: run `uv lock` (an offline package needs every version pinned), or give a requirements.txt of exact pins (name==version)")
+	default:
+		return nil, errors.New("the plugin has neither uv.lock nor requirements.txt to take its dependencies from")
+	}
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(s.Files, func(a, b *File) int { return strings.Compare(a.Name, b.Name) })
+	return s, nil
+}
+
+// pick chooses, for every target the package applies to, its best wheel.
+func (s *Selection) pick(name, version string, applies []Target, cands []candidate, why func(Target) string, line string) {
+	needed := false
+	for _, t := range applies {
+		r := rank(t)
+		best, bestRank := -1, -1
+		for i, c := range cands {
+			k := r.of(c.wheel)
+			if k < 0 {
+				continue
+			}
+			if best < 0 || k < bestRank || k == bestRank && c.wheel.Build > cands[best].wheel.Build {
+				best, bestRank = i, k
+			}
+		}
+		if best < 0 {
+			s.Missing = append(s.Missing, Missing{Package: name, Version: version, Target: t.String(), Why: why(t)})
+			continue
+		}
+		needed = true
+		s.add(name, version, cands[best], t.String())
+	}
+	if needed {
+		s.Requirements = append(s.Requirements, line...)
+	}
+}
+
+func (s *Selection) add(name, version string, c candidate, target string) {
+	for _, f := range s.Files {
+		if f.Name == c.wheel.File {
+			if !slices.Contains(f.Targets, target) {
+				f.Targets = append(f.Targets, target)
+			}
+			return
+		}
+	}
+	s.Files = append(s.Files, &File{Name: c.wheel.File, Package: name, Version: version, Hash: c.hash, Size: c.size,
+		URL: c.url, House: c.house, Targets: []string{target}})
+}
+
+func header() []byte { return []byte("--no-index\n--find-links=./wheels/\n") }
+
+func (s *Selection) fromLock(fsys fs.FS, o Options, house map[string][]candidate) error {
+	set, err := uvlock.ExportSet(fsys, uvlock.Options{})
+	if err != nil {
+		return err
+	}
+	s.Warnings = append(s.Warnings, set.Warnings...)
+	s.Requirements = header()
+	for _, p := range set.Packages {
+		var applies []Target
+		for _, t := range o.Targets {
+			if set.AppliesTo(p, t.Environment()) {
+				applies = append(applies, t)
+			}
+		}
+		if len(applies) == 0 {
+			continue
+		}
+		var cands []candidate
+		for _, a := range p.Wheels {
+			w, err := ParseWheel(a.Name())
+			if err != nil {
+				continue
+			}
+			c := candidate{wheel: w, hash: a.Hash, size: a.Size, url: a.URL}
+			if h := houseFile(house, p.Name, a.Name()); h != "" {
+				c.house = h
+			}
+			cands = append(cands, c)
+		}
+		for _, c := range house[marker.NormalizeName(p.Name)] {
+			if sameVersion(c.wheel.Version, p.Version) && !slices.ContainsFunc(cands, func(x candidate) bool { return x.wheel.File == c.wheel.File }) {
+				cands = append(cands, c)
+			}
+		}
+		why := func(t Target) string {
+			switch {
+			case p.Source != "registry":
+				return fmt.Sprintf("it comes from %s, and uv.lock names no wheel for it", p.Location)
+			case len(p.Wheels) == 0 && p.Sdist != nil:
+				return "uv.lock has only its source distribution (" + p.Sdist.Name() + "), which would have to be built at install time"
+			case len(p.Wheels) == 0:
+				return "uv.lock names no file for it"
+			}
+			return fmt.Sprintf("none of its %d wheels fits (%s)", len(p.Wheels), platformsOf(p.Wheels))
+		}
+		line := p.Name + "==" + p.Version
+		if p.Marker != "" {
+			line += " ; " + p.Marker
+		}
+		s.pick(p.Name, p.Version, applies, cands, why, line+"\n")
+	}
+	return nil
+}
+
+// pinRe is an exact pin: name[extras]==version, an optional marker after
+// `;`, optional --hash options.
+var pinRe = lazyregexp.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*===?\s*([^\s;\\]+)\s*(?:;\s*([^\\#]*?))?\s*((?:--hash[= ]\S+\s*)*)$`)
+
+func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options, house map[string][]candidate) error {
+	data, err := capped.ReadFile(fsys, "requirements.txt", 4<<20)
+	if err != nil {
+		return fmt.Errorf("reading requirements.txt: %w", err)
+	}
+	a := marker.New()
+	ixURL := o.IndexURL
+	if ixURL == "" {
+		ixURL = DefaultIndex
+	}
+	ix := &index{url: ixURL, client: o.client()}
+	s.Requirements = header()
+	lines := strings.Split(strings.ReplaceAll(string(data), "\\\n", " "), "\n")
+	for i, raw := range lines {
+		text := strings.TrimSpace(raw)
+		if c := strings.Index(text, " #"); c >= 0 {
+			text = strings.TrimSpace(text[:c])
+		}
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		// An offline package's own options; the new package writes its own.
+		if text == "--no-index" || strings.HasPrefix(text, "--find-links") || strings.HasPrefix(text, "-f ") {
+			continue
+		}
+		m := pinRe().FindStringSubmatch(text)
+		if m == nil {
+			return fmt.Errorf("requirements.txt:%d: %q is not an exact pin (name==version); an offline package needs every version fixed — use uv.lock, or pin the line", i+1, text)
+		}
+		name, version, markerText := m[1], m[3], strings.TrimSpace(m[4])
+		tree := marker.True
+		if markerText != "" {
+			if tree, err = a.Parse(markerText); err != nil {
+				return fmt.Errorf("requirements.txt:%d: %v", i+1, err)
+			}
+		}
+		var wantHashes []string
+		for _, h := range strings.Fields(strings.ReplaceAll(m[5], "=", " ")) {
+			if strings.HasPrefix(h, "sha256:") {
+				wantHashes = append(wantHashes, strings.ToLower(h))
+			}
+		}
+		var applies []Target
+		for _, t := range o.Targets {
+			if a.Evaluate(tree, t.Environment()) {
+				applies = append(applies, t)
+			}
+		}
+		if len(applies) == 0 {
+			continue
+		}
+		var cands []candidate
+		for _, c := range house[marker.NormalizeName(name)] {
+			if sameVersion(c.wheel.Version, version) {
+				cands = append(cands, c)
+			}
+		}
+		var lookupErr error
+		if !covers(cands, applies) {
+			files, err := ix.files(ctx, name)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			lookupErr = err
+			for _, f := range files {
+				w, err := ParseWheel(f.Name)
+				if err != nil || w.Name != marker.NormalizeName(name) || !sameVersion(w.Version, version) {
+					continue
+				}
+				if len(wantHashes) > 0 && f.Hash != "" && !slices.Contains(wantHashes, f.Hash) {
+					continue
+				}
+				if !slices.ContainsFunc(cands, func(x candidate) bool { return x.wheel.File == f.Name }) {
+					cands = append(cands, candidate{wheel: w, hash: f.Hash, url: f.URL})
+				}
+			}
+		}
+		why := func(t Target) string {
+			if lookupErr != nil {
+				return fmt.Sprintf("no wheel in the wheelhouse fits, and the index could not be asked: %v", lookupErr)
+			}
+			if len(cands) == 0 {
+				return fmt.Sprintf("%s has no wheel of this version", ixURL)
+			}
+			var names []string
+			for _, c := range cands {
+				names = append(names, c.wheel.File)
+			}
+			return "no wheel fits; there are " + strings.Join(names, ", ")
+		}
+		line := name + "==" + version
+		if markerText != "" {
+			line += " ; " + markerText
+		}
+		s.pick(name, version, applies, cands, why, line+"\n")
+	}
+	return nil
+}
+
+// covers reports whether the candidates have a wheel for every target.
+func covers(cands []candidate, targets []Target) bool {
+	for _, t := range targets {
+		r := rank(t)
+		if !slices.ContainsFunc(cands, func(c candidate) bool { return r.of(c.wheel) >= 0 }) {
+			return false
+		}
+	}
+	return true
+}
+
+// readWheelhouse lists the wheels of a folder by normalized project name.
+func readWheelhouse(dir string) (map[string][]candidate, error) {
+	out := map[string][]candidate{}
+	if dir == "" {
+		return out, nil
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("--wheelhouse: %w", err)
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".whl") {
+			continue
+		}
+		w, err := ParseWheel(e.Name())
+		if err != nil {
+			continue
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, err
+		}
+		out[w.Name] = append(out[w.Name], candidate{wheel: w, size: info.Size(), house: filepath.Join(dir, e.Name())})
+	}
+	return out, nil
+}
+
+func houseFile(house map[string][]candidate, project, file string) string {
+	for _, c := range house[marker.NormalizeName(project)] {
+		if c.wheel.File == file {
+			return c.house
+		}
+	}
+	return ""
+}
+
+func sameVersion(a, b string) bool {
+	va, err1 := pep440.Parse(a)
+	vb, err2 := pep440.Parse(b)
+	if err1 != nil || err2 != nil {
+		return a == b
+	}
+	return pep440.Compare(va, vb) == 0
+}
+
+// platformsOf summarises the platforms a package's wheels are for.
+func platformsOf(wheels []uvlock.Artifact) string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range wheels {
+		w, err := ParseWheel(a.Name())
+		if err != nil {
+			continue
+		}
+		for _, tag := range w.Tags {
+			parts := strings.SplitN(tag, "-", 3)
+			p := parts[0] + "/" + parts[2]
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	if len(out) > 6 {
+		out = append(out[:6], "...")
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,262 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/dify-cli/dify/internal/bytesize"
+	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/offline"
+	"github.com/dify-cli/dify/pack"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// offlineFlags are the flags of package --offline.
+type offlineFlags struct {
+	on         bool
+	platforms  []string
+	python     string
+	wheelhouse string
+	indexURL   string
+}
+
+func (f *offlineFlags) register(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.on, "offline", false, "put the wheels of every dependency in the package, for a Dify with no internet")
+	fs.StringSliceVar(&f.platforms, "platform", nil, "with --offline: target platforms, linux/amd64 and/or linux/arm64 (default: the manifest's meta.arch)")
+	fs.StringVar(&f.python, "python", "", "with --offline: the target Python version (default: the manifest's meta.runner.version)")
+	fs.StringVar(&f.wheelhouse, "wheelhouse", "", "with --offline: a folder of wheels to use before downloading (from pip download, or built)")
+	fs.StringVar(&f.indexURL, "index-url", "", "with --offline: a simple index (mirror) to fetch the lock's files from and to look pins up in")
+}
+
+func (f *offlineFlags) given(cmd *cobra.Command) bool {
+	for _, name := range []string{"platform", "python", "wheelhouse", "index-url"} {
+		if cmd.Flags().Changed(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// targets are the platforms to build for: the flags, else the manifest.
+func (f *offlineFlags) targets(m *manifest.Manifest) ([]offline.Target, error) {
+	python := f.python
+	if python == "" {
+		python = m.Meta.Runner.Version
+	}
+	if python == "" {
+		python = "3.12"
+	}
+	python, err := offline.ParsePython(python)
+	if err != nil {
+		return nil, usagef("--python: %v", err)
+	}
+	archs := f.platforms
+	if len(archs) == 0 {
+		archs = m.Meta.Arch
+	}
+	if len(archs) == 0 {
+		archs = []string{"amd64", "arm64"}
+	}
+	var out []offline.Target
+	seen := map[string]bool{}
+	for _, a := range archs {
+		arch, err := offline.ParseArch(a)
+		if err != nil {
+			return nil, usagef("--platform: %v", err)
+		}
+		if !seen[arch] {
+			seen[arch] = true
+			out = append(out, offline.Target{Arch: arch, Python: python, Glibc: offline.DaemonGlibc})
+		}
+	}
+	return out, nil
+}
+
+func offlineRun(o *packageOptions) error {
+	s := o.io
+	plan, err := pack.Open(o.dir, pack.PlanOptions{MaxSize: 4 << 30})
+	if err != nil {
+		return err
+	}
+	decl, err := loadManifest(s, plan, o.dir)
+	if err != nil {
+		plan.Close()
+		return err
+	}
+	targets, err := o.offline.targets(&decl.Manifest)
+	if err != nil {
+		plan.Close()
+		return err
+	}
+	cache, err := cacheDir(s)
+	if err != nil {
+		plan.Close()
+		return err
+	}
+	opts := offline.Options{Targets: targets, Wheelhouse: o.offline.wheelhouse, IndexURL: o.offline.indexURL,
+		CacheDir: filepath.Join(cache, "wheels")}
+	ctx, stop := withInterrupts(o.ctx)
+	defer stop()
+
+	if o.dryRun {
+		defer plan.Close()
+		sel, err := offline.Select(ctx, offline.ProjectFiles(plan), opts)
+		if err != nil {
+			return err
+		}
+		return offlineListing(o, sel)
+	}
+	plan.Close()
+
+	out := o.output
+	if out == "" {
+		if out, err = offline.DefaultOutput(o.dir); err != nil {
+			return err
+		}
+	}
+	build := offline.BuildOptions{Options: opts, From: o.dir, Output: out, Validate: validateAll}
+	if o.maxSizeGiven {
+		build.MaxSize = maxSizeBytes(o.maxSizeMB)
+	}
+	if o.signKey != "" {
+		if build.Sign, err = o.signer(); err != nil {
+			return err
+		}
+	}
+	var bar *downloadBar
+	if s.ErrTerminal {
+		bar = &downloadBar{w: s.Err, start: time.Now()}
+		build.Progress = bar.update
+	}
+	res, err := offline.Build(ctx, build)
+	if bar != nil {
+		bar.finish()
+	}
+	if res != nil && res.Result != nil {
+		for _, w := range res.Warnings {
+			s.warnf("%s", w)
+		}
+		for _, d := range res.Findings {
+			fmt.Fprintln(s.Err, d)
+		}
+	}
+	if res != nil && res.Selection != nil {
+		for _, w := range res.Selection.Warnings {
+			s.warnf("%s", w)
+		}
+	}
+	var missing *offline.MissingError
+	if errors.As(err, &missing) {
+		return fmt.Errorf("%w\nNothing was written", err)
+	}
+	if err := o.failure(ctx, err); err != nil {
+		return err
+	}
+	sel := res.Selection
+	downloaded := 0
+	for _, f := range sel.Files {
+		if f.From == "download" {
+			downloaded++
+		}
+	}
+	var names []string
+	for _, t := range targets {
+		names = append(names, "linux/"+t.Arch)
+	}
+	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s with %d wheels for %s, Python %s (%d downloaded, from %s)\n",
+		res.Files, pack.HumanSize(res.Size), o.dir, len(sel.Files), strings.Join(names, " and "), targets[0].Python, downloaded, sel.Source)
+	fmt.Fprintf(s.Err, "%s is %s. To install it on a Dify with no internet:\n", res.Output, bytesize.Format(res.FileSize))
+	for _, line := range difySettings(res.Size, res.FileSize, o.signKey) {
+		fmt.Fprintln(s.Err, "  - "+line)
+	}
+	fmt.Fprintln(s.Out, res.Output)
+	return nil
+}
+
+// difySettings are the settings a Dify needs for an offline package of
+// the given uncompressed size and file size.
+func difySettings(size, fileSize int64, signKey string) []string {
+	const mib = 1 << 20
+	var lines []string
+	if size > pack.DefaultMaxSize {
+		limit := (size + mib - 1) / mib * mib
+		lines = append(lines, fmt.Sprintf("set PLUGIN_MAX_PACKAGE_SIZE=%d (Dify API) and MAX_PLUGIN_PACKAGE_SIZE=%d (plugin daemon); the defaults are %d", limit, limit, pack.DefaultMaxSize))
+	} else {
+		lines = append(lines, "PLUGIN_MAX_PACKAGE_SIZE and MAX_PLUGIN_PACKAGE_SIZE: the defaults (50 MiB) are enough")
+	}
+	lines = append(lines, fmt.Sprintf("NGINX_CLIENT_MAX_BODY_SIZE (docker-compose nginx) must be at least %dM, the size of the upload", (fileSize+mib-1)/mib))
+	if signKey != "" {
+		pub := strings.TrimSuffix(filepath.Base(signKey), ".private.pem") + ".public.pem"
+		lines = append(lines, "set THIRD_PARTY_SIGNATURE_VERIFICATION_ENABLED=true and THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS to where "+pub+" is inside the plugin daemon's container")
+	} else {
+		lines = append(lines, "set FORCE_VERIFYING_SIGNATURE=false: a repackaged plugin has no marketplace signature (or sign it with --sign and your key)")
+	}
+	return lines
+}
+
+// offlineListing prints, per target, the wheels and what is missing.
+func offlineListing(o *packageOptions, sel *offline.Selection) error {
+	s := o.io
+	fmt.Fprintf(s.Out, "dependencies from %s\n", sel.Source)
+	for _, t := range sel.Targets {
+		fmt.Fprintf(s.Out, "\n%s:\n", t)
+		tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
+		var total int64
+		for _, f := range sel.Files {
+			for _, ft := range f.Targets {
+				if ft == t.String() {
+					size := "?"
+					if f.Size > 0 {
+						size = bytesize.Format(f.Size)
+						total += f.Size
+					}
+					fmt.Fprintf(tw, "  %s\t%s\n", f.Name, size)
+				}
+			}
+		}
+		for _, m := range sel.Missing {
+			if m.Target == t.String() {
+				fmt.Fprintf(tw, "  MISSING %s %s\t%s\n", m.Package, m.Version, m.Why)
+			}
+		}
+		tw.Flush()
+		fmt.Fprintf(s.Out, "  %s of wheels\n", bytesize.Format(total))
+	}
+	fmt.Fprintf(s.Out, "\nrequirements.txt:\n%s", sel.Requirements)
+	if err := sel.Err(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// downloadBar shows the downloads on a terminal, after the first second.
+type downloadBar struct {
+	w     interface{ Write([]byte) (int, error) }
+	start time.Time
+	last  time.Time
+	shown bool
+}
+
+func (b *downloadBar) update(p offline.Progress) {
+	now := time.Now()
+	if p.Downloads == 0 || now.Sub(b.start) < time.Second || b.shown && now.Sub(b.last) < 100*time.Millisecond {
+		return
+	}
+	b.last, b.shown = now, true
+	total := "?"
+	if p.TotalBytes > 0 {
+		total = bytesize.Format(p.TotalBytes)
+	}
+	fmt.Fprintf(b.w, "\r\x1b[Kdownloading wheels: %d/%d files, %s of %s", p.Files, p.TotalFiles, bytesize.Format(p.Bytes), total)
+}
+
+func (b *downloadBar) finish() {
+	if b.shown {
+		fmt.Fprint(b.w, "\r\x1b[K")
+	}
+}
