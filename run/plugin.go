@@ -7,23 +7,15 @@
 package run
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 
-	"github.com/dify-cli/dify/internal/tail"
 	"github.com/dify-cli/dify/manifest"
 )
 
@@ -60,17 +52,14 @@ type Log struct {
 	Text   string
 }
 
-// Plugin is a running plugin process.
+// Plugin is a running plugin process that speaks the protocol on its
+// stdin and stdout.
 type Plugin struct {
-	opts   Options
-	cmd    *exec.Cmd
-	stdin  *os.File
-	stderr *tail.Buffer
-	dify   Dify
-	grant  manifest.Grant
-	id     string // author/name
-
-	writeMu sync.Mutex
+	opts  Options
+	proc  *Process
+	dify  Dify
+	grant manifest.Grant
+	id    string // author/name
 
 	// ctx ends when the process does; calls into Dify run under it.
 	ctx    context.Context
@@ -79,14 +68,10 @@ type Plugin struct {
 	mu       sync.Mutex
 	sessions map[string]*session
 
-	ready      chan struct{}
-	readyOnce  sync.Once
-	stdoutDone chan struct{}
-	exited     chan struct{}
-	exitErr    error // set before exited closes
-	stopping   atomic.Bool
-	stopOnce   sync.Once
-	strayOnce  sync.Once
+	ready     chan struct{}
+	readyOnce sync.Once
+	exited    chan struct{} // closed once the requests in flight are ended
+	strayOnce sync.Once
 }
 
 type session struct {
@@ -108,13 +93,11 @@ func Start(ctx context.Context, o Options) (*Plugin, error) {
 		o.Entrypoint = "main"
 	}
 	p := &Plugin{
-		opts:       o,
-		stderr:     &tail.Buffer{Max: 16 << 10},
-		dify:       o.Dify,
-		sessions:   map[string]*session{},
-		ready:      make(chan struct{}),
-		stdoutDone: make(chan struct{}),
-		exited:     make(chan struct{}),
+		opts:     o,
+		dify:     o.Dify,
+		sessions: map[string]*session{},
+		ready:    make(chan struct{}),
+		exited:   make(chan struct{}),
 	}
 	p.ctx, p.cancel = context.WithCancel(context.Background())
 	if o.Manifest != nil {
@@ -124,39 +107,25 @@ func Start(ctx context.Context, o Options) (*Plugin, error) {
 	if p.dify == nil {
 		p.dify = NewMock(p.grant)
 	}
-
-	cmd := exec.Command(o.Python, "-m", o.Entrypoint)
-	cmd.Dir = o.Dir
-	cmd.Env = pluginEnv(o.Env, o.Python)
-	setProcessGroup(cmd)
-	stdinR, stdinW, err := os.Pipe()
+	proc, err := StartProcess(ProcessOptions{
+		Dir: o.Dir, Python: o.Python, Entrypoint: o.Entrypoint,
+		Env:    Environment(o.Env, o.Python, "INSTALL_METHOD=local"),
+		Stdin:  true,
+		Stdout: p.handle,
+		Stderr: func(line []byte) {
+			text := string(line)
+			if len(text) > 4096 {
+				text = text[:4096] + "..."
+			}
+			p.log(Log{Source: "stderr", Text: text})
+		},
+	})
 	if err != nil {
-		return nil, err
-	}
-	stdoutR, stdoutW, err := os.Pipe()
-	if err != nil {
-		stdinR.Close()
-		stdinW.Close()
-		return nil, err
-	}
-	stderrR, stderrW, err := os.Pipe()
-	if err != nil {
-		closeAll(stdinR, stdinW, stdoutR, stdoutW)
-		return nil, err
-	}
-	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdinR, stdoutW, stderrW
-	if err := cmd.Start(); err != nil {
 		p.cancel()
-		closeAll(stdinR, stdinW, stdoutR, stdoutW, stderrR, stderrW)
-		return nil, fmt.Errorf("starting the plugin: %w", err)
+		return nil, err
 	}
-	// The child holds its ends now; ours would keep the pipes open forever.
-	closeAll(stdinR, stdoutW, stderrW)
-	p.cmd, p.stdin = cmd, stdinW
-
-	go p.readStderr(stderrR)
-	go p.readStdout(stdoutR)
-	go p.wait(stdoutR)
+	p.proc = proc
+	go p.wait()
 
 	timer := time.NewTimer(o.ReadyTimeout)
 	defer timer.Stop()
@@ -164,10 +133,10 @@ func Start(ctx context.Context, o Options) (*Plugin, error) {
 	case <-p.ready:
 		return p, nil
 	case <-p.exited:
-		return nil, &StartError{Reason: fmt.Sprintf("the plugin exited before it was ready (%s)", exitText(p.exitErr)), Stderr: p.stderr.Lines(20), Dir: o.Dir, Entrypoint: o.Entrypoint}
+		return nil, &StartError{Reason: fmt.Sprintf("the plugin exited before it was ready (%s)", p.proc.ExitErr()), Stderr: p.proc.StderrLines(20), Dir: o.Dir, Entrypoint: o.Entrypoint}
 	case <-timer.C:
 		p.Stop()
-		return nil, &StartError{Reason: fmt.Sprintf("the plugin sent no heartbeat within %s of starting", o.ReadyTimeout), Stderr: p.stderr.Lines(20), Dir: o.Dir, Entrypoint: o.Entrypoint, Silent: true}
+		return nil, &StartError{Reason: fmt.Sprintf("the plugin sent no heartbeat within %s of starting", o.ReadyTimeout), Stderr: p.proc.StderrLines(20), Dir: o.Dir, Entrypoint: o.Entrypoint, Silent: true}
 	case <-ctx.Done():
 		p.Stop()
 		return nil, ctx.Err()
@@ -220,12 +189,12 @@ func (p *Plugin) Exited() <-chan struct{} { return p.exited }
 // the end of its stderr. Valid once Exited is closed.
 func (p *Plugin) Err() error {
 	<-p.exited
-	if p.stopping.Load() {
+	if p.proc.Stopped() {
 		return nil
 	}
-	msg := fmt.Sprintf("the plugin exited (%s)", exitText(p.exitErr))
-	if t := p.stderr.String(20, "  "); t != "" {
-		msg += "; its stderr ends with:\n" + t
+	msg := fmt.Sprintf("the plugin exited (%s)", p.proc.ExitErr())
+	if lines := p.proc.StderrLines(20); len(lines) > 0 {
+		msg += "; its stderr ends with:\n  " + strings.Join(lines, "\n  ")
 	}
 	return errors.New(msg)
 }
@@ -234,56 +203,27 @@ func (p *Plugin) Err() error {
 // process group, SIGKILL after a grace period. Requests in flight end with
 // ErrPluginExited.
 func (p *Plugin) Stop() error {
-	p.stopOnce.Do(func() {
-		p.stopping.Store(true)
-		terminate(p.cmd.Process)
-		select {
-		case <-p.exited:
-		case <-time.After(stopGrace):
-			kill(p.cmd.Process)
-		}
-	})
+	p.proc.Stop()
 	<-p.exited
 	return nil
 }
 
 // Pid is the plugin process's id (its process group's, where there are
 // groups).
-func (p *Plugin) Pid() int { return p.cmd.Process.Pid }
+func (p *Plugin) Pid() int { return p.proc.Pid() }
 
-// wait reaps the process, takes down what it left running, and ends every
-// request in flight.
-func (p *Plugin) wait(stdout *os.File) {
-	err := p.cmd.Wait()
-	// A child that outlives the plugin would keep stdout open.
-	kill(p.cmd.Process)
-	select {
-	case <-p.stdoutDone:
-	case <-time.After(stopGrace):
-		stdout.Close()
-		<-p.stdoutDone
-	}
-	p.stdin.Close()
+// wait ends every request in flight once the process has gone.
+func (p *Plugin) wait() {
+	<-p.proc.Exited()
 	p.cancel()
-	p.exitErr = err
-	if err == nil {
-		p.exitErr = errors.New("exit status 0")
-	}
 	p.mu.Lock()
 	sessions := p.sessions
 	p.sessions = map[string]*session{}
 	p.mu.Unlock()
 	for _, s := range sessions {
-		s.stream.finish(fmt.Errorf("%w (%s) before it finished the request", ErrPluginExited, exitText(err)))
+		s.stream.finish(fmt.Errorf("%w (%s) before it finished the request", ErrPluginExited, p.proc.ExitErr()))
 	}
 	close(p.exited)
-}
-
-func exitText(err error) string {
-	if err == nil {
-		return "exit status 0"
-	}
-	return err.Error()
 }
 
 // Request is one call of the plugin, as the daemon makes it.
@@ -299,7 +239,7 @@ type Request struct {
 func (p *Plugin) Invoke(ctx context.Context, r Request) (*Stream, error) {
 	select {
 	case <-p.exited:
-		return nil, fmt.Errorf("%w (%s)", ErrPluginExited, exitText(p.exitErr))
+		return nil, fmt.Errorf("%w (%s)", ErrPluginExited, p.proc.ExitErr())
 	default:
 	}
 	if r.UserID == "" {
@@ -341,10 +281,7 @@ func (p *Plugin) send(m inMessage) error {
 	if err != nil {
 		return err
 	}
-	p.writeMu.Lock()
-	defer p.writeMu.Unlock()
-	_, err = p.stdin.Write(append(line, '\n'))
-	return err
+	return p.proc.Write(line)
 }
 
 func (p *Plugin) session(id string) *session {
@@ -362,39 +299,6 @@ func (p *Plugin) drop(id string) {
 func (p *Plugin) log(l Log) {
 	if p.opts.Log != nil {
 		p.opts.Log(l)
-	}
-}
-
-// readStdout reads the plugin's events, lines of any length.
-func (p *Plugin) readStdout(r io.Reader) {
-	defer close(p.stdoutDone)
-	br := bufio.NewReaderSize(r, 64<<10)
-	for {
-		line, err := readLine(br)
-		if len(line) > 0 {
-			p.handle(line)
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// readLine returns the next line without its end, however long.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var long []byte
-	for {
-		part, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			long = append(long, part...)
-			continue
-		}
-		if long != nil {
-			part = append(long, part...)
-		} else {
-			part = bytes.Clone(part)
-		}
-		return bytes.TrimRight(part, "\r\n"), err
 	}
 }
 
@@ -485,54 +389,4 @@ func (p *Plugin) onSession(id string, data json.RawMessage) {
 func (p *Plugin) end(s *session, err error) {
 	s.stream.finish(err)
 	p.drop(s.id)
-}
-
-// readStderr keeps the end of the plugin's stderr for error messages and
-// passes each line to the log.
-func (p *Plugin) readStderr(r *os.File) {
-	defer r.Close()
-	br := bufio.NewReaderSize(r, 16<<10)
-	for {
-		line, err := readLine(br)
-		if len(line) > 0 || err == nil {
-			p.stderr.Write(append(line, '\n'))
-			text := string(line)
-			if len(text) > 4096 {
-				text = text[:4096] + "..."
-			}
-			p.log(Log{Source: "stderr", Text: text})
-		}
-		if err != nil {
-			return
-		}
-	}
-}
-
-// pluginEnv is the environment of the plugin: the caller's, with the
-// environment's bin directory first on PATH (as if activated) and
-// INSTALL_METHOD=local, which wins over a .env that says remote because
-// the SDK reads the environment before .env.
-func pluginEnv(base []string, python string) []string {
-	env := slices.DeleteFunc(slices.Clone(base), func(kv string) bool {
-		return strings.HasPrefix(kv, "INSTALL_METHOD=") || strings.HasPrefix(kv, "VIRTUAL_ENV=")
-	})
-	bin := filepath.Dir(python)
-	venv := filepath.Dir(bin)
-	path := bin
-	for i, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "PATH="); ok {
-			if v != "" {
-				path += string(os.PathListSeparator) + v
-			}
-			env = slices.Delete(env, i, i+1)
-			break
-		}
-	}
-	return append(env, "PATH="+path, "VIRTUAL_ENV="+venv, "INSTALL_METHOD=local")
-}
-
-func closeAll(files ...*os.File) {
-	for _, f := range files {
-		f.Close()
-	}
 }
