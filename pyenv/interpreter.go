@@ -36,7 +36,8 @@ type Want struct {
 	// Version is the manifest's meta.runner.version ("3.12"); only major and
 	// minor count. Empty accepts any Python 3.
 	Version string
-	// Override is an interpreter the user named (PYTHON_INTERPRETER_PATH); it
+	// Override is an interpreter the user named (--python or
+	// PYTHON_INTERPRETER_PATH); it
 	// is used even when its version differs, with a note.
 	Override string
 	// UV is the uv executable, asked first (`uv python find`); "" skips it.
@@ -92,11 +93,11 @@ func Find(ctx context.Context, w Want) (Choice, error) {
 	if w.Override != "" {
 		in, err := Probe(ctx, w.Override, w.Env)
 		if err != nil {
-			return Choice{}, fmt.Errorf("PYTHON_INTERPRETER_PATH: %w", err)
+			return Choice{}, fmt.Errorf("the interpreter given (--python or PYTHON_INTERPRETER_PATH): %w", err)
 		}
 		c := Choice{Interpreter: in}
 		if want != "" && in.MinorVersion() != want {
-			c.Note = fmt.Sprintf("using PYTHON_INTERPRETER_PATH (Python %s); the manifest asks for Python %s", in.Version, want)
+			c.Note = fmt.Sprintf("using the interpreter given (Python %s at %s); the manifest asks for Python %s", in.Version, in.Path, want)
 		}
 		return c, nil
 	}

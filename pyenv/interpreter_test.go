@@ -82,7 +82,7 @@ func TestFindOverride(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Path != custom || !strings.Contains(c.Note, "PYTHON_INTERPRETER_PATH") {
+	if c.Path != custom || !strings.Contains(c.Note, "using the interpreter given (Python 3.13.0") {
 		t.Errorf("chose %+v, want the override with a note", c)
 	}
 

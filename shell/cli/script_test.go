@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dify-cli/dify/internal/fakedaemon"
 	"github.com/dify-cli/dify/internal/hostile"
 	"github.com/dify-cli/dify/internal/testwheel"
 	"github.com/dify-cli/dify/shell/cli"
@@ -140,6 +141,17 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("usage: double [kind] dir")
 				}
 				ts.Check(copyDouble(kind, ts.MkAbs(args[0])))
+			},
+			// fakedaemon KEY starts a stand-in for the daemon's debugging port
+			// that takes KEY, and sets $DAEMON to its address.
+			"fakedaemon": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: fakedaemon key")
+				}
+				d, err := fakedaemon.Start(args[0])
+				ts.Check(err)
+				ts.Defer(func() { d.Close() })
+				ts.Setenv("DAEMON", d.Addr())
 			},
 			// mkwheel DIR NAME VERSION TAG writes a real wheel into DIR.
 			"mkwheel": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -8,6 +8,14 @@ session "end" (after an error too), blobs sent as 8 KiB base64 chunks, and
 calls back into Dify sent as "invoke" messages whose answers come back as
 "backwards_response" messages.
 
+With INSTALL_METHOD=remote it connects to REMOTE_INSTALL_URL (or the older
+REMOTE_INSTALL_HOST and REMOTE_INSTALL_PORT) as the SDK does for remote
+debugging: the handshake with REMOTE_INSTALL_KEY, the manifest, one tool
+declaration, the files of _assets/ in 8 KiB chunks, then the end frame; the
+protocol then runs over that socket, and logs go to stdout as text. A
+refusal from the daemon is printed as the SDK prints it, and the double
+exits.
+
 DOUBLE_MODE changes how it starts: crash (exits at once), silent (never sends
 a heartbeat), slow (waits DOUBLE_DELAY seconds first), flood (writes 4 MiB to
 stderr first and keeps writing), print (prints a stray stdout line),
@@ -27,17 +35,25 @@ import traceback
 import uuid
 
 MODE = os.environ.get("DOUBLE_MODE", "")
+REMOTE = os.environ.get("INSTALL_METHOD") == "remote"
 write_lock = threading.Lock()
+sock = None
 
 
 def out(obj):
     line = json.dumps(obj) + "\n\n"
     with write_lock:
-        sys.stdout.write(line)
-        sys.stdout.flush()
+        if sock is not None:
+            sock.sendall(line.encode())
+        else:
+            sys.stdout.write(line)
+            sys.stdout.flush()
 
 
 def log(message, level="INFO"):
+    if REMOTE:
+        print(f"{level} {message}", flush=True)
+        return
     out({"event": "log", "data": {"level": level, "message": message, "timestamp": time.time()}})
 
 
@@ -51,7 +67,7 @@ def record_pid(pid):
 # --- start-up --------------------------------------------------------------
 
 record_pid(os.getpid())
-if os.environ.get("INSTALL_METHOD") != "local":
+if os.environ.get("INSTALL_METHOD") not in ("local", "remote"):
     sys.stderr.write(f"INSTALL_METHOD is {os.environ.get('INSTALL_METHOD')!r}, not 'local'\n")
     sys.exit(4)
 if MODE == "crash":
@@ -76,7 +92,53 @@ if MODE == "child":
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
     record_pid(child.pid)
 
-out({"version": "0.0.1", "type": "plugin", "author": "dify-test", "name": "double"})
+
+
+def connect():
+    """Registers with the daemon as the SDK does; returns the socket."""
+    global sock
+    import base64 as b64
+    import socket
+    url = os.environ.get("REMOTE_INSTALL_URL", "")
+    if url:
+        host, _, port = url.rpartition(":")
+    else:
+        host = os.environ.get("REMOTE_INSTALL_HOST", "localhost")
+        port = os.environ.get("REMOTE_INSTALL_PORT", "5003")
+    key = os.environ.get("REMOTE_INSTALL_KEY")
+    if not key:
+        sys.exit("Missing remote install key")
+    conn = socket.create_connection((host.strip("[]"), int(port)))
+    print(f"Connected to {host}:{port}", flush=True)
+    conn.sendall(json.dumps({"type": "handshake", "data": {"key": key}}).encode() + b"\n")
+
+    def frame(typ, data):
+        try:
+            conn.sendall(json.dumps({"type": typ, "data": data}).encode() + b"\n\n")
+        except OSError as e:
+            # As the SDK: the write fails when the daemon has refused the
+            # handshake; its reason is read below.
+            print(f"Failed to write data: {e}", flush=True)
+
+    frame("manifest_declaration", {"version": "0.0.1", "type": "plugin", "author": "dify-test", "name": "double"})
+    frame("tool_declaration", [{"identity": {"author": "dify-test", "name": "double"}, "tools": []}])
+    assets = os.path.join(os.getcwd(), "_assets")
+    for name in sorted(os.listdir(assets)) if os.path.isdir(assets) else []:
+        path = os.path.join(assets, name)
+        if not os.path.isfile(path):
+            continue
+        data = open(path, "rb").read()
+        chunks = [data[i:i + 8192] for i in range(0, len(data), 8192)] or [b""]
+        for i, chunk in enumerate(chunks):
+            frame("asset_chunk", {"filename": name, "data": b64.b64encode(chunk).decode(), "end": i == len(chunks) - 1})
+    frame("end", {})
+    sock = conn
+
+
+if REMOTE:
+    connect()
+else:
+    out({"version": "0.0.1", "type": "plugin", "author": "dify-test", "name": "double"})
 
 
 def heartbeat():
@@ -285,10 +347,31 @@ def handle(sid, data):
     out({"event": "session", "session_id": sid, "data": {"type": "end", "data": {}}})
 
 
-for raw in sys.stdin.buffer:
+def lines():
+    if sock is None:
+        yield from sys.stdin.buffer
+        return
+    buffer = b""
+    while True:
+        data = sock.recv(1 << 20)
+        if not data:
+            if buffer:
+                yield buffer
+            print("the daemon closed the connection", flush=True)
+            return
+        buffer += data
+        *complete, buffer = buffer.split(b"\n")
+        yield from complete
+
+
+for raw in lines():
     line = raw.strip()
     if not line:
         continue
+    if REMOTE and not line.startswith(b"{"):
+        # The daemon's refusals are plain text; the SDK fails to parse them.
+        print(f"An error occurred while parsing the data: {line!r}", flush=True)
+        sys.exit(1)
     try:
         msg = json.loads(line)
         event = msg["event"]

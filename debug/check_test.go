@@ -1,0 +1,131 @@
+package debug
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dify-cli/dify/internal/fakedaemon"
+)
+
+func daemon(t *testing.T, key string) *fakedaemon.Daemon {
+	t.Helper()
+	d, err := fakedaemon.Start(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func config(t *testing.T, addr, key string) Config {
+	t.Helper()
+	host, port, err := ParseAddress(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Config{Host: host, Port: port, Key: key}
+}
+
+func last(steps []Step) Step { return steps[len(steps)-1] }
+
+func TestCheckAcceptedKey(t *testing.T) {
+	d := daemon(t, "good-key-0123456789")
+	steps := Check(context.Background(), config(t, d.Addr(), "good-key-0123456789"), CheckOptions{})
+	for _, s := range steps {
+		if !s.OK {
+			t.Errorf("step %s failed: %s", s.Name, s.Detail)
+		}
+	}
+	if s := last(steps); s.Name != "key" || !strings.Contains(s.Detail, "accepts the key good***********6789") {
+		t.Errorf("%+v", s)
+	}
+	// The probe registers nothing.
+	refused := d.Wait(func(cs []fakedaemon.Conn) bool { return len(cs) == 1 && cs[0].Refused != "" }, time.Minute)
+	conns := d.Conns()
+	if !refused || conns[0].Registered || conns[0].Refused != "no registration transferred, cannot initialize" {
+		t.Errorf("the probe left %+v", conns)
+	}
+}
+
+func TestCheckWrongKey(t *testing.T) {
+	d := daemon(t, "good-key")
+	s := last(Check(context.Background(), config(t, d.Addr(), "stale-key-0123456789"), CheckOptions{}))
+	if s.OK || s.Name != "key" || s.Detail != `the daemon replied "handshake failed, invalid key"` {
+		t.Fatalf("%+v", s)
+	}
+	for _, want := range []string{"expires 2 hours", "workspace", "Dify Cloud"} {
+		if !strings.Contains(s.Hint, want) {
+			t.Errorf("hint %q lacks %q", s.Hint, want)
+		}
+	}
+	// Against Dify Cloud's host, the other way round.
+	if hint := Explain("handshake failed, invalid key", Config{Host: "debug-plugin.dify.dev"}); !strings.Contains(hint, "a self-hosted Dify does not work here") {
+		t.Errorf("Cloud hint: %s", hint)
+	}
+}
+
+func TestCheckNothingListens(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	addr := ln.Addr().String()
+	ln.Close()
+	steps := Check(context.Background(), config(t, addr, "k"), CheckOptions{})
+	s := last(steps)
+	if s.OK || s.Name != "connect" || !strings.Contains(s.Detail, "connection refused") || !strings.Contains(s.Hint, "PLUGIN_REMOTE_INSTALLING_ENABLED=true") {
+		t.Errorf("%+v", s)
+	}
+}
+
+func TestCheckHostDoesNotResolve(t *testing.T) {
+	s := last(Check(context.Background(), Config{Host: "no-such-host.invalid", Port: 5003, Key: "k"}, CheckOptions{}))
+	if s.OK || s.Name != "resolve" || !strings.Contains(s.Detail, "no-such-host.invalid does not resolve") || !strings.Contains(s.Hint, "Plugins → Debug") {
+		t.Errorf("%+v", s)
+	}
+}
+
+// A server that is not the daemon: it closes at once, or says nothing.
+func TestCheckNotADaemon(t *testing.T) {
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	defer ln.Close()
+	silent := make(chan net.Conn, 1)
+	go func() {
+		first, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		first.Close()
+		second, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		silent <- second // kept open, never answered
+	}()
+	c := config(t, ln.Addr().String(), "k")
+	if s := last(Check(context.Background(), c, CheckOptions{})); s.OK || !strings.Contains(s.Detail, "closed without a reply") {
+		t.Errorf("a server that closes: %+v", s)
+	}
+	s := last(Check(context.Background(), c, CheckOptions{Timeout: 200 * time.Millisecond}))
+	if s.OK || !strings.Contains(s.Detail, "no reply within 200ms") || !strings.Contains(s.Hint, "not the plugin daemon's debugging port") {
+		t.Errorf("a server that says nothing: %+v", s)
+	}
+	(<-silent).Close()
+}
+
+// The fake daemon closes a connection whose handshake comes too late, as
+// the daemon does after 10 s.
+func TestLateHandshakeIsClosed(t *testing.T) {
+	d := daemon(t, "k")
+	d.HandshakeTimeout = 100 * time.Millisecond
+	conn, err := net.Dial("tcp", d.Addr())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	buf := make([]byte, 1)
+	conn.SetReadDeadline(time.Now().Add(time.Minute))
+	if n, err := conn.Read(buf); n != 0 || err == nil {
+		t.Errorf("read %d bytes, %v: the connection stayed open", n, err)
+	}
+}
