@@ -129,3 +129,31 @@ func TestLateHandshakeIsClosed(t *testing.T) {
 		t.Errorf("read %d bytes, %v: the connection stayed open", n, err)
 	}
 }
+
+// Every reply the daemon gives has its meaning.
+func TestEveryReplyIsExplained(t *testing.T) {
+	c := Config{Host: "dify.example", Port: 5003, Key: "0123456789abcdef"}
+	for reply, want := range map[string]string{
+		"no registration transferred, cannot initialize":                  "", // accepted
+		"server is busy now, please try again later":                      "PLUGIN_REMOTE_INSTALLING_MAX_CONN",
+		"handshake failed, invalid key":                                   "expires 2 hours",
+		"failed to get connection info: redis: connection refused":        "Redis",
+		"handshake failed, invalid handshake message":                     "proxy",
+		"handshake failed, invalid plugin declaration: missing author":    "dify plugin validate",
+		"tool register failed, invalid tool declaration: bad":             "dify plugin validate",
+		"register failed, invalid manifest detected: version is required": "dify plugin validate",
+		"assets too large, at most 50MB":                                  "50 MB",
+		"HTTP/1.1 400 Bad Request":                                        "not a reply the plugin daemon gives",
+	} {
+		s := judge(reply, c)
+		if want == "" {
+			if !s.OK {
+				t.Errorf("%q: %+v", reply, s)
+			}
+			continue
+		}
+		if s.OK || !strings.Contains(s.Hint, want) || !strings.Contains(s.Detail, reply) {
+			t.Errorf("%q: %+v, want a hint with %q", reply, s, want)
+		}
+	}
+}
