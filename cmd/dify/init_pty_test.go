@@ -7,59 +7,65 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/vt"
 	"github.com/creack/pty"
 )
 
-// terminal runs the built binary in a pseudo-terminal, as a user would.
-// Tests wait for what appears on the screen, never for a duration.
+// terminal runs the built binary in a pseudo-terminal, as a user would, and
+// keeps what a terminal would show in a terminal emulator: the program
+// redraws only what changes, so the screen, not the byte stream, is what
+// to look at. Tests wait for what appears on the screen, never for a
+// duration.
 type terminal struct {
 	t    *testing.T
 	cmd  *exec.Cmd
 	tty  *os.File
 	mu   sync.Mutex
-	out  bytes.Buffer
-	mark int           // output before mark was seen before the last keys
+	out  bytes.Buffer  // everything the program wrote
+	vt   *vt.Emulator  // what the screen shows
 	more chan struct{} // signalled when output arrives
 	done chan struct{} // closed when the terminal closes
 }
+
+const rows, cols = 40, 120
 
 func startTerminal(t *testing.T, bin, dir string, env []string, args ...string) *terminal {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "TERM=xterm-256color"), env...)
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 40, Cols: 120})
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
 	if err != nil {
 		t.Skip("no pseudo-terminal:", err)
 	}
-	term := &terminal{t: t, cmd: cmd, tty: tty, more: make(chan struct{}, 1), done: make(chan struct{})}
+	term := &terminal{t: t, cmd: cmd, tty: tty, vt: vt.NewEmulator(cols, rows), more: make(chan struct{}, 1), done: make(chan struct{})}
+	// The emulator answers what the program asks the terminal (the cursor
+	// position, colours, modes), as a real terminal does at once.
 	go func() {
 		buf := make([]byte, 4096)
-		seen := map[string]int{} // per query, the output already searched
+		for {
+			n, err := term.vt.Read(buf)
+			if n > 0 {
+				tty.Write(buf[:n])
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	go func() {
+		buf := make([]byte, 4096)
 		for {
 			n, err := tty.Read(buf)
 			term.mu.Lock()
 			term.out.Write(buf[:n])
-			// Answer the queries a real terminal answers at once: the
-			// background colour (OSC 11) and the cursor position. The
-			// program reads the answers from its input, and without them
-			// it waits five seconds, eating keys typed meanwhile.
-			for _, q := range terminalQueries {
-				for {
-					i := strings.Index(term.out.String()[seen[q.query]:], q.query)
-					if i < 0 {
-						break
-					}
-					seen[q.query] += i + len(q.query)
-					io.WriteString(tty, q.answer)
-				}
-			}
+			term.vt.Write(buf[:n])
 			term.mu.Unlock()
 			select {
 			case term.more <- struct{}{}:
@@ -71,47 +77,46 @@ func startTerminal(t *testing.T, bin, dir string, env []string, args ...string) 
 			}
 		}
 	}()
-	t.Cleanup(func() { cmd.Process.Kill(); tty.Close() })
+	t.Cleanup(func() { cmd.Process.Kill(); tty.Close(); term.vt.Close() })
 	return term
 }
 
-var terminalQueries = []struct{ query, answer string }{
-	{"\x1b]11;?", "\x1b]11;rgb:0000/0000/0000\x1b\\"},
-	{"\x1b[6n", "\x1b[1;1R"},
-}
-
-var ansi = regexp.MustCompile(`\x1b\[[0-9;?]*[A-Za-z]`)
-
-func (term *terminal) screen(from int) string {
+// screen is what the terminal shows now.
+func (term *terminal) screen() string {
 	term.mu.Lock()
 	defer term.mu.Unlock()
-	return ansi.ReplaceAllString(term.out.String()[from:], "")
+	return term.vt.String()
 }
 
-// waitFor waits until text appears in the output that came after the last
-// keys were sent. The deadline only turns a hang into a failure.
+// written is everything the program wrote, without escape sequences: lines
+// that scrolled off the screen too.
+func (term *terminal) written() string {
+	term.mu.Lock()
+	defer term.mu.Unlock()
+	return ansi.Strip(term.out.String())
+}
+
+// waitFor waits until text is on the screen. The deadline only turns a
+// hang into a failure.
 func (term *terminal) waitFor(text string) {
 	term.t.Helper()
 	deadline := time.After(time.Minute)
-	for !strings.Contains(term.screen(term.mark), text) {
+	for !strings.Contains(term.screen(), text) {
 		select {
 		case <-term.more:
 		case <-term.done:
-			if !strings.Contains(term.screen(term.mark), text) {
-				term.t.Fatalf("%q never appeared before the program ended; output:\n%s", text, term.screen(0))
+			if !strings.Contains(term.screen(), text) {
+				term.t.Fatalf("%q never appeared before the program ended; screen:\n%s", text, term.screen())
 			}
 			return
 		case <-deadline:
-			term.t.Fatalf("%q never appeared; output:\n%s", text, term.screen(0))
+			term.t.Fatalf("%q never appeared; screen:\n%s", text, term.screen())
 		}
 	}
 }
 
-// send types keys; what the screen shows afterwards is looked at from here.
+// send types keys.
 func (term *terminal) send(keys ...string) {
-	term.mu.Lock()
-	term.mark = term.out.Len()
-	term.mu.Unlock()
 	for _, k := range keys {
 		io.WriteString(term.tty, k)
 	}
@@ -174,7 +179,7 @@ func TestInitInATerminal(t *testing.T) {
 	term.waitFor("directory:   weather")
 	term.send(enterKey) // Create is where the answer starts
 	if code := term.exitCode(); code != 0 {
-		t.Fatalf("exit %d; output:\n%s", code, term.screen(0))
+		t.Fatalf("exit %d; output:\n%s", code, term.screen())
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "weather", "manifest.yaml"))
 	if err != nil {
@@ -223,7 +228,7 @@ func TestInitEscWhileFilteringInATerminal(t *testing.T) {
 	term.waitFor("Create the plugin?")
 	term.send(enterKey)
 	if code := term.exitCode(); code != 0 {
-		t.Fatalf("exit %d; output:\n%s", code, term.screen(0))
+		t.Fatalf("exit %d; output:\n%s", code, term.screen())
 	}
 	if _, err := os.Stat(filepath.Join(dir, "keeper", "manifest.yaml")); err != nil {
 		t.Errorf("the plugin was not created: %v", err)
@@ -249,10 +254,10 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 		[2]string{"Create the plugin?", "\n"},
 	)
 	if code := term.exitCode(); code != 0 {
-		t.Fatalf("exit %d; output:\n%s", code, term.screen(0))
+		t.Fatalf("exit %d; output:\n%s", code, term.screen())
 	}
-	if strings.Contains(term.screen(0), "Select up to 0") {
-		t.Errorf("an empty list was offered:\n%s", term.screen(0))
+	if strings.Contains(term.written(), "Select up to 0") {
+		t.Errorf("an empty list was offered:\n%s", term.written())
 	}
 	out, err := exec.Command(bin, "plugin", "validate", filepath.Join(dir, "agent")).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "0 errors, 0 warnings") {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
+	tea "charm.land/bubbletea/v2"
 )
 
 // drive feeds messages to a model one at a time, running the commands each
@@ -23,7 +23,7 @@ func drive(t *testing.T, m tea.Model, msgs ...tea.Msg) tea.Model {
 // cursorPkg is the text cursor's package. Blinking is the only command of
 // a form that waits (half a second, forever): its commands are not run and
 // its messages are dropped, so no timer is ever started.
-var cursorPkg = "github.com/charmbracelet/bubbles/cursor"
+var cursorPkg = "charm.land/bubbles/v2/cursor"
 
 // run runs a command unless it is the cursor's.
 func run(cmd tea.Cmd) tea.Msg {
@@ -63,14 +63,25 @@ func settle(t *testing.T, m tea.Model, first tea.Msg) tea.Model {
 	return m
 }
 
-func typeText(s string) tea.Msg { return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(s)} }
+// typeText types s, one key press per character, as a keyboard does.
+func typeText(s string) tea.Msg {
+	var keys []tea.Cmd
+	for _, r := range s {
+		k := tea.KeyPressMsg{Code: r, Text: string(r)}
+		keys = append(keys, func() tea.Msg { return k })
+	}
+	return tea.BatchMsg(keys)
+}
 
 var (
-	enter = tea.KeyMsg{Type: tea.KeyEnter}
-	down  = tea.KeyMsg{Type: tea.KeyDown}
-	ctrlC = tea.KeyMsg{Type: tea.KeyCtrlC}
-	esc   = tea.KeyMsg{Type: tea.KeyEsc}
-	left  = tea.KeyMsg{Type: tea.KeyLeft}
-	space = tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")}
-	slash = tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("/")}
+	enter = tea.KeyPressMsg{Code: tea.KeyEnter}
+	down  = tea.KeyPressMsg{Code: tea.KeyDown}
+	up    = tea.KeyPressMsg{Code: tea.KeyUp}
+	end   = tea.KeyPressMsg{Code: tea.KeyEnd}
+	ctrlC = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
+	ctrlU = tea.KeyPressMsg{Code: 'u', Mod: tea.ModCtrl}
+	esc   = tea.KeyPressMsg{Code: tea.KeyEscape}
+	left  = tea.KeyPressMsg{Code: tea.KeyLeft}
+	space = tea.KeyPressMsg{Code: tea.KeySpace, Text: " "}
+	slash = tea.KeyPressMsg{Code: '/', Text: "/"}
 )

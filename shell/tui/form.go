@@ -17,9 +17,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/charmbracelet/bubbles/key"
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/huh"
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 )
 
 // ErrCancelled is returned when the user quits a form or declines to confirm.
@@ -174,12 +174,15 @@ func runForm(form *huh.Form, in io.Reader, out io.Writer) error {
 type escToQuit struct{ *huh.Form }
 
 func (m escToQuit) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
-	if k, ok := msg.(tea.KeyMsg); ok && k.Type == tea.KeyEsc && !usesEsc(m.Form.GetFocusedField()) {
-		msg = tea.KeyMsg{Type: tea.KeyCtrlC}
+	if k, ok := msg.(tea.KeyPressMsg); ok && k.String() == "esc" && !usesEsc(m.Form.GetFocusedField()) {
+		msg = tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	}
 	f, cmd := m.Form.Update(msg)
 	return escToQuit{f.(*huh.Form)}, cmd
 }
+
+// View shows the form.
+func (m escToQuit) View() tea.View { return tea.NewView(m.Form.View()) }
 
 func usesEsc(f huh.Field) bool {
 	if f == nil {

@@ -7,8 +7,9 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/huh"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
 )
@@ -22,7 +23,8 @@ func newTestForm(in Init) (*initState, *huh.Form) {
 	return st, f
 }
 
-func view(m tea.Model) string { return m.View() }
+// view is what the form shows, without colours.
+func view(m tea.Model) string { return ansi.Strip(m.View().Content) }
 
 var skipProfile = Skip{Repo: true, MinDifyVersion: true, Readmes: true}
 
@@ -98,7 +100,7 @@ func TestFormRefusesBadValues(t *testing.T) {
 		t.Fatal("the form accepted a bad name")
 	}
 	// Fix it: erase and type a good one.
-	drive(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}, typeText("good-name"), enter)
+	drive(t, m, ctrlU, typeText("good-name"), enter)
 	if f.State != huh.StateCompleted || st.o.Name != "good-name" {
 		t.Errorf("state %v, name %q", f.State, st.o.Name)
 	}
@@ -118,14 +120,14 @@ func TestFormRefusesExistingDirectory(t *testing.T) {
 	if f.State == huh.StateCompleted || !strings.Contains(strings.Join(strings.Fields(view(m)), " "), "already exists and is not empty") {
 		t.Fatalf("state %v; view:\n%s", f.State, view(m))
 	}
-	drive(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}, typeText("weather2"), enter)
+	drive(t, m, ctrlU, typeText("weather2"), enter)
 	if f.State != huh.StateCompleted || st.o.Name != "weather2" {
 		t.Errorf("state %v, name %q", f.State, st.o.Name)
 	}
 }
 
 func TestFormCancel(t *testing.T) {
-	for _, key := range []tea.KeyMsg{ctrlC, esc} {
+	for _, key := range []tea.KeyPressMsg{ctrlC, esc} {
 		_, f := newTestForm(Init{Confirm: true})
 		drive(t, escToQuit{f}, f.Init(), typeText("weather"), enter, key)
 		if f.State != huh.StateAborted {
@@ -196,11 +198,11 @@ func TestStorageSizeAcceptsHumanSizes(t *testing.T) {
 	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Category: true, MinDifyVersion: true, Readmes: true}
 	st, f := newTestForm(Init{Skip: onlyPerms})
 	// storage is the last permission: toggle it, accept, see the default.
-	m := drive(t, escToQuit{f}, f.Init(), tea.KeyMsg{Type: tea.KeyEnd}, space, enter)
+	m := drive(t, escToQuit{f}, f.Init(), end, space, enter)
 	if !strings.Contains(view(m), "1MiB") {
 		t.Fatalf("the storage question does not show its default:\n%s", view(m))
 	}
-	drive(t, m, tea.KeyMsg{Type: tea.KeyCtrlU}, typeText("512KiB"), enter)
+	drive(t, m, ctrlU, typeText("512KiB"), enter)
 	if f.State != huh.StateCompleted {
 		t.Fatalf("state %v", f.State)
 	}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	tea "github.com/charmbracelet/bubbletea"
-	"github.com/charmbracelet/huh"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/huh/v2"
 	"github.com/dify-cli/dify/manifest"
 )
 
@@ -15,7 +15,7 @@ func TestPermissionFormToggles(t *testing.T) {
 	st := &permState{selected: permissionKeys(grant), size: storageText(grant.Storage())}
 	f := newForm(st.questions(grant))
 	// The cursor starts on the first granted row (model.llm); tool is above it.
-	drive(t, escToQuit{f}, f.Init(), tea.KeyMsg{Type: tea.KeyUp}, space, enter)
+	drive(t, escToQuit{f}, f.Init(), up, space, enter)
 	if f.State != huh.StateCompleted {
 		t.Fatalf("state %v", f.State)
 	}
@@ -25,7 +25,7 @@ func TestPermissionFormToggles(t *testing.T) {
 }
 
 func TestPermissionFormCancelChangesNothing(t *testing.T) {
-	for _, k := range []tea.KeyMsg{esc, ctrlC} {
+	for _, k := range []tea.KeyPressMsg{esc, ctrlC} {
 		grant := manifest.NewGrant("model.llm")
 		st := &permState{selected: permissionKeys(grant)}
 		f := newForm(st.questions(grant))
