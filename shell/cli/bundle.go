@@ -15,14 +15,23 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newBundleCmd(s *Streams) *cobra.Command {
+// newBundleCmd builds the bundle group: with want, only that subcommand.
+func newBundleCmd(s *Streams, want string) *cobra.Command {
 	cmd := newGroupCmd("bundle", "Create and package bundles of plugins")
-	appendCmd := newGroupCmd("append", "Add a dependency to a bundle")
-	for _, kind := range []string{bundle.GitHub, bundle.Marketplace, bundle.Package} {
-		appendCmd.AddCommand(newBundleAppendCmd(s, kind, nil))
-	}
-	cmd.AddCommand(newBundleInitCmd(s, nil), appendCmd, newBundleRemoveCmd(s, nil), newBundleRegenerateCmd(s, nil),
-		newBundleBumpCmd(s, nil), newBundlePackageCmd(s, nil), newBundleAnalyzeCmd(s, nil))
+	addCommands(cmd, want,
+		entry{"init", func() *cobra.Command { return newBundleInitCmd(s, nil) }},
+		entry{"append", func() *cobra.Command {
+			appendCmd := newGroupCmd("append", "Add a dependency to a bundle")
+			for _, kind := range []string{bundle.GitHub, bundle.Marketplace, bundle.Package} {
+				appendCmd.AddCommand(newBundleAppendCmd(s, kind, nil))
+			}
+			return appendCmd
+		}},
+		entry{"remove", func() *cobra.Command { return newBundleRemoveCmd(s, nil) }},
+		entry{"regenerate", func() *cobra.Command { return newBundleRegenerateCmd(s, nil) }},
+		entry{"bump", func() *cobra.Command { return newBundleBumpCmd(s, nil) }},
+		entry{"package", func() *cobra.Command { return newBundlePackageCmd(s, nil) }},
+		entry{"analyze", func() *cobra.Command { return newBundleAnalyzeCmd(s, nil) }})
 	return cmd
 }
 

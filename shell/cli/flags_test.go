@@ -11,6 +11,7 @@ import (
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
 	"github.com/dify-cli/dify/shell/tui"
+	"github.com/spf13/cobra"
 )
 
 func testStreams(terminal bool) *Streams {
@@ -275,5 +276,67 @@ func TestDifySettingsForOfflinePackages(t *testing.T) {
 	}
 	if strings.Contains(big, "FORCE_VERIFYING_SIGNATURE") {
 		t.Error("a signed package is told to turn verification off")
+	}
+}
+
+// A run builds only the commands on its path; help, completion and unknown
+// names see the whole group, or the whole tree.
+func TestOnlyTheCommandsARunNeedsAreBuilt(t *testing.T) {
+	count := func(c *cobra.Command) int {
+		n := 0
+		var walk func(*cobra.Command)
+		walk = func(c *cobra.Command) {
+			n++
+			for _, sub := range c.Commands() {
+				walk(sub)
+			}
+		}
+		walk(c)
+		return n
+	}
+	all := count(newRootCmd(testStreams(false)))
+	plugin := 1 + count(newPluginCmd(testStreams(false), ""))
+	for _, c := range []struct {
+		args []string
+		want int // commands built; 0 means all
+	}{
+		{[]string{"version"}, 2},
+		{[]string{"plugin", "package", "x"}, 3},
+		{[]string{"signature", "verify", "x.difypkg"}, 3},
+		{[]string{"plugin"}, plugin},
+		{[]string{"plugin", "--help"}, plugin},
+		{[]string{"plugin", "pakage"}, plugin},
+		{[]string{"--help"}, 6},
+		{[]string{}, 6},
+		{[]string{"help"}, 6},
+		{[]string{"help", "plugin"}, 0},
+		{[]string{"__complete", "plugin", ""}, 0},
+		{[]string{"completion", "bash"}, 0},
+		{[]string{"man", "--dir", "x"}, 0},
+	} {
+		got := count(newRootCmdFor(testStreams(false), c.args))
+		want := c.want
+		if want == 0 {
+			want = all
+		}
+		if got != want {
+			t.Errorf("%v builds %d commands, want %d (of %d)", c.args, got, want, all)
+		}
+	}
+	// And the runs work.
+	for _, args := range [][]string{{"version"}, {"plugin", "package", "--help"}, {"plugin", "pakage"}} {
+		var out, errOut bytes.Buffer
+		s := testStreams(false)
+		s.Out, s.Err = &out, &errOut
+		code := Main(args, s)
+		if args[1:] != nil && args[len(args)-1] == "pakage" {
+			if code != 2 || !strings.Contains(errOut.String(), "Did you mean this?\n\tpackage") {
+				t.Errorf("%v: exit %d, %s", args, code, errOut.String())
+			}
+			continue
+		}
+		if code != 0 || out.Len() == 0 {
+			t.Errorf("%v: exit %d, out %q, err %q", args, code, out.String(), errOut.String())
+		}
 	}
 }

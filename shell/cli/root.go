@@ -26,8 +26,8 @@ Exit status:
 // Main runs the command line with args (without the program name) and returns
 // the process exit code.
 func Main(args []string, streams *Streams) int {
-	root := newRootCmd(streams)
 	args = invokeArgs(args)
+	root := newRootCmdFor(streams, args)
 	root.SetArgs(args)
 	err := root.ExecuteContext(context.Background())
 	if err == nil {
@@ -56,7 +56,31 @@ func Main(args []string, streams *Streams) int {
 	return code
 }
 
-func newRootCmd(s *Streams) *cobra.Command {
+// newRootCmd builds the whole command tree.
+func newRootCmd(s *Streams) *cobra.Command { return newRootCmdFor(s, nil) }
+
+// newRootCmdFor builds the command tree a run with args needs: when the
+// arguments name a command, only the commands on its path (a start-up
+// builds no flag set it does not use); for the top-level help, the groups
+// without their commands; otherwise (completion, "did you mean", man
+// pages) all of it.
+func newRootCmdFor(s *Streams, args []string) *cobra.Command {
+	want := func(i int) string {
+		if i < len(args) && !strings.HasPrefix(args[i], "-") && (i == 0 || !strings.HasPrefix(args[0], "-")) {
+			return args[i]
+		}
+		return ""
+	}
+	top, group := want(0), ""
+	if len(args) > 1 && top == args[0] {
+		group = want(1)
+	}
+	switch {
+	case top == "man":
+		top = "" // it documents every command
+	case args != nil && topLevelHelp(args):
+		group = none // the top-level help lists the groups, not their commands
+	}
 	root := &cobra.Command{
 		Use:           "dify",
 		Short:         "Create, run, check, package and sign Dify plugins",
@@ -80,8 +104,49 @@ func newRootCmd(s *Streams) *cobra.Command {
 	root.PersistentFlags().String("config", "", "ignored; accepted for compatibility")
 	root.PersistentFlags().MarkHidden("config")
 
-	root.AddCommand(newPluginCmd(s), newBundleCmd(s), newSignatureCmd(s), newVersionCmd(s, nil), newManCmd(s, nil))
+	addCommands(root, top,
+		entry{"plugin", func() *cobra.Command { return newPluginCmd(s, group) }},
+		entry{"bundle", func() *cobra.Command { return newBundleCmd(s, group) }},
+		entry{"signature", func() *cobra.Command { return newSignatureCmd(s, group) }},
+		entry{"version", func() *cobra.Command { return newVersionCmd(s, nil) }},
+		entry{"man", func() *cobra.Command { return newManCmd(s, nil) }})
 	return root
+}
+
+// none, as the wanted command, builds no subcommand.
+const none = "\x00"
+
+// topLevelHelp reports whether args ask only for the top-level help.
+func topLevelHelp(args []string) bool {
+	for _, a := range args {
+		if a != "-h" && a != "--help" && a != "help" {
+			return false
+		}
+	}
+	return true
+}
+
+// entry is a subcommand and how to build it.
+type entry struct {
+	name string
+	make func() *cobra.Command
+}
+
+// addCommands adds the entries to cmd: only the one named want when there
+// is one (the run needs no other), none for none, else all of them.
+func addCommands(cmd *cobra.Command, want string, entries ...entry) {
+	if want == none {
+		return
+	}
+	for _, e := range entries {
+		if e.name == want {
+			cmd.AddCommand(e.make())
+			return
+		}
+	}
+	for _, e := range entries {
+		cmd.AddCommand(e.make())
+	}
 }
 
 // flagAliases maps the reference tool's spellings (after `_` → `-`) to ours.

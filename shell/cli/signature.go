@@ -17,9 +17,14 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newSignatureCmd(s *Streams) *cobra.Command {
+// newSignatureCmd builds the signature group: with want, only that
+// subcommand.
+func newSignatureCmd(s *Streams, want string) *cobra.Command {
 	cmd := newGroupCmd("signature", "Make signing keys, sign packages and verify signatures")
-	cmd.AddCommand(newGenerateCmd(s, nil), newSignCmd(s, nil), newVerifyCmd(s, nil))
+	addCommands(cmd, want,
+		entry{"generate", func() *cobra.Command { return newGenerateCmd(s, nil) }},
+		entry{"sign", func() *cobra.Command { return newSignCmd(s, nil) }},
+		entry{"verify", func() *cobra.Command { return newVerifyCmd(s, nil) }})
 	return cmd
 }
 
