@@ -67,3 +67,42 @@ func BenchmarkSumPackage(b *testing.B) {
 		arc.Close()
 	}
 }
+
+// BenchmarkSumTypical checksums the typical official plugin (53 files,
+// about 0.5 MB), as a directory and as its package.
+func BenchmarkSumTypical(b *testing.B) {
+	root := b.TempDir()
+	dir, err := benchtree.Typical(root)
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(root, "typical.difypkg")
+	if _, err := pack.Package(context.Background(), pack.Options{Dir: dir, Output: out}); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("dir", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			src, err := pack.OpenDir(dir, pack.PlanOptions{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := checksum.Sum(src); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("package", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			arc, err := pack.OpenArchive(out, 0)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := checksum.Sum(arc); err != nil {
+				b.Fatal(err)
+			}
+			arc.Close()
+		}
+	})
+}

@@ -11,7 +11,7 @@ import (
 )
 
 // buildDify builds the binary with extra go build arguments.
-func buildDify(t *testing.T, args ...string) string {
+func buildDify(t testing.TB, args ...string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
