@@ -38,9 +38,9 @@ type sessionUse struct {
 }
 
 func parsePython(name string, data string) *pyFile {
-	f := &pyFile{name: name}
-	for _, line := range strings.Split(data, "\n") {
-		f.lines = append(f.lines, stripComment(line))
+	f := &pyFile{name: name, lines: strings.Split(data, "\n")}
+	for i, line := range f.lines {
+		f.lines[i] = stripComment(line)
 	}
 	for i := 0; i < len(f.lines); i++ {
 		line := f.lines[i]
@@ -168,16 +168,28 @@ func isIdent(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// aliasesAt lists the names that hold the session at line i of f.
-func (f *pyFile) aliasesAt(i int) []string {
-	names := []string{"session"}
+// aliasesAt returns the names that hold the session at line i of f,
+// reusing names' storage.
+func (f *pyFile) aliasesAt(names []string, i int) []string {
+	names = append(names[:0], "session")
 	for _, fn := range f.funcs {
-		if i >= fn.start && i < fn.end {
+		if len(fn.aliases) > 0 && i >= fn.start && i < fn.end {
 			names = append(names, fn.aliases...)
 		}
 	}
 	return names
 }
+
+// pyCall is a call of a function the plugin defines, with its arguments.
+type pyCall struct {
+	file      *pyFile
+	line      int
+	callees   []*pyFunc // every function of that name
+	viaObject bool      // called as obj.name(...)
+	args      []pyArg
+}
+
+type pyArg struct{ keyword, value string }
 
 // findSessions marks, in every file, the parameters that receive the
 // session: an argument that is the session (`self.session`, `session` or a
@@ -185,62 +197,34 @@ func (f *pyFile) aliasesAt(i int) []string {
 // plugin. It repeats until nothing new is found, so a session handed down
 // through several functions is followed.
 func findSessions(files []*pyFile) {
-	byName := map[string][]*pyFunc{}
-	for _, f := range files {
-		for i := range f.funcs {
-			byName[f.funcs[i].name] = append(byName[f.funcs[i].name], &f.funcs[i])
-		}
-	}
+	calls := pluginCalls(files)
+	var held []string
 	for changed := true; changed; {
 		changed = false
-		for _, f := range files {
-			for i, line := range f.lines {
-				if !strings.Contains(line, "(") {
+		for _, c := range calls {
+			held = c.file.aliasesAt(held, c.line)
+			for pos, arg := range c.args {
+				if arg.value != "self.session" && !slices.Contains(held, arg.value) {
 					continue
 				}
-				held := f.aliasesAt(i)
-				for col := 0; col < len(line); col++ {
-					if line[col] != '(' || col == 0 || !isIdent(line[col-1]) {
-						continue
-					}
-					start := col
-					for start > 0 && isIdent(line[start-1]) {
-						start--
-					}
-					callee := line[start:col]
-					viaObject := start > 0 && line[start-1] == '.'
-					if callee == "def" || len(byName[callee]) == 0 {
-						continue
-					}
-					args, _ := balanced(f.lines, i, col)
-					for pos, arg := range splitArgs(args) {
-						keyword := ""
-						if k := strings.Index(arg, "="); k > 0 && !strings.Contains(arg[:k], "(") {
-							keyword, arg = strings.TrimSpace(arg[:k]), strings.TrimSpace(arg[k+1:])
+				for _, fn := range c.callees {
+					p := ""
+					switch {
+					case arg.keyword != "":
+						if slices.Contains(fn.params, arg.keyword) {
+							p = arg.keyword
 						}
-						if arg != "self.session" && !slices.Contains(held, arg) {
-							continue
+					case fn.method && !c.viaObject:
+						// Called without its object: the first argument is self.
+						if pos >= 1 && pos-1 < len(fn.params) {
+							p = fn.params[pos-1]
 						}
-						for _, fn := range byName[callee] {
-							p := ""
-							switch {
-							case keyword != "":
-								if slices.Contains(fn.params, keyword) {
-									p = keyword
-								}
-							case fn.method && !viaObject:
-								// Called without its object: the first argument is self.
-								if pos >= 1 && pos-1 < len(fn.params) {
-									p = fn.params[pos-1]
-								}
-							case pos < len(fn.params):
-								p = fn.params[pos]
-							}
-							if p != "" && !slices.Contains(fn.aliases, p) {
-								fn.aliases = append(fn.aliases, p)
-								changed = true
-							}
-						}
+					case pos < len(fn.params):
+						p = fn.params[pos]
+					}
+					if p != "" && !slices.Contains(fn.aliases, p) {
+						fn.aliases = append(fn.aliases, p)
+						changed = true
 					}
 				}
 			}
@@ -248,14 +232,64 @@ func findSessions(files []*pyFile) {
 	}
 }
 
+// pluginCalls finds, once, the calls of functions defined in the plugin
+// that pass at least one argument.
+func pluginCalls(files []*pyFile) []pyCall {
+	byName := map[string][]*pyFunc{}
+	for _, f := range files {
+		for i := range f.funcs {
+			byName[f.funcs[i].name] = append(byName[f.funcs[i].name], &f.funcs[i])
+		}
+	}
+	var calls []pyCall
+	if len(byName) == 0 {
+		return nil
+	}
+	for _, f := range files {
+		for i, line := range f.lines {
+			if !strings.Contains(line, "(") {
+				continue
+			}
+			for col := 0; col < len(line); col++ {
+				if line[col] != '(' || col == 0 || !isIdent(line[col-1]) {
+					continue
+				}
+				start := col
+				for start > 0 && isIdent(line[start-1]) {
+					start--
+				}
+				callee := line[start:col]
+				if callee == "def" || len(byName[callee]) == 0 {
+					continue
+				}
+				c := pyCall{file: f, line: i, callees: byName[callee], viaObject: start > 0 && line[start-1] == '.'}
+				args, _ := balanced(f.lines, i, col)
+				for _, arg := range splitArgs(args) {
+					keyword := ""
+					if k := strings.Index(arg, "="); k > 0 && !strings.Contains(arg[:k], "(") {
+						keyword, arg = strings.TrimSpace(arg[:k]), strings.TrimSpace(arg[k+1:])
+					}
+					c.args = append(c.args, pyArg{keyword, arg})
+				}
+				if len(c.args) > 0 {
+					calls = append(calls, c)
+				}
+			}
+		}
+	}
+	return calls
+}
+
 // sessionUses lists the calls on the session in f that need a permission.
 func (f *pyFile) sessionUses() []sessionUse {
 	var uses []sessionUse
+	var held []string
 	for i, line := range f.lines {
 		if !strings.Contains(line, ".") {
 			continue
 		}
-		for _, alias := range f.aliasesAt(i) {
+		held = f.aliasesAt(held, i)
+		for _, alias := range held {
 			for from := 0; ; {
 				k := strings.Index(line[from:], alias+".")
 				if k < 0 {

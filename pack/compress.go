@@ -81,7 +81,7 @@ func compressAll(fsys fs.FS, files []File, workers int) *pipeline {
 	for w := 0; w < workers; w++ {
 		go func() {
 			for i := range queue {
-				p.slots[i] <- compressFile(fsys, files[i].Path)
+				p.slots[i] <- compressFile(fsys, files[i])
 			}
 		}()
 	}
@@ -100,13 +100,17 @@ func (p *pipeline) stop() { p.once.Do(func() { close(p.done) }) }
 
 // compressFile reads a small file and deflates it, keeping the stored form
 // when deflating does not make it smaller.
-func compressFile(fsys fs.FS, p string) *compressed {
+func compressFile(fsys fs.FS, file File) *compressed {
+	p := file.Path
 	f, err := fsys.Open(p)
 	if err != nil {
 		return &compressed{err: err}
 	}
 	defer f.Close()
 	raw := buffers.Get().(*bytes.Buffer)
+	// Room for the listed size and the read that finds the end: the buffer
+	// is allocated once instead of doubled up to the size.
+	raw.Grow(int(file.Size) + bytes.MinRead)
 	n, err := raw.ReadFrom(io.LimitReader(f, memLimit+1))
 	if err != nil {
 		return &compressed{err: fmt.Errorf("reading %s: %w", p, err)}

@@ -33,17 +33,24 @@ func ReadFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > limit {
-		return nil, &TooLargeError{Name: name, Size: st.Size(), Limit: limit}
+	size := int64(0)
+	if st, err := f.Stat(); err == nil {
+		if st.Size() > limit {
+			return nil, &TooLargeError{Name: name, Size: st.Size(), Limit: limit}
+		}
+		size = st.Size()
 	}
-	return read(name, f, limit)
+	return readSized(name, f, limit, size)
 }
 
 // Read reads r to the end, failing with a *TooLargeError past limit bytes.
-func Read(name string, r io.Reader, limit int64) ([]byte, error) { return read(name, r, limit) }
+func Read(name string, r io.Reader, limit int64) ([]byte, error) { return readSized(name, r, limit, 0) }
 
-func read(name string, r io.Reader, limit int64) ([]byte, error) {
+// readSized reads like Read, with room made first for size bytes (at most
+// limit, so a false size costs no more than the limit allows).
+func readSized(name string, r io.Reader, limit, size int64) ([]byte, error) {
 	var buf bytes.Buffer
+	buf.Grow(int(size) + bytes.MinRead)
 	n, err := buf.ReadFrom(io.LimitReader(r, limit+1))
 	if err != nil {
 		return nil, err
