@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/manifest"
@@ -112,37 +113,70 @@ func Package(ctx context.Context, opts Options) (*Result, error) {
 	if err := plan.Err(); err != nil {
 		return res, err
 	}
-	var ds manifest.Diagnostics
-	switch {
-	case opts.NoValidate:
-		if m, loaded := manifest.Load(plan); m == nil {
-			ds = loaded
+	// Validation and compression run at once: they read the same files, and
+	// for a small plugin each is about half the work. The package goes to
+	// an unnamed temporary file that gets its name only once validation has
+	// passed, so a plugin with errors still leaves nothing behind; an error
+	// stops the compression early.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	found := make(chan manifest.Diagnostics, 1)
+	go func() {
+		ds := validate(plan, opts)
+		ds.Sort()
+		if ds.Err() != nil {
+			stop()
 		}
-	case opts.Validate != nil:
-		ds = opts.Validate(plan)
-	default:
-		ds = CheckPlugin(plan)
+		found <- ds
+	}()
+	var ds manifest.Diagnostics
+	var waited sync.Once
+	wait := func() error {
+		waited.Do(func() { ds = <-found })
+		return ds.Err()
 	}
-	ds.Sort()
-	if err := ds.Err(); err != nil {
-		return res, err
-	}
-	res.Findings = ds
+	defer wait() // the plan stays open until validation is done with it
 	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		if err := wait(); err != nil {
+			return res, err
+		}
 		return res, fmt.Errorf("output %s is a directory; give a file name with -o", out)
 	}
 	write := func(w io.Writer) error {
-		return Write(ctx, w, plan, WriteOptions{MaxSize: plan.MaxSize, Progress: opts.Progress})
+		err := Write(ctx, w, plan, WriteOptions{MaxSize: plan.MaxSize, Progress: opts.Progress})
+		if invalid := wait(); invalid != nil {
+			return invalid
+		}
+		return err
 	}
 	if opts.Sign != nil {
 		write = signedWriter(write, opts.Sign)
 	}
 	if err := atomicfile.Write(out, 0o644, write); err != nil {
+		if invalid := wait(); invalid != nil {
+			return res, invalid // what is wrong with the plugin comes first
+		}
 		return res, err
 	}
+	res.Findings = ds
 	res.Files = len(plan.Files)
 	res.Size = plan.TotalSize()
 	return res, nil
+}
+
+// validate runs the validation opts ask for.
+func validate(plan *Plan, opts Options) manifest.Diagnostics {
+	switch {
+	case opts.NoValidate:
+		if m, loaded := manifest.Load(plan); m == nil {
+			return loaded
+		}
+		return nil
+	case opts.Validate != nil:
+		return opts.Validate(plan)
+	default:
+		return CheckPlugin(plan)
+	}
 }
 
 // signedWriter writes the package to a scratch file, then writes its

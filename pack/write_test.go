@@ -356,7 +356,11 @@ func TestPackageRefusesBrokenPlugins(t *testing.T) {
 			dir := t.TempDir()
 			copyTree(t, demoDir, dir)
 			c.edit(dir)
-			out := filepath.Join(t.TempDir(), "x.difypkg")
+			// Validation runs while the package is compressed: neither the
+			// existing package nor a temporary file may show it.
+			outDir := t.TempDir()
+			out := filepath.Join(outDir, "x.difypkg")
+			os.WriteFile(out, []byte("previous good package"), 0o644)
 			_, err := Package(context.Background(), Options{Dir: dir, Output: out})
 			if err == nil {
 				t.Fatal("packaging succeeded")
@@ -366,8 +370,17 @@ func TestPackageRefusesBrokenPlugins(t *testing.T) {
 					t.Errorf("error lacks %q:\n%v", w, err)
 				}
 			}
-			if _, err := os.Stat(out); err == nil {
-				t.Error("an output file was written")
+			if data, _ := os.ReadFile(out); string(data) != "previous good package" {
+				t.Error("the existing package was replaced")
+			}
+			if entries, _ := os.ReadDir(outDir); len(entries) != 1 {
+				t.Errorf("files left behind: %v", entries)
+			}
+			// What is wrong with the plugin comes before what is wrong
+			// with the output path.
+			_, err = Package(context.Background(), Options{Dir: dir, Output: filepath.Join(outDir, "missing", "x.difypkg")})
+			if err == nil || !strings.Contains(err.Error(), c.wants[0]) {
+				t.Errorf("with an output in a missing directory: %v, want the plugin's errors", err)
 			}
 		})
 	}
