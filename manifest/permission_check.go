@@ -18,8 +18,18 @@ const maxSource = 4 << 20
 // missing permission makes a call fail at run time, but Dify installs and
 // starts the plugin all the same.
 func CheckPermissions(p *Plugin, fsys fs.FS) Diagnostics {
-	var ds Diagnostics
-	var files []*pyFile
+	return scanPython(fsys).findings(p)
+}
+
+// pyScan is what the plugin's Python sources ask of the session, found
+// without the manifest, so that it can run while the manifest loads.
+type pyScan struct {
+	files []*pyFile
+	ds    Diagnostics // sources too large to read
+}
+
+func scanPython(fsys fs.FS) *pyScan {
+	scan := &pyScan{}
 	fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(name, ".py") {
 			return nil
@@ -27,16 +37,23 @@ func CheckPermissions(p *Plugin, fsys fs.FS) Diagnostics {
 		data, err := capped.ReadFile(fsys, name, maxSource)
 		var tooLarge *capped.TooLargeError
 		if errors.As(err, &tooLarge) {
-			ds = append(ds, Diagnostic{Pos: Position{File: name}, Severity: Warning, Rule: "file-size",
+			scan.ds = append(scan.ds, Diagnostic{Pos: Position{File: name}, Severity: Warning, Rule: "file-size",
 				Message: fmt.Sprintf("not checked for calls that need permissions: %s is over the %s a source file is read up to", bytesize.Format(tooLarge.Size), bytesize.Format(maxSource))})
 			return nil
 		}
 		if err == nil {
-			files = append(files, parsePython(name, string(data)))
+			scan.files = append(scan.files, parsePython(name, string(data)))
 		}
 		return nil
 	})
-	findSessions(files)
+	findSessions(scan.files)
+	return scan
+}
+
+// findings compares the scan with the permissions p's manifest grants.
+func (scan *pyScan) findings(p *Plugin) Diagnostics {
+	ds := append(Diagnostics(nil), scan.ds...)
+	files := scan.files
 	have := p.Manifest.Grant()
 	used := map[string]bool{}
 	for _, f := range files {

@@ -14,11 +14,18 @@ import (
 // enforces when packaging, installing and registering a plugin, what the
 // Python SDK needs to start it, and advisory checks. The findings are sorted.
 func Check(fsys fs.FS) Diagnostics {
+	// The Python sources are scanned while the YAML loads and is checked:
+	// the two are independent, and each is a good part of the work.
+	scanned := make(chan *pyScan, 1)
+	go func() { scanned <- scanPython(fsys) }()
 	p, ds := Load(fsys)
 	if p != nil {
 		ds = append(ds, CheckAssets(p, fsys)...)
 		ds = append(ds, Validate(p, fsys)...)
-		ds = append(ds, CheckPermissions(p, fsys)...)
+	}
+	scan := <-scanned
+	if p != nil {
+		ds = append(ds, scan.findings(p)...)
 	}
 	ds.Sort()
 	return ds
@@ -122,7 +129,7 @@ func (v *validator) manifest(p *Plugin) {
 		v.errorf(doc, at(root, "author"), "author", "add author: your-name (lower case)", "author is missing; the daemon refuses plugins without one")
 	} else if err := CheckAuthor(m.Author); err != nil {
 		hint := "use lower-case letters, digits, _ and -"
-		if lower := strings.ToLower(m.Author); authorRe().MatchString(lower) && !uuidRe().MatchString(lower) {
+		if lower := strings.ToLower(m.Author); nameMatches(lower, 64) && !uuidMatches(lower) {
 			hint = fmt.Sprintf("write author: %s", lower)
 		}
 		v.errorf(doc, at(root, "author"), "author", hint, "%v", err)
@@ -167,7 +174,7 @@ func (v *validator) manifest(p *Plugin) {
 	}
 	v.combinations(doc, root, m)
 	if m.Name != "" && m.Version != "" {
-		if err := CheckIdentifier(m.Identifier(strings.Repeat("0", 64))); err != nil && authorRe().MatchString(m.Author) && nameRe().MatchString(m.Name) {
+		if err := CheckIdentifier(m.Identifier(strings.Repeat("0", 64))); err != nil && nameMatches(m.Author, 64) && nameMatches(m.Name, 128) {
 			v.errorf(doc, at(root, "version"), "identifier", "", "the plugin's unique identifier would be invalid: %v", err)
 		}
 	}
@@ -205,7 +212,7 @@ func (v *validator) meta(doc *Document, root *yaml.Node, m *Manifest) {
 	} else if runes(m.Meta.Runner.Entrypoint) > 256 {
 		v.errorf(doc, at(runner, "entrypoint"), "entrypoint", "", "runner entrypoint is longer than 256 characters")
 	}
-	if mdv := m.Meta.MinimumDifyVersion; mdv != "" && !versionRe().MatchString(mdv) {
+	if mdv := m.Meta.MinimumDifyVersion; mdv != "" && !versionMatches(mdv) {
 		v.warnf(doc, at(meta, "minimum_dify_version"), "minimum-dify-version", "write three numbers, e.g. 1.0.0", "minimum_dify_version %q is not a version like 1.0.0", mdv)
 	}
 }

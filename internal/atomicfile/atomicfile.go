@@ -19,9 +19,10 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
 // Write calls fill with a temporary file in the directory of name, then
@@ -167,7 +168,7 @@ func tempPattern(base string) string {
 
 // tempName matches the temporary files of this package, and the
 // .NAME.tmp-RANDOM ones of earlier versions.
-var tempName = regexp.MustCompile(`^\..+\.tmp-(?:([0-9]+)-)?[0-9]+$`)
+var tempName = lazyregexp.New(`^\..+\.tmp-(?:([0-9]+)-)?[0-9]+$`)
 
 // IsTemp reports whether a file name (without directory) is one of the
 // temporary files Write creates. Such files are never part of a plugin.
@@ -175,7 +176,7 @@ func IsTemp(name string) bool {
 	if !strings.Contains(name, ".tmp-") {
 		return false // the fast path for every file of a walk
 	}
-	return tempName.MatchString(name)
+	return tempName().MatchString(name)
 }
 
 // removeStale deletes temporary files for base left in dir by processes that
@@ -190,7 +191,7 @@ func removeStale(dir, base string) {
 		if !strings.HasPrefix(e.Name(), prefix) || !e.Type().IsRegular() {
 			continue
 		}
-		m := tempName.FindStringSubmatch(e.Name())
+		m := tempName().FindStringSubmatch(e.Name())
 		if m == nil || m[1] == "" {
 			continue // no owner recorded: cannot tell whether it is in use
 		}
