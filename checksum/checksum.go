@@ -108,11 +108,18 @@ func hashFile(w io.Writer, buf []byte, fsys fs.FS, p string) error {
 		return err
 	}
 	defer f.Close()
-	if _, err := io.CopyBuffer(w, onlyReader{f}, buf); err != nil {
+	if wt, ok := f.(io.WriterTo); ok {
+		// A package's entry decodes straight into the hash.
+		_, err = wt.WriteTo(w)
+	} else {
+		_, err = io.CopyBuffer(w, onlyReader{f}, buf)
+	}
+	if err != nil {
 		return fmt.Errorf("reading %s: %w", p, err)
 	}
 	return nil
 }
 
-// onlyReader hides WriterTo/ReaderFrom so CopyBuffer uses the given buffer.
+// onlyReader hides ReaderFrom (os.File has one) so that CopyBuffer uses the
+// given buffer.
 type onlyReader struct{ io.Reader }

@@ -3,8 +3,11 @@ package pack
 import (
 	"archive/zip"
 	"bufio"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"math"
@@ -26,6 +29,8 @@ type Archive struct {
 	// Declared is the sum of the uncompressed sizes the entries declare.
 	Declared int64
 	closer   io.Closer
+	r        io.ReaderAt
+	entries  map[string]*zip.File // by name; CheckEntries makes names unique
 	// oversize is set when Declared is over the limit the archive was
 	// opened with; no content is read from such an archive.
 	oversize *SizeError
@@ -93,9 +98,10 @@ func NewArchive(r io.ReaderAt, size, maxSize int64) (*Archive, error) {
 	if maxSize <= 0 {
 		maxSize = DefaultMaxSize
 	}
-	arc := &Archive{Reader: zr}
+	arc := &Archive{Reader: zr, r: r, entries: make(map[string]*zip.File, len(zr.File))}
 	var files []File
 	for _, f := range zr.File {
+		arc.entries[f.Name] = f
 		n := declaredSize(f)
 		arc.Declared = addSizes(arc.Declared, n)
 		files = append(files, File{Path: f.Name, Size: n})
@@ -136,20 +142,45 @@ func (p *Archive) Open(name string) (fs.File, error) {
 	if p.oversize != nil {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: p.oversize}
 	}
-	f, err := p.Reader.Open(name)
-	if err != nil {
-		return nil, err
+	if zf := p.entries[name]; zf != nil && fs.ValidPath(name) {
+		return &entryFile{arc: p, zf: zf}, nil
 	}
-	if _, isDir := f.(fs.ReadDirFile); isDir {
-		return f, nil
-	}
-	return &entryFile{File: f}, nil
+	// Not an entry's name: a directory, or nothing.
+	return p.Reader.Open(name)
 }
 
-type entryFile struct{ fs.File }
+// entryFile is an entry of a package opened for reading; archive/zip opens
+// it on the first Read, or WriteTo decodes it in one go.
+type entryFile struct {
+	arc *Archive
+	zf  *zip.File
+	rc  io.ReadCloser
+}
+
+func (f *entryFile) Stat() (fs.FileInfo, error) { return f.zf.FileInfo(), nil }
 
 func (f *entryFile) Read(b []byte) (int, error) {
-	n, err := f.File.Read(b)
+	if f.rc == nil {
+		rc, err := f.zf.Open()
+		if err != nil {
+			return 0, damaged(err)
+		}
+		f.rc = rc
+	}
+	n, err := f.rc.Read(b)
+	return n, damaged(err)
+}
+
+func (f *entryFile) Close() error {
+	if f.rc == nil {
+		return nil
+	}
+	return f.rc.Close()
+}
+
+// damaged explains an error from reading an entry as a *DamagedError, or
+// returns err as it is when the entry is not to blame.
+func damaged(err error) error {
 	var why string
 	switch {
 	case errors.Is(err, zip.ErrChecksum):
@@ -161,9 +192,93 @@ func (f *entryFile) Read(b []byte) (int, error) {
 	case errors.Is(err, zip.ErrFormat):
 		why = "its header is invalid, or its data is longer than its header says"
 	default:
-		return n, err
+		return err
 	}
-	return n, &DamagedError{Why: why, Err: err}
+	return &DamagedError{Why: why, Err: err}
+}
+
+// WriteTo writes the entry's content to w. A deflated entry is decoded
+// straight into w from the decoder's window, without the copy through a
+// read buffer that Read makes (checksumming or validating a package is
+// mostly this); a stored one is copied through the pooled input buffer. It checks what archive/zip's reader checks: that the entry
+// holds exactly the size its header declares (stopping as soon as it holds
+// more), its CRC-32, and a data descriptor's CRC-32.
+func (f *entryFile) WriteTo(w io.Writer) (int64, error) {
+	if f.rc != nil || f.zf.Method != zip.Deflate && f.zf.Method != zip.Store {
+		return io.Copy(w, struct{ io.Reader }{f}) // what Read has begun, it finishes
+	}
+	zf := f.zf
+	raw, err := zf.OpenRaw()
+	if err != nil {
+		return 0, damaged(err)
+	}
+	z := getInflater()
+	defer z.Close()
+	z.in.Reset(raw)
+	out := &checkedWriter{w: w, crc: crc32.NewIEEE(), limit: zf.UncompressedSize64}
+	if zf.Method == zip.Deflate {
+		z.dec.(flate.Resetter).Reset(z.in, nil)
+		_, err = z.dec.(io.WriterTo).WriteTo(out)
+	} else {
+		_, err = z.in.WriteTo(out)
+	}
+	switch {
+	case out.over:
+		err = zip.ErrFormat
+	case err == nil && out.n != zf.UncompressedSize64:
+		err = io.ErrUnexpectedEOF
+	case err == nil && zf.Flags&0x8 != 0:
+		err = f.checkDescriptor(out.crc.Sum32())
+	case err == nil && zf.CRC32 != 0 && out.crc.Sum32() != zf.CRC32:
+		err = zip.ErrChecksum
+	}
+	return int64(out.n), damaged(err)
+}
+
+// checkDescriptor reads the data descriptor after the entry's data, as
+// archive/zip does: its CRC-32 must be the central directory's, and so must
+// the content's.
+func (f *entryFile) checkDescriptor(sum uint32) error {
+	off, err := f.zf.DataOffset()
+	if err != nil {
+		return err
+	}
+	var b [16]byte
+	n, err := f.arc.r.ReadAt(b[:], off+int64(f.zf.CompressedSize64))
+	d := b[:n]
+	if len(d) >= 4 && binary.LittleEndian.Uint32(d) == 0x08074b50 { // the optional signature
+		d = d[4:]
+	}
+	if len(d) < 12 { // CRC-32 and two 32-bit sizes
+		if err == nil || err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return err
+	}
+	if binary.LittleEndian.Uint32(d) != f.zf.CRC32 || sum != f.zf.CRC32 {
+		return zip.ErrChecksum
+	}
+	return nil
+}
+
+// checkedWriter passes an entry's content to w, computing its CRC-32 and
+// refusing more than limit bytes.
+type checkedWriter struct {
+	w     io.Writer
+	crc   hash.Hash32
+	n     uint64
+	limit uint64
+	over  bool
+}
+
+func (c *checkedWriter) Write(b []byte) (int, error) {
+	if c.n+uint64(len(b)) > c.limit {
+		c.over = true
+		return 0, zip.ErrFormat
+	}
+	c.n += uint64(len(b))
+	c.crc.Write(b)
+	return c.w.Write(b)
 }
 
 // DamagedError reports an entry of a package that cannot be read back as it
@@ -235,16 +350,21 @@ type inflater struct {
 	dec io.ReadCloser
 }
 
+// newInflater is archive/zip's decompressor for deflated entries.
 func newInflater(r io.Reader) io.ReadCloser {
-	z, ok := inflaters.Get().(*inflater)
-	if !ok {
-		z = &inflater{in: bufio.NewReaderSize(r, 64<<10)}
-		z.dec = flate.NewReader(z.in)
-		return z
-	}
+	z := getInflater()
 	z.in.Reset(r)
 	z.dec.(flate.Resetter).Reset(z.in, nil)
 	return z
+}
+
+// getInflater takes an inflater from the pool, or makes one.
+func getInflater() *inflater {
+	if z, ok := inflaters.Get().(*inflater); ok {
+		return z
+	}
+	in := bufio.NewReaderSize(nil, 64<<10)
+	return &inflater{in: in, dec: flate.NewReader(in)}
 }
 
 func (z *inflater) Read(p []byte) (int, error) {

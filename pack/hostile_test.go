@@ -264,3 +264,69 @@ func writeBlob(t *testing.T, name string, size int) {
 		t.Fatal(err)
 	}
 }
+
+// Reading an entry and writing it out (WriteTo, the fast path checksums
+// and validation take) accept the same entries, with the same content,
+// and refuse the same damage for the same reason.
+func TestWriteToFindsWhatReadFinds(t *testing.T) {
+	bad := uint32(0xdeadbeef)
+	long := bytes.Repeat([]byte("print('hello')\n"), 400)
+	bomb, bombCRC := hostile.Bomb(8 << 20)
+	garbage := bytes.Repeat([]byte{0xff, 0x13, 0x37}, 100)
+	for _, c := range []struct {
+		name  string
+		entry hostile.Entry
+		why   string // "" when the entry is sound
+	}{
+		{"deflated", hostile.Entry{Data: long, Deflate: true}, ""},
+		{"stored", hostile.Entry{Data: long}, ""},
+		{"empty, deflated", hostile.Entry{Data: []byte{}, Deflate: true}, ""},
+		{"data descriptor, deflated", hostile.Entry{Data: long, Deflate: true, Descriptor: true}, ""},
+		{"data descriptor, stored", hostile.Entry{Data: long, Descriptor: true}, ""},
+		{"bad CRC, deflated", hostile.Entry{Data: long, Deflate: true, CRC: &bad}, "CRC-32"},
+		{"bad CRC, stored", hostile.Entry{Data: long, CRC: &bad}, "CRC-32"},
+		{"bad descriptor CRC, deflated", hostile.Entry{Data: long, Deflate: true, Descriptor: true, DescriptorCRC: &bad}, "CRC-32"},
+		{"cut-short stream", hostile.Entry{Data: long, Deflate: true, Cut: 10}, "cut short"},
+		{"size overstated", hostile.Entry{Data: long, Deflate: true, Size: uint64(len(long)) + 1}, "cut short"},
+		{"size understated", hostile.Entry{Data: long, Deflate: true, Size: uint64(len(long)) - 1}, "longer than its header"},
+		{"understated bomb", hostile.Entry{Raw: bomb, Deflate: true, CRC: &bombCRC, Size: 1024}, "longer than its header"},
+		{"not deflate data", hostile.Entry{Raw: garbage, Deflate: true, CRC: &bad, Size: 100}, "invalid"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.entry.Name = "main.py"
+			data := hostile.Zip("", c.entry)
+			arc, err := NewArchive(bytes.NewReader(data), int64(len(data)), 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			read := func(t *testing.T, viaWriteTo bool) ([]byte, error) {
+				f, err := arc.Open("main.py")
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer f.Close()
+				var out bytes.Buffer
+				if viaWriteTo {
+					_, err = f.(io.WriterTo).WriteTo(&out)
+				} else {
+					_, err = io.Copy(&out, struct{ io.Reader }{f})
+				}
+				return out.Bytes(), err
+			}
+			for _, viaWriteTo := range []bool{false, true} {
+				got, err := read(t, viaWriteTo)
+				var damaged *DamagedError
+				switch {
+				case c.why == "" && err != nil:
+					t.Errorf("WriteTo=%v: %v", viaWriteTo, err)
+				case c.why == "" && !bytes.Equal(got, c.entry.Data):
+					t.Errorf("WriteTo=%v: read %d bytes, want the %d written", viaWriteTo, len(got), len(c.entry.Data))
+				case c.why != "" && (!errors.As(err, &damaged) || !strings.Contains(damaged.Why, c.why)):
+					t.Errorf("WriteTo=%v: err = %v, want damage: %q", viaWriteTo, err, c.why)
+				case c.why != "" && len(got) > 1<<20:
+					t.Errorf("WriteTo=%v: wrote %d bytes of a damaged entry", viaWriteTo, len(got))
+				}
+			}
+		})
+	}
+}

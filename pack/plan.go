@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/dify-cli/dify/manifest"
@@ -464,6 +465,16 @@ type diskFile struct {
 }
 
 func (f *diskFile) Stat() (fs.FileInfo, error) { return f.info, nil }
+
+// WriteTo copies the file to w through a pooled buffer: *os.File's own
+// WriteTo, there for sockets, allocates a buffer for any other writer.
+func (f *diskFile) WriteTo(w io.Writer) (int64, error) {
+	buf := copyBuffers.Get().(*[]byte)
+	defer copyBuffers.Put(buf)
+	return io.CopyBuffer(w, struct{ io.Reader }{f.File}, *buf)
+}
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
 
 type fileInfo struct {
 	name string

@@ -8,6 +8,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"encoding/binary"
 	"hash/crc32"
 	"io"
 )
@@ -26,6 +27,11 @@ type Entry struct {
 	CRC *uint32
 	// Cut drops this many bytes from the end of the stored data.
 	Cut int
+	// Descriptor writes the entry as zip tools that stream do: sizes and
+	// CRC-32 in a data descriptor after the data (and in the central
+	// directory). DescriptorCRC, when set, is what the descriptor claims.
+	Descriptor    bool
+	DescriptorCRC *uint32
 }
 
 // Zip builds an archive holding entries in order, with comment as its
@@ -33,6 +39,7 @@ type Entry struct {
 func Zip(comment string, entries ...Entry) []byte {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	var patch []descriptorPatch
 	for _, e := range entries {
 		raw, size, crc := e.Raw, e.Size, uint32(0)
 		if raw == nil {
@@ -55,6 +62,19 @@ func Zip(comment string, entries ...Entry) []byte {
 		if e.Deflate {
 			method = zip.Deflate
 		}
+		if e.Descriptor {
+			// archive/zip writes the descriptor itself; it is patched after.
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: e.Name, Method: method})
+			if err != nil {
+				panic(err)
+			}
+			w.Write(e.Data)
+			zw.Flush()
+			if e.DescriptorCRC != nil {
+				patch = append(patch, descriptorPatch{from: buf.Len(), crc: *e.DescriptorCRC})
+			}
+			continue
+		}
 		w, err := zw.CreateRaw(&zip.FileHeader{Name: e.Name, Method: method, CRC32: crc,
 			CompressedSize64: uint64(len(raw)), UncompressedSize64: size})
 		if err != nil {
@@ -66,7 +86,23 @@ func Zip(comment string, entries ...Entry) []byte {
 	if err := zw.Close(); err != nil {
 		panic(err)
 	}
-	return buf.Bytes()
+	out := buf.Bytes()
+	for _, p := range patch {
+		// The descriptor is the last one before the next entry's local
+		// header, or before the central directory.
+		end := bytes.Index(out[p.from:], []byte("PK\x03\x04"))
+		if end < 0 {
+			end = bytes.Index(out[p.from:], []byte("PK\x01\x02"))
+		}
+		start := bytes.LastIndex(out[:p.from+end], []byte("PK\x07\x08"))
+		binary.LittleEndian.PutUint32(out[start+4:], p.crc)
+	}
+	return out
+}
+
+type descriptorPatch struct {
+	from int // at or before the start of the entry's descriptor
+	crc  uint32
 }
 
 func deflate(data []byte) []byte {
