@@ -126,10 +126,7 @@ func compressFile(fsys fs.FS, file File) *compressed {
 		return c
 	}
 	packed := buffers.Get().(*bytes.Buffer)
-	fw := getDeflater(packed)
-	fw.Write(raw.Bytes())
-	fw.Close()
-	putDeflater(fw)
+	deflateSmall(packed, raw.Bytes())
 	if packed.Len() < raw.Len() {
 		c.method, c.packed = zip.Deflate, packed
 	} else {
