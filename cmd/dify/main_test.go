@@ -91,4 +91,23 @@ func TestStartupDoesNoWork(t *testing.T) {
 			t.Errorf("%s allocates %s bytes in %d allocations at startup; defer the work to first use", m[1], m[2], allocs)
 		}
 	}
+	// Dependencies' package initialisation runs on every start too, whether
+	// the command uses them or not: a budget for all of it (today about
+	// 2,700 allocations and 420 KB, most of it Masterminds/semver compiling
+	// its expressions for sprig) catches a new dependency, or a new version
+	// of one, that does real work in init.
+	all := regexp.MustCompile(`(?m)^init (\S+) @.*, (\d+) bytes, (\d+) allocs$`).FindAllStringSubmatch(trace.String(), -1)
+	var bytes, allocs int
+	heaviest, most := "", 0
+	for _, m := range all {
+		b, _ := strconv.Atoi(m[2])
+		a, _ := strconv.Atoi(m[3])
+		bytes, allocs = bytes+b, allocs+a
+		if b > most {
+			heaviest, most = m[1], b
+		}
+	}
+	if allocs > 4000 || bytes > 640<<10 {
+		t.Errorf("package initialisation allocates %d bytes in %d allocations before main runs (budget 640 KiB, 4,000); the heaviest is %s with %d bytes", bytes, allocs, heaviest, most)
+	}
 }
