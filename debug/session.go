@@ -5,14 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/dify-cli/dify/manifest"
-	"github.com/dify-cli/dify/pyenv"
 	"github.com/dify-cli/dify/run"
 )
 
@@ -23,15 +20,9 @@ const ReconnectWait = 6 * time.Second
 
 // Options say how to run a plugin for debugging.
 type Options struct {
-	Dir    string
-	Config Config
-	// The Python environment, as for `plugin run`.
-	CacheDir    string
-	UV          string
-	Interpreter string
-	Refresh     bool
-	Progress    io.Writer
-	Env         []string
+	Dir       string
+	Config    Config
+	run.Setup // the Python environment, as for `plugin run`
 
 	Watch         bool          // restart when a file the package would contain changes
 	ReconnectWait time.Duration // between a stop and the next start; ReconnectWait when zero, none when negative
@@ -124,20 +115,7 @@ func Run(ctx context.Context, o Options) error {
 // start prepares the environment (cached after the first time) and starts
 // the plugin connected to Dify.
 func start(ctx context.Context, o Options, notify func(string)) (*run.Process, error) {
-	decl, ds := manifest.Load(os.DirFS(o.Dir))
-	if decl == nil {
-		return nil, fmt.Errorf("%s is not a plugin: %w", o.Dir, &manifest.InvalidError{Diagnostics: ds})
-	}
-	runner := decl.Manifest.Meta.Runner
-	env, err := pyenv.Ensure(ctx, pyenv.Options{
-		Dir:      o.Dir,
-		Want:     pyenv.Want{Version: runner.Version, Override: o.Interpreter, UV: o.UV, Env: o.Env},
-		UV:       o.UV,
-		Refresh:  o.Refresh,
-		CacheDir: o.CacheDir,
-		Env:      o.Env,
-		Progress: o.Progress,
-	})
+	decl, env, err := run.Prepare(ctx, o.Dir, o.Dir, o.Setup)
 	if err != nil {
 		return nil, err
 	}
@@ -154,7 +132,7 @@ func start(ctx context.Context, o Options, notify func(string)) (*run.Process, e
 		}
 	}
 	proc, err := run.StartProcess(run.ProcessOptions{
-		Dir: o.Dir, Python: env.Python, Entrypoint: runner.Entrypoint,
+		Dir: o.Dir, Python: env.Python, Entrypoint: decl.Manifest.Meta.Runner.Entrypoint,
 		Env: run.Environment(o.Env, env.Python,
 			"INSTALL_METHOD=remote",
 			"REMOTE_INSTALL_URL="+c.Address(),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/internal/fakedaemon"
+	"github.com/dify-cli/dify/run"
 )
 
 func python3(t *testing.T) string {
@@ -72,8 +73,8 @@ func startSession(t *testing.T, d *fakedaemon.Daemon, dir, key string, watch boo
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &session{cancel: cancel, done: make(chan error, 1), out: &syncBuffer{}, notices: &syncBuffer{}}
-	o := Options{Dir: dir, Config: config(t, d.Addr(), key), CacheDir: t.TempDir(), Interpreter: python3(t),
-		Env: os.Environ(), Watch: watch, ReconnectWait: -1, Out: s.out, Err: s.out,
+	o := Options{Dir: dir, Config: config(t, d.Addr(), key),
+		Setup: run.Setup{CacheDir: t.TempDir(), Interpreter: python3(t), Env: os.Environ()}, Watch: watch, ReconnectWait: -1, Out: s.out, Err: s.out,
 		Notify: func(msg string) { s.notices.Write([]byte(msg + "\n")) }}
 	go func() { s.done <- Run(ctx, o) }()
 	t.Cleanup(func() {

@@ -324,27 +324,30 @@ func (v *validator) scopes(doc *Document, list *yaml.Node, none bool) {
 	}
 }
 
+// requiredList returns the items of the list under key, which the SDK
+// requires to be there and not empty, and reports it when it is not.
+func (v *validator) requiredList(doc *Document, root *yaml.Node, key, rule, hint string) []*yaml.Node {
+	list := lookup(root, key)
+	if list == nil || list.Kind != yaml.SequenceNode || len(list.Content) == 0 {
+		v.sdkf(doc, at(root, key), rule, hint, "%s is required", key)
+		return nil
+	}
+	return list.Content
+}
+
 func (v *validator) modelProvider(prov *Provider) {
 	root := prov.Doc.Root
 	if scalar(lookup(root, "provider")) == "" {
 		v.sdkf(prov.Doc, root, "model-provider", "add provider: <name>", "model provider has no provider name")
 	}
-	if types := lookup(root, "supported_model_types"); types == nil || types.Kind != yaml.SequenceNode || len(types.Content) == 0 {
-		v.sdkf(prov.Doc, at(root, "supported_model_types"), "model-types", "list the model types, e.g. supported_model_types: [llm]", "supported_model_types is required")
-	} else {
-		for _, t := range types.Content {
-			if !slices.Contains(sdkModelTypes, t.Value) {
-				v.oneOf(prov.Doc, t, "model-type", "model type", t.Value, modelTypes, sdkModelTypes)
-			}
+	for _, t := range v.requiredList(prov.Doc, root, "supported_model_types", "model-types", "list the model types, e.g. supported_model_types: [llm]") {
+		if !slices.Contains(sdkModelTypes, t.Value) {
+			v.oneOf(prov.Doc, t, "model-type", "model type", t.Value, modelTypes, sdkModelTypes)
 		}
 	}
-	if methods := lookup(root, "configurate_methods"); methods == nil || methods.Kind != yaml.SequenceNode || len(methods.Content) == 0 {
-		v.sdkf(prov.Doc, at(root, "configurate_methods"), "configurate-methods", "add configurate_methods: [predefined-model]", "configurate_methods is required")
-	} else {
-		for _, m := range methods.Content {
-			if !slices.Contains(configurateMethods, m.Value) {
-				v.oneOf(prov.Doc, m, "configurate-methods", "configurate method", m.Value, configurateMethods, configurateMethods)
-			}
+	for _, m := range v.requiredList(prov.Doc, root, "configurate_methods", "configurate-methods", "add configurate_methods: [predefined-model]") {
+		if !slices.Contains(configurateMethods, m.Value) {
+			v.oneOf(prov.Doc, m, "configurate-methods", "configurate method", m.Value, configurateMethods, configurateMethods)
 		}
 	}
 	if models := lookup(root, "models"); models != nil && models.Kind == yaml.MappingNode {

@@ -305,6 +305,31 @@ parameter_rules:
 	}
 }
 
+// The SDK needs a model provider's types and configuration methods.
+func TestModelProviderLists(t *testing.T) {
+	files := validPlugin()
+	delete(files, "provider/demo.yaml")
+	delete(files, "tools/hello.yaml")
+	delete(files, "tools/hello.py")
+	files["manifest.yaml"] = strings.Replace(files["manifest.yaml"], "  tools:\n    - provider/demo.yaml", "  models:\n    - provider/m.yaml", 1)
+	for _, c := range []struct{ lists, want string }{
+		{"", "provider/m.yaml:1:1 error model-types supported_model_types is required; the plugin fails to start (the Python SDK refuses it)|provider/m.yaml:1:1 error configurate-methods configurate_methods is required; the plugin fails to start (the Python SDK refuses it)"},
+		{"supported_model_types: []\nconfigurate_methods: [customizable-model]\n", "provider/m.yaml:2:24 error model-types supported_model_types is required; the plugin fails to start (the Python SDK refuses it)"},
+		{"supported_model_types: [llm]\nconfigurate_methods: [predefined]\n", `provider/m.yaml:3:23 error configurate-methods configurate method "predefined" is not one of predefined-model, customizable-model; the plugin fails to start (the Python SDK refuses it)`},
+	} {
+		files["provider/m.yaml"] = "provider: m\n" + c.lists + "extra:\n  python:\n    provider_source: provider/demo.py\n"
+		var got []string
+		for _, d := range Check(mapFS(files)) {
+			if d.Rule == "model-types" || d.Rule == "configurate-methods" {
+				got = append(got, fmt.Sprintf("%s %s %s %s", d.Pos, d.Severity, d.Rule, d.Message))
+			}
+		}
+		if strings.Join(got, "|") != c.want {
+			t.Errorf("with %q:\n%s\nwant:\n%s", c.lists, strings.Join(got, "\n"), strings.ReplaceAll(c.want, "|", "\n"))
+		}
+	}
+}
+
 // Keys of embedded (inline) parts of a declaration type are known keys.
 func TestUnknownKeysSeeInlineFields(t *testing.T) {
 	doc := &Document{Path: "events/e.yaml"}

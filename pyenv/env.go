@@ -203,18 +203,29 @@ func build(ctx context.Context, o Options, env *Env, d *deps, progress io.Writer
 		return nil
 	}
 
-	reqFile := d.Install
-	switch {
-	case d.Sync:
+	if d.Sync {
 		syncEnv := append(slices.Clip(cmdEnv), "UV_PROJECT_ENVIRONMENT="+env.Dir)
 		if err := run("installing dependencies", withoutVar(syncEnv, "VIRTUAL_ENV"), o.UV,
 			"sync", "--frozen", "--no-dev", "--python", env.Base.Path); err != nil {
 			return err
 		}
-	case env.Tool == "uv":
-		if err := run("creating the environment", cmdEnv, o.UV, "venv", "--no-project", "--python", env.Base.Path, env.Dir); err != nil {
+	} else {
+		// Create the environment, then install the requirements into it
+		// with the same tool.
+		create := []string{o.UV, "venv", "--no-project", "--python", env.Base.Path, env.Dir}
+		install := []string{o.UV, "pip", "install", "--python", env.Python, "-r"}
+		if env.Tool != "uv" {
+			create = []string{env.Base.Path, "-m", "venv"}
+			if d.Empty {
+				create = append(create, "--without-pip")
+			}
+			create = append(create, env.Dir)
+			install = []string{env.Python, "-m", "pip", "install", "-r"}
+		}
+		if err := run("creating the environment", cmdEnv, create[0], create[1:]...); err != nil {
 			return err
 		}
+		reqFile := d.Install
 		if d.Generated != nil {
 			reqFile = filepath.Join(env.Dir, "requirements.lock.txt")
 			if err := os.WriteFile(reqFile, d.Generated, 0o644); err != nil {
@@ -222,26 +233,7 @@ func build(ctx context.Context, o Options, env *Env, d *deps, progress io.Writer
 			}
 		}
 		if !d.Empty {
-			if err := run("installing dependencies", cmdEnv, o.UV, "pip", "install", "--python", env.Python, "-r", reqFile); err != nil {
-				return err
-			}
-		}
-	default:
-		args := []string{"-m", "venv"}
-		if d.Empty {
-			args = append(args, "--without-pip")
-		}
-		if err := run("creating the environment", cmdEnv, env.Base.Path, append(args, env.Dir)...); err != nil {
-			return err
-		}
-		if d.Generated != nil {
-			reqFile = filepath.Join(env.Dir, "requirements.lock.txt")
-			if err := os.WriteFile(reqFile, d.Generated, 0o644); err != nil {
-				return err
-			}
-		}
-		if !d.Empty {
-			if err := run("installing dependencies", cmdEnv, env.Python, "-m", "pip", "install", "-r", reqFile); err != nil {
+			if err := run("installing dependencies", cmdEnv, install[0], append(install[1:], reqFile)...); err != nil {
 				return err
 			}
 		}

@@ -15,7 +15,7 @@ func BenchmarkTimeToReady(b *testing.B) {
 	dir := doublePlugin(b)
 	py := python3(b)
 	launch := func(b *testing.B, cache string) {
-		l, err := Launch(context.Background(), LaunchOptions{Path: dir, CacheDir: cache, Interpreter: py, Env: os.Environ()})
+		l, err := Launch(context.Background(), LaunchOptions{Path: dir, Setup: Setup{CacheDir: cache, Interpreter: py, Env: os.Environ()}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -21,14 +21,8 @@ type LaunchOptions struct {
 	Path    string
 	MaxSize int64 // the package size limit; ≤ 0 means the daemon's default
 
-	// The Python environment (see pyenv.Options).
-	CacheDir    string // where environments are kept
-	UV          string // the uv executable, "" for venv and pip
-	Interpreter string // an interpreter to use instead of searching (PYTHON_INTERPRETER_PATH)
-	Refresh     bool   // rebuild the environment
-	Progress    io.Writer
+	Setup // the Python environment, and the environment variables
 
-	Env          []string // the environment of the tools and the plugin
 	ReadyTimeout time.Duration
 	Log          func(Log)
 	Dify         Dify
@@ -67,35 +61,18 @@ func Launch(ctx context.Context, o LaunchOptions) (*Launched, error) {
 		l.remove = l.Dir
 	}
 
-	decl, ds := manifest.Load(os.DirFS(l.Dir))
-	if decl == nil {
-		return nil, fmt.Errorf("%s is not a plugin: %w", o.Path, &manifest.InvalidError{Diagnostics: ds})
-	}
-	l.Decl = decl
-	runner := decl.Manifest.Meta.Runner
-	if runner.Language != "python" {
-		return nil, fmt.Errorf("%s: meta.runner.language is %q; only python plugins can run", filepath.Join(o.Path, manifest.FileName), runner.Language)
-	}
-
-	env, err := pyenv.Ensure(ctx, pyenv.Options{
-		Dir:      l.Dir,
-		Want:     pyenv.Want{Version: runner.Version, Override: o.Interpreter, UV: o.UV, Env: o.Env},
-		UV:       o.UV,
-		Refresh:  o.Refresh,
-		CacheDir: o.CacheDir,
-		Env:      o.Env,
-		Progress: o.Progress,
-	})
+	decl, env, err := Prepare(ctx, l.Dir, o.Path, o.Setup)
 	if err != nil {
 		return nil, err
 	}
+	l.Decl = decl
 	l.Env = env
 	l.Note = env.Base.Note
 
 	l.Plugin, err = Start(ctx, Options{
 		Dir:          l.Dir,
 		Python:       env.Python,
-		Entrypoint:   runner.Entrypoint,
+		Entrypoint:   decl.Manifest.Meta.Runner.Entrypoint,
 		Env:          o.Env,
 		Manifest:     &decl.Manifest,
 		ReadyTimeout: o.ReadyTimeout,

@@ -11,12 +11,11 @@ import (
 )
 
 func launchOptions(t *testing.T, path string) LaunchOptions {
-	return LaunchOptions{
-		Path:        path,
+	return LaunchOptions{Path: path, Setup: Setup{
 		CacheDir:    t.TempDir(),
 		Interpreter: python3(t),
 		Env:         os.Environ(),
-	}
+	}}
 }
 
 func TestLaunchDirectoryInPlace(t *testing.T) {

@@ -120,25 +120,15 @@ func debugRun(o *debugOptions) error {
 		return nil
 	}
 
-	cache, err := cacheDir(s)
+	setup, err := pythonSetup(s, o.python, o.refresh)
 	if err != nil {
 		return err
-	}
-	var progress = s.Err
-	if !s.ErrTerminal {
-		progress = nil
-	}
-	interpreter := o.python
-	if interpreter == "" {
-		interpreter = s.getenv("PYTHON_INTERPRETER_PATH")
 	}
 	if o.watch {
 		fmt.Fprintln(s.Err, "watching the plugin's files; Ctrl-C to stop")
 	}
 	err = debug.Run(ctx, debug.Options{
-		Dir: o.dir, Config: c,
-		CacheDir: filepath.Join(cache, "envs"), UV: findUV(s), Interpreter: interpreter, Refresh: o.refresh,
-		Progress: progress, Env: s.environ(),
+		Dir: o.dir, Config: c, Setup: setup,
 		Watch: o.watch, ReconnectWait: o.reconnectWait,
 		Out: s.Out, Err: s.Err,
 		Notify: func(msg string) { fmt.Fprintln(s.Err, "dify: "+msg) },

@@ -171,30 +171,16 @@ type launchFlags struct {
 	readyTimeout time.Duration
 }
 
-// launch prepares and starts the plugin at path, with set-up progress on a
-// terminal's stderr only (so that nobody's pipe fills with it).
+// launch prepares and starts the plugin at path.
 func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *logSink) (*pluginrun.Launched, error) {
-	cache, err := cacheDir(s)
+	setup, err := pythonSetup(s, f.python, f.refresh)
 	if err != nil {
 		return nil, err
-	}
-	var progress io.Writer
-	if s.ErrTerminal {
-		progress = s.Err
-	}
-	interpreter := f.python
-	if interpreter == "" {
-		interpreter = s.getenv("PYTHON_INTERPRETER_PATH")
 	}
 	l, err := pluginrun.Launch(ctx, pluginrun.LaunchOptions{
 		Path:         path,
 		MaxSize:      maxSizeBytes(f.maxSizeMB),
-		CacheDir:     filepath.Join(cache, "envs"),
-		UV:           findUV(s),
-		Interpreter:  interpreter,
-		Refresh:      f.refresh,
-		Progress:     progress,
-		Env:          s.environ(),
+		Setup:        setup,
 		ReadyTimeout: f.readyTimeout,
 		Log:          logs.add,
 	})
@@ -208,6 +194,32 @@ func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *l
 		s.warnf("%s", l.Note)
 	}
 	return l, nil
+}
+
+// pythonSetup says how run, invoke and debug prepare a plugin's Python:
+// environments cached under the cache directory, the interpreter from
+// --python or $PYTHON_INTERPRETER_PATH, uv when it is installed, and set-up
+// progress on a terminal's stderr only (so that nobody's pipe fills with it).
+func pythonSetup(s *Streams, python string, refresh bool) (pluginrun.Setup, error) {
+	cache, err := cacheDir(s)
+	if err != nil {
+		return pluginrun.Setup{}, err
+	}
+	var progress io.Writer
+	if s.ErrTerminal {
+		progress = s.Err
+	}
+	if python == "" {
+		python = s.getenv("PYTHON_INTERPRETER_PATH")
+	}
+	return pluginrun.Setup{
+		CacheDir:    filepath.Join(cache, "envs"),
+		UV:          findUV(s),
+		Interpreter: python,
+		Refresh:     refresh,
+		Progress:    progress,
+		Env:         s.environ(),
+	}, nil
 }
 
 // cacheDir is where dify keeps what it can rebuild: $DIFY_CACHE_DIR, else
