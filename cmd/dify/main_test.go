@@ -1,26 +1,67 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
-// buildDify builds the binary with extra go build arguments.
+// TestMain gives the tests one place to keep the binaries they build.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "dify-test-bin-*")
+	if err == nil {
+		// Some tests run the binary as another user.
+		err = os.Chmod(dir, 0o755)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	built = &binaries{dir: dir, paths: map[string]string{}}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// binaries builds dify once per set of go build arguments for the whole
+// test process: a build takes seconds on a loaded machine, and with
+// -count=20 every test building its own made hundreds of them.
+type binaries struct {
+	dir   string
+	mu    sync.Mutex
+	paths map[string]string // go build arguments → binary
+}
+
+// built is set by TestMain before any test runs.
+var built *binaries
+
+// buildDify returns the binary built with extra go build arguments, named
+// dify (the SDK's harness looks for that name).
 func buildDify(t testing.TB, args ...string) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
-	bin := filepath.Join(t.TempDir(), "dify")
+	key := strings.Join(args, "\x00")
+	built.mu.Lock()
+	defer built.mu.Unlock()
+	if bin, ok := built.paths[key]; ok {
+		return bin
+	}
+	dir := filepath.Join(built.dir, strconv.Itoa(len(built.paths)))
+	bin := filepath.Join(dir, "dify")
 	cmd := exec.Command("go", append(append([]string{"build", "-o", bin}, args...), ".")...)
 	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	built.paths[key] = bin
 	return bin
 }
 
