@@ -198,6 +198,9 @@ func build(ctx context.Context, o Options, env *Env, d *deps, progress io.Writer
 			if t := out.String(20, "  "); t != "" {
 				msg += "\n" + t
 			}
+			if hint := installHint(strings.Join(out.Lines(200), "\n")); hint != "" {
+				msg += "\nhint: " + hint
+			}
 			return errors.New(msg)
 		}
 		return nil
@@ -243,6 +246,26 @@ func build(ctx context.Context, o Options, env *Env, d *deps, progress io.Writer
 	}
 	fmt.Fprintf(progress, "Environment ready in %.1fs.\n", time.Since(start).Seconds())
 	return nil
+}
+
+// installHint says what to do about the installer failures people meet
+// most, from pip's or uv's output: no way to the package index (offline, a
+// proxy, a firewall), or a requirement the index has no version of.
+func installHint(output string) string {
+	has := func(words ...string) bool {
+		return slices.ContainsFunc(words, func(w string) bool { return strings.Contains(output, w) })
+	}
+	switch {
+	case has("NewConnectionError", "Name or service not known", "Temporary failure in name resolution",
+		"ProxyError", "Network is unreachable", "Connection refused", "ConnectTimeoutError",
+		"dns error", "Could not connect, are you offline?", "tcp connect error"):
+		return "the package index could not be reached: check the network, or give a mirror with PIP_INDEX_URL " +
+			"(UV_INDEX_URL for uv) and a proxy with HTTPS_PROXY; dify passes them on"
+	case has("No matching distribution found", "No solution found when resolving"):
+		return "the index has no version of a requirement that installs on this Python: check the versions " +
+			"in the dependency file and meta.runner.version in manifest.yaml"
+	}
+	return ""
 }
 
 // cacheKey names an environment by everything that decides its content.
