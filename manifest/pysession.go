@@ -93,6 +93,13 @@ func parsePython(name string, data string) *pyFile {
 
 // stripComment removes a # comment, outside quotes.
 func stripComment(line string) string {
+	k := strings.IndexByte(line, '#')
+	if k < 0 {
+		return line
+	}
+	if !strings.ContainsAny(line[:k], `"'`) {
+		return line[:k]
+	}
 	var quote byte
 	for i := 0; i < len(line); i++ {
 		c := line[i]
@@ -113,6 +120,20 @@ func stripComment(line string) string {
 // balanced returns the text between the parenthesis opening at lines[i][col]
 // and its match, which may be on a later line, and the line it ends on.
 func balanced(lines []string, i, col int) (string, int) {
+	if line := lines[i]; col < len(line) && strings.IndexByte("([{", line[col]) >= 0 {
+		// Most calls close on the line they open: no copy.
+		depth := 0
+		for j := col; j < len(line); j++ {
+			switch line[j] {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				if depth--; depth == 0 {
+					return line[col+1 : j], i
+				}
+			}
+		}
+	}
 	var b strings.Builder
 	depth := 0
 	for k := i; k < len(lines) && k < i+50; k++ {
@@ -250,8 +271,11 @@ func pluginCalls(files []*pyFile) []pyCall {
 			if !strings.Contains(line, "(") {
 				continue
 			}
-			for col := 0; col < len(line); col++ {
-				if line[col] != '(' || col == 0 || !isIdent(line[col-1]) {
+			for col, next := 0, 0; ; col++ {
+				if next = strings.IndexByte(line[col:], '('); next < 0 {
+					break
+				}
+				if col += next; col == 0 || !isIdent(line[col-1]) {
 					continue
 				}
 				start := col

@@ -92,3 +92,45 @@ my_session.tool.invoke()
 		})
 	}
 }
+
+func TestBalanced(t *testing.T) {
+	lines := []string{
+		`x = f(a, g(b), [c, {d: e}]) + h(i)`,
+		`y = call(one,`,
+		`         two(3),`,
+		`         four)`,
+		`z = open(`,
+	}
+	for _, c := range []struct {
+		line, col int
+		want      string
+		end       int
+	}{
+		{0, 5, `a, g(b), [c, {d: e}]`, 0},
+		{0, 10, `b`, 0},
+		{0, 15, `c, {d: e}`, 0},
+		{0, 31, `i`, 0},
+		{1, 8, `one,          two(3),          four`, 3},
+		{4, 8, ` `, 4}, // never closed: what was read, and the line it started on
+	} {
+		got, end := balanced(lines, c.line, c.col)
+		if got != c.want || end != c.end {
+			t.Errorf("balanced(line %d, col %d) = %q, %d; want %q, %d", c.line, c.col, got, end, c.want, c.end)
+		}
+	}
+}
+
+func TestStripComment(t *testing.T) {
+	for in, want := range map[string]string{
+		`x = 1`:                         `x = 1`,
+		`x = 1  # one`:                  `x = 1  `,
+		`# all comment`:                 ``,
+		`s = "a # in a string"  # out`:  `s = "a # in a string"  `,
+		`s = 'it\'s # still in' # out`:  `s = 'it\'s # still in' `,
+		`s = "unclosed # in the string`: `s = "unclosed # in the string`,
+	} {
+		if got := stripComment(in); got != want {
+			t.Errorf("stripComment(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
