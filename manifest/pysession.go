@@ -195,7 +195,13 @@ func (f *pyFile) aliasesAt(names []string, i int) []string {
 	names = append(names[:0], "session")
 	for _, fn := range f.funcs {
 		if len(fn.aliases) > 0 && i >= fn.start && i < fn.end {
-			names = append(names, fn.aliases...)
+			for _, a := range fn.aliases {
+				// A parameter named session, or one nested functions share,
+				// is one name: each call is reported once.
+				if !slices.Contains(names, a) {
+					names = append(names, a)
+				}
+			}
 		}
 	}
 	return names

@@ -80,6 +80,12 @@ save(database)
 cache.storage.clear()
 my_session.tool.invoke()
 `}, nil},
+		{"a parameter named session is reported once", map[string]string{"a.py": `
+def keep(session):
+    session.storage.set("k", b"v")
+
+keep(self.session)
+`}, []string{"a.py:3:5 session.storage storage"}},
 		{"comments are not code", map[string]string{"a.py": "# self.session.storage.get('k')\nx = '#' # session.tool\ny = \"a#b\"; self.session.app\n"},
 			[]string{"a.py:3:17 session.app app"}},
 	}
