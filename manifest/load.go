@@ -97,12 +97,7 @@ func Load(fsys fs.FS) (*Plugin, Diagnostics) {
 		}
 		for _, item := range list.Content {
 			ref := doc.Pos(item)
-			rel, d := l.reference(ref, item.Value)
-			ds = append(ds, d...)
-			if rel == "" {
-				continue
-			}
-			pdoc, d := l.parse(rel, ref)
+			pdoc, d := l.referenced(ref, item.Value)
 			ds = append(ds, d...)
 			if pdoc == nil {
 				continue
@@ -141,6 +136,17 @@ func (l *loader) parse(p string, ref Position) (*Document, Diagnostics) {
 	// unknown key) a repeated key breaks nothing, and the SDK's YAML
 	// reader keeps the last one.
 	return doc, nil
+}
+
+// referenced reads the YAML file a declaration names at ref: nil, with
+// the reason, when the path is unusable or the file does not parse.
+func (l *loader) referenced(ref Position, raw string) (*Document, Diagnostics) {
+	rel, ds := l.reference(ref, raw)
+	if rel == "" {
+		return nil, ds
+	}
+	doc, d := l.parse(rel, ref)
+	return doc, append(ds, d...)
 }
 
 // reference checks a path written in a declaration and returns the slash path to
@@ -207,13 +213,7 @@ func (l *loader) children(prov *Provider) Diagnostics {
 			prov.Children = append(prov.Children, &Document{Path: prov.Doc.Path, Root: item})
 			continue
 		}
-		ref := prov.Doc.Pos(item)
-		rel, d := l.reference(ref, item.Value)
-		ds = append(ds, d...)
-		if rel == "" {
-			continue
-		}
-		doc, d := l.parse(rel, ref)
+		doc, d := l.referenced(prov.Doc.Pos(item), item.Value)
 		ds = append(ds, d...)
 		if doc != nil {
 			prov.Children = append(prov.Children, doc)
@@ -239,14 +239,8 @@ func (l *loader) models(prov *Provider) Diagnostics {
 			continue
 		}
 		if pos := lookup(spec, "position"); pos != nil && pos.Value != "" {
-			ref := prov.Doc.Pos(pos)
-			if rel, d := l.reference(ref, pos.Value); rel != "" {
-				ds = append(ds, d...)
-				_, d := l.parse(rel, ref)
-				ds = append(ds, d...)
-			} else {
-				ds = append(ds, d...)
-			}
+			_, d := l.referenced(prov.Doc.Pos(pos), pos.Value)
+			ds = append(ds, d...)
 		}
 		patterns := lookup(spec, "predefined")
 		if patterns == nil || patterns.Kind != yaml.SequenceNode {
