@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/internal/fakedaemon"
+	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/run"
 )
 
@@ -26,21 +27,13 @@ func python3(t *testing.T) string {
 	return p
 }
 
-// doublePlugin copies the tool double into a new directory.
+// doublePlugin writes the tool double into a new directory.
 func doublePlugin(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(t.TempDir(), "double")
-	src := filepath.Join("..", "testdata", "run", "tool")
-	filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		data, _ := os.ReadFile(path)
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
-	})
-	main, _ := os.ReadFile(filepath.Join("..", "testdata", "run", "double.py"))
-	os.WriteFile(filepath.Join(dir, "main.py"), main, 0o644)
+	dir := t.TempDir()
+	if err := testdouble.Write("tool", dir); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 

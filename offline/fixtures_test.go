@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/internal/testwheel"
 )
 
@@ -118,7 +119,9 @@ type lockPackage struct {
 func project(t testing.TB, srv *server, base string, pkgs []lockPackage) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "plugin")
-	copyTree(t, filepath.Join("..", "testdata", "run", "tool"), dir)
+	if err := testdouble.Write("tool", dir); err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(dir, "main.py"), []byte("print('offline')\n"), 0o644)
 	os.Remove(filepath.Join(dir, "requirements.txt"))
 
@@ -163,25 +166,4 @@ func project(t testing.TB, srv *server, base string, pkgs []lockPackage) string 
 	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte(pyproject), 0o644)
 	os.WriteFile(filepath.Join(dir, "uv.lock"), []byte(lock), 0o644)
 	return dir
-}
-
-func copyTree(t testing.TB, src, dst string) {
-	t.Helper()
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/pack"
 )
 
@@ -291,7 +292,9 @@ func TestRequirementsPins(t *testing.T) {
 	file, data := wheelFile(t, "purelib", "3.0.0", "py3-none-any")
 	srv.add("purelib", file, data)
 	dir := filepath.Join(t.TempDir(), "plugin")
-	copyTree(t, filepath.Join("..", "testdata", "run", "tool"), dir)
+	if err := testdouble.Write("tool", dir); err != nil {
+		t.Fatal(err)
+	}
 	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("# pinned\nfastlib==1.0.0\npurelib==3.0.0 ; python_version >= '3.8'\nwinonly==1.0 ; sys_platform == 'win32'\n"), 0o644)
 	o := BuildOptions{Options: options(t, x86, arm), From: dir}
 	o.IndexURL = srv.URL + "/simple"

@@ -4,11 +4,11 @@ import (
 	"context"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/manifest"
 )
 
@@ -22,34 +22,11 @@ func python3(t testing.TB) string {
 	return path
 }
 
-// doublePlugin copies the tool double (testdata/run/tool with
-// testdata/run/double.py as main.py) into a new directory.
+// doublePlugin writes the tool double into a new directory.
 func doublePlugin(t testing.TB) string {
 	t.Helper()
 	dir := t.TempDir()
-	src := filepath.Join("..", "testdata", "run", "tool")
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	main, err := os.ReadFile(filepath.Join("..", "testdata", "run", "double.py"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "main.py"), main, 0o644); err != nil {
+	if err := testdouble.Write("tool", dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir

@@ -12,11 +12,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/dify-cli/dify/internal/testdouble"
 )
 
 // needPython skips a test when no python3 runs the test doubles.
@@ -34,17 +37,21 @@ func needPython(t *testing.T) {
 func double(t *testing.T) string {
 	t.Helper()
 	dir := filepath.Join(t.TempDir(), "double")
-	src := filepath.Join("..", "..", "testdata", "run", "tool")
-	cmd := exec.Command("cp", "-r", src, dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("cp: %v %s", err, out)
-	}
-	main, err := os.ReadFile(filepath.Join("..", "..", "testdata", "run", "double.py"))
-	if err != nil {
+	if err := testdouble.Write("tool", dir); err != nil {
 		t.Fatal(err)
 	}
-	os.WriteFile(filepath.Join(dir, "main.py"), main, 0o644)
 	return dir
+}
+
+// startReady starts `dify plugin run -r json` on path, with the double
+// writing the pids of its processes (procs of them: the plugin and the
+// children DOUBLE_MODE asks for) to a file, and waits until it is ready.
+func startReady(t *testing.T, bin string, env []string, path string, procs int) (*runningPlugin, []int) {
+	t.Helper()
+	pidfile := filepath.Join(t.TempDir(), "pids")
+	r := startRun(t, bin, append(slices.Clip(env), "DOUBLE_PIDFILE="+pidfile), path, "-r", "json")
+	r.waitFor(t, "plugin_ready", "")
+	return r, readPidFile(t, pidfile, procs, r.exited)
 }
 
 // runningPlugin is `dify plugin run` started with a stdin that stays open.
@@ -174,10 +181,7 @@ func TestRunSIGTERMStopsEverything(t *testing.T) {
 	if out, err := exec.Command(bin, "plugin", "package", dir, "-o", pkg).CombinedOutput(); err != nil {
 		t.Fatalf("package: %v\n%s", err, out)
 	}
-	pidfile := filepath.Join(t.TempDir(), "pids")
-	r := startRun(t, bin, append(env, "DOUBLE_MODE=child", "DOUBLE_PIDFILE="+pidfile), pkg, "-r", "json")
-	r.waitFor(t, "plugin_ready", "")
-	pids := readPidFile(t, pidfile, 2, r.exited)
+	r, pids := startReady(t, bin, append(env, "DOUBLE_MODE=child"), pkg, 2)
 	if names := tempFiles(t, tmp); len(names) != 1 {
 		t.Errorf("while running, $TMPDIR holds %v, want the extracted package", names)
 	}
@@ -198,10 +202,7 @@ func TestRunSIGTERMStopsEverything(t *testing.T) {
 func TestRunKillNineLeavesNoPlugin(t *testing.T) {
 	needPython(t)
 	bin := buildDify(t)
-	pidfile := filepath.Join(t.TempDir(), "pids")
-	r := startRun(t, bin, append(runEnv(t), "DOUBLE_PIDFILE="+pidfile), double(t), "-r", "json")
-	r.waitFor(t, "plugin_ready", "")
-	pids := readPidFile(t, pidfile, 1, r.exited)
+	r, pids := startReady(t, bin, runEnv(t), double(t), 1)
 	r.cmd.Process.Kill()
 	r.exitCode(t)
 	waitGone(t, pids[0])
@@ -212,10 +213,7 @@ func TestRunKillNineLeavesNoPlugin(t *testing.T) {
 func TestRunEndOfInput(t *testing.T) {
 	needPython(t)
 	bin := buildDify(t)
-	pidfile := filepath.Join(t.TempDir(), "pids")
-	r := startRun(t, bin, append(runEnv(t), "DOUBLE_PIDFILE="+pidfile), double(t), "-r", "json")
-	r.waitFor(t, "plugin_ready", "")
-	pids := readPidFile(t, pidfile, 1, r.exited)
+	r, pids := startReady(t, bin, runEnv(t), double(t), 1)
 	io.WriteString(r.stdin, `{"invoke_id":"slow","type":"tool","action":"invoke_tool","request":{"provider":"double","tool":"slow","credentials":{},"tool_parameters":{"seconds":0.3}}}`+"\n")
 	r.stdin.Close()
 	resp := r.waitFor(t, "plugin_response", "slow")

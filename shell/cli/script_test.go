@@ -17,6 +17,7 @@ import (
 
 	"github.com/dify-cli/dify/internal/fakedaemon"
 	"github.com/dify-cli/dify/internal/hostile"
+	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/internal/testwheel"
 	"github.com/dify-cli/dify/shell/cli"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -140,7 +141,7 @@ func TestScripts(t *testing.T) {
 				if len(args) != 1 {
 					ts.Fatalf("usage: double [kind] dir")
 				}
-				ts.Check(copyDouble(kind, ts.MkAbs(args[0])))
+				ts.Check(testdouble.Write(kind, ts.MkAbs(args[0])))
 			},
 			// fakedaemon KEY starts a stand-in for the daemon's debugging port
 			// that takes KEY, and sets $DAEMON to its address.
@@ -306,31 +307,4 @@ func hostilePackage(kind string) ([]byte, error) {
 		return hostile.Zip("", manifest, hostile.Entry{Name: "main.py", Data: code, Deflate: true, Cut: 9}), nil
 	}
 	return nil, fmt.Errorf("no hostile package %q", kind)
-}
-
-// copyDouble writes a double into dir.
-func copyDouble(kind, dir string) error {
-	src := filepath.Join("..", "..", "testdata", "run", kind)
-	err := filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dir, rel), 0o755)
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, rel), data, 0o644)
-	})
-	if err != nil {
-		return err
-	}
-	main, err := os.ReadFile(filepath.Join("..", "..", "testdata", "run", "double.py"))
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(filepath.Join(dir, "main.py"), main, 0o644)
 }
