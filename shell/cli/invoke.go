@@ -143,7 +143,7 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 		f.StringVar(&o.credFile, "credentials", "", "a JSON or YAML file of credentials")
 	}
 	providerFlag := func(what string) {
-		f.StringVar(&o.provider, "provider", "", "the "+what+" provider, when the plugin has several")
+		f.StringVar(&o.provider, "provider", "", strings.TrimSpace("the "+what)+" provider, when the plugin has several")
 	}
 	paramFlag := func(help string) {
 		f.StringArrayVarP(&o.params, "param", "p", nil, help)
