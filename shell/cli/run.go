@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
@@ -233,18 +232,6 @@ func cacheDir(s *Streams) (string, error) {
 		return "", fmt.Errorf("no cache directory (set DIFY_CACHE_DIR): %w", err)
 	}
 	return filepath.Join(d, "dify"), nil
-}
-
-// findUV is uv as the daemon finds it: $UV_PATH, else uv on PATH; "" when
-// there is none, and environments are made with venv and pip.
-func findUV(s *Streams) string {
-	if p := s.getenv("UV_PATH"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("uv"); err == nil {
-		return p
-	}
-	return ""
 }
 
 // logSink shows the plugin's logs on stderr when asked to (-l), and the

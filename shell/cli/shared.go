@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/internal/capped"
@@ -159,9 +160,22 @@ func maxSizeBytes(mb int64) int64 {
 	return mb << 20
 }
 
-// uvPath is the uv executable --uv runs: $UV_PATH, else uv from PATH.
-func uvPath(s *Streams) string {
+// findUV is uv as the daemon finds it: $UV_PATH, else uv on PATH; "" when
+// there is none, and environments are made with venv and pip.
+func findUV(s *Streams) string {
 	if p := s.getenv("UV_PATH"); p != "" {
+		return p
+	}
+	if p, err := exec.LookPath("uv"); err == nil {
+		return p
+	}
+	return ""
+}
+
+// uvPath is the uv executable --uv runs: the one findUV finds, else "uv",
+// so that running it says uv is missing.
+func uvPath(s *Streams) string {
+	if p := findUV(s); p != "" {
 		return p
 	}
 	return "uv"
