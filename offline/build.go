@@ -3,6 +3,7 @@ package offline
 import (
 	"archive/zip"
 	"context"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -107,4 +108,26 @@ func DefaultOutput(from string) (string, error) {
 	}
 	base := strings.TrimSuffix(filepath.Base(abs), ".difypkg")
 	return base + "-offline.difypkg", nil
+}
+
+// DifySettings are the settings a Dify needs to install an offline package
+// of the given uncompressed size and file size, signed with signKey (a
+// private key's path) or not signed ("").
+func DifySettings(size, fileSize int64, signKey string) []string {
+	const mib = 1 << 20
+	var lines []string
+	if size > pack.DefaultMaxSize {
+		limit := (size + mib - 1) / mib * mib
+		lines = append(lines, fmt.Sprintf("set PLUGIN_MAX_PACKAGE_SIZE=%d (Dify API) and MAX_PLUGIN_PACKAGE_SIZE=%d (plugin daemon); the defaults are %d", limit, limit, pack.DefaultMaxSize))
+	} else {
+		lines = append(lines, "PLUGIN_MAX_PACKAGE_SIZE and MAX_PLUGIN_PACKAGE_SIZE: the defaults (50 MiB) are enough")
+	}
+	lines = append(lines, fmt.Sprintf("NGINX_CLIENT_MAX_BODY_SIZE (docker-compose nginx) must be at least %dM, the size of the upload", (fileSize+mib-1)/mib))
+	if signKey != "" {
+		pub := strings.TrimSuffix(filepath.Base(signKey), ".private.pem") + ".public.pem"
+		lines = append(lines, "set THIRD_PARTY_SIGNATURE_VERIFICATION_ENABLED=true and THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS to where "+pub+" is inside the plugin daemon's container")
+	} else {
+		lines = append(lines, "set FORCE_VERIFYING_SIGNATURE=false: a repackaged plugin has no marketplace signature (or sign it with --sign and your key)")
+	}
+	return lines
 }

@@ -7,9 +7,11 @@ package offline
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/uvlock/marker"
 )
 
@@ -23,6 +25,40 @@ type Target struct {
 	Arch   string // amd64 or arm64, as manifest.yaml's meta.arch names them
 	Python string // 3.12, or a full version such as 3.12.3
 	Glibc  string // 2.39
+}
+
+// Targets are the machines an offline package is built for: the given
+// platforms and Python version, else the manifest's meta.arch and
+// meta.runner.version, else both architectures and Python 3.12.
+func Targets(m *manifest.Manifest, platforms []string, python string) ([]Target, error) {
+	if python == "" {
+		python = m.Meta.Runner.Version
+	}
+	if python == "" {
+		python = "3.12"
+	}
+	python, err := ParsePython(python)
+	if err != nil {
+		return nil, err
+	}
+	if len(platforms) == 0 {
+		platforms = m.Meta.Arch
+	}
+	if len(platforms) == 0 {
+		platforms = []string{"amd64", "arm64"}
+	}
+	var out []Target
+	for _, p := range platforms {
+		arch, err := ParseArch(p)
+		if err != nil {
+			return nil, err
+		}
+		t := Target{Arch: arch, Python: python, Glibc: DaemonGlibc}
+		if !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }
 
 func (t Target) String() string {

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/dify-cli/dify/manifest"
 )
 
 func TestTagsFollowSysTags(t *testing.T) {
@@ -87,5 +89,56 @@ func TestWheelRanks(t *testing.T) {
 	}
 	if _, err := ParseWheel("pkg-1.0-py3.whl"); err == nil {
 		t.Error("a short name parsed as a wheel")
+	}
+}
+
+func TestDifySettingsForOfflinePackages(t *testing.T) {
+	small := strings.Join(DifySettings(10<<20, 9<<20, ""), "\n")
+	for _, want := range []string{"the defaults (50 MiB) are enough", "at least 9M", "FORCE_VERIFYING_SIGNATURE=false"} {
+		if !strings.Contains(small, want) {
+			t.Errorf("small package: %q lacks %q", small, want)
+		}
+	}
+	big := strings.Join(DifySettings(300<<20+1, 120<<20, "keys/acme.private.pem"), "\n")
+	for _, want := range []string{"PLUGIN_MAX_PACKAGE_SIZE=315621376 (Dify API) and MAX_PLUGIN_PACKAGE_SIZE=315621376", "at least 120M",
+		"THIRD_PARTY_SIGNATURE_VERIFICATION_ENABLED=true", "acme.public.pem"} {
+		if !strings.Contains(big, want) {
+			t.Errorf("big signed package: %q lacks %q", big, want)
+		}
+	}
+	if strings.Contains(big, "FORCE_VERIFYING_SIGNATURE") {
+		t.Error("a signed package is told to turn verification off")
+	}
+}
+
+func TestTargets(t *testing.T) {
+	m := &manifest.Manifest{}
+	m.Meta.Arch = []string{"arm64"}
+	m.Meta.Runner.Version = "3.11"
+	for _, c := range []struct {
+		platforms []string
+		python    string
+		want      string // targets, or the error
+	}{
+		{nil, "", "linux/arm64, Python 3.11"},
+		{[]string{"linux/amd64", "amd64", "arm64"}, "3.12.3", "linux/amd64, Python 3.12|linux/arm64, Python 3.12"},
+		{[]string{"windows/amd64"}, "", `platform "windows/amd64" is not one Dify runs on: use linux/amd64 or linux/arm64`},
+		{nil, "2.7", `python version "2.7" is not 3.X or 3.X.Y`},
+	} {
+		targets, err := Targets(m, c.platforms, c.python)
+		var got []string
+		for _, t := range targets {
+			got = append(got, t.String())
+		}
+		if err != nil {
+			got = []string{err.Error()}
+		}
+		if strings.Join(got, "|") != c.want {
+			t.Errorf("Targets(%q, %q) = %q, want %q", c.platforms, c.python, got, c.want)
+		}
+	}
+	none, err := Targets(&manifest.Manifest{}, nil, "")
+	if err != nil || len(none) != 2 || none[0].Python != "3.12" || none[0].Glibc != DaemonGlibc {
+		t.Errorf("without meta.arch and a runner version: %+v, %v; want amd64 and arm64, Python 3.12", none, err)
 	}
 }

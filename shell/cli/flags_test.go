@@ -260,25 +260,6 @@ func TestInvokeArgsTakeThePluginFirst(t *testing.T) {
 	}
 }
 
-func TestDifySettingsForOfflinePackages(t *testing.T) {
-	small := strings.Join(difySettings(10<<20, 9<<20, ""), "\n")
-	for _, want := range []string{"the defaults (50 MiB) are enough", "at least 9M", "FORCE_VERIFYING_SIGNATURE=false"} {
-		if !strings.Contains(small, want) {
-			t.Errorf("small package: %q lacks %q", small, want)
-		}
-	}
-	big := strings.Join(difySettings(300<<20+1, 120<<20, "keys/acme.private.pem"), "\n")
-	for _, want := range []string{"PLUGIN_MAX_PACKAGE_SIZE=315621376 (Dify API) and MAX_PLUGIN_PACKAGE_SIZE=315621376", "at least 120M",
-		"THIRD_PARTY_SIGNATURE_VERIFICATION_ENABLED=true", "acme.public.pem"} {
-		if !strings.Contains(big, want) {
-			t.Errorf("big signed package: %q lacks %q", big, want)
-		}
-	}
-	if strings.Contains(big, "FORCE_VERIFYING_SIGNATURE") {
-		t.Error("a signed package is told to turn verification off")
-	}
-}
-
 // A run builds only the commands on its path; help, completion and unknown
 // names see the whole group, or the whole tree.
 func TestOnlyTheCommandsARunNeedsAreBuilt(t *testing.T) {

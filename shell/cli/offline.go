@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/internal/bytesize"
-	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/offline"
 	"github.com/dify-cli/dify/pack"
 	"github.com/spf13/cobra"
@@ -42,41 +41,6 @@ func (f *offlineFlags) given(cmd *cobra.Command) bool {
 	return false
 }
 
-// targets are the platforms to build for: the flags, else the manifest.
-func (f *offlineFlags) targets(m *manifest.Manifest) ([]offline.Target, error) {
-	python := f.python
-	if python == "" {
-		python = m.Meta.Runner.Version
-	}
-	if python == "" {
-		python = "3.12"
-	}
-	python, err := offline.ParsePython(python)
-	if err != nil {
-		return nil, usagef("--python: %v", err)
-	}
-	archs := f.platforms
-	if len(archs) == 0 {
-		archs = m.Meta.Arch
-	}
-	if len(archs) == 0 {
-		archs = []string{"amd64", "arm64"}
-	}
-	var out []offline.Target
-	seen := map[string]bool{}
-	for _, a := range archs {
-		arch, err := offline.ParseArch(a)
-		if err != nil {
-			return nil, usagef("--platform: %v", err)
-		}
-		if !seen[arch] {
-			seen[arch] = true
-			out = append(out, offline.Target{Arch: arch, Python: python, Glibc: offline.DaemonGlibc})
-		}
-	}
-	return out, nil
-}
-
 func offlineRun(o *packageOptions) error {
 	s := o.io
 	plan, err := pack.Open(o.dir, pack.PlanOptions{MaxSize: 4 << 30})
@@ -88,10 +52,10 @@ func offlineRun(o *packageOptions) error {
 		plan.Close()
 		return err
 	}
-	targets, err := o.offline.targets(&decl.Manifest)
+	targets, err := offline.Targets(&decl.Manifest, o.offline.platforms, o.offline.python)
 	if err != nil {
 		plan.Close()
-		return err
+		return &usageError{err}
 	}
 	cache, err := cacheDir(s)
 	if err != nil {
@@ -171,32 +135,11 @@ func offlineRun(o *packageOptions) error {
 	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s with %d wheels for %s, Python %s (%d downloaded, from %s)\n",
 		res.Files, pack.HumanSize(res.Size), o.dir, len(sel.Files), strings.Join(names, " and "), targets[0].Python, downloaded, sel.Source)
 	fmt.Fprintf(s.Err, "%s is %s. To install it on a Dify with no internet:\n", res.Output, bytesize.Format(res.FileSize))
-	for _, line := range difySettings(res.Size, res.FileSize, o.signKey) {
+	for _, line := range offline.DifySettings(res.Size, res.FileSize, o.signKey) {
 		fmt.Fprintln(s.Err, "  - "+line)
 	}
 	fmt.Fprintln(s.Out, res.Output)
 	return nil
-}
-
-// difySettings are the settings a Dify needs for an offline package of
-// the given uncompressed size and file size.
-func difySettings(size, fileSize int64, signKey string) []string {
-	const mib = 1 << 20
-	var lines []string
-	if size > pack.DefaultMaxSize {
-		limit := (size + mib - 1) / mib * mib
-		lines = append(lines, fmt.Sprintf("set PLUGIN_MAX_PACKAGE_SIZE=%d (Dify API) and MAX_PLUGIN_PACKAGE_SIZE=%d (plugin daemon); the defaults are %d", limit, limit, pack.DefaultMaxSize))
-	} else {
-		lines = append(lines, "PLUGIN_MAX_PACKAGE_SIZE and MAX_PLUGIN_PACKAGE_SIZE: the defaults (50 MiB) are enough")
-	}
-	lines = append(lines, fmt.Sprintf("NGINX_CLIENT_MAX_BODY_SIZE (docker-compose nginx) must be at least %dM, the size of the upload", (fileSize+mib-1)/mib))
-	if signKey != "" {
-		pub := strings.TrimSuffix(filepath.Base(signKey), ".private.pem") + ".public.pem"
-		lines = append(lines, "set THIRD_PARTY_SIGNATURE_VERIFICATION_ENABLED=true and THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS to where "+pub+" is inside the plugin daemon's container")
-	} else {
-		lines = append(lines, "set FORCE_VERIFYING_SIGNATURE=false: a repackaged plugin has no marketplace signature (or sign it with --sign and your key)")
-	}
-	return lines
 }
 
 // offlineListing prints, per target, the wheels and what is missing.
