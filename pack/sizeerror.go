@@ -100,6 +100,3 @@ func suggestIgnore(files []File, excess int64) string {
 	}
 	return best
 }
-
-// HumanSize formats a byte count for people: 512 B, 1.5 KiB, 50.0 MiB.
-func HumanSize(n int64) string { return bytesize.Format(n) }

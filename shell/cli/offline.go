@@ -133,7 +133,7 @@ func offlineRun(o *packageOptions) error {
 		names = append(names, "linux/"+t.Arch)
 	}
 	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s with %d wheels for %s, Python %s (%d downloaded, from %s)\n",
-		res.Files, pack.HumanSize(res.Size), o.dir, len(sel.Files), strings.Join(names, " and "), targets[0].Python, downloaded, sel.Source)
+		res.Files, bytesize.Format(res.Size), o.dir, len(sel.Files), strings.Join(names, " and "), targets[0].Python, downloaded, sel.Source)
 	fmt.Fprintf(s.Err, "%s is %s. To install it on a Dify with no internet:\n", res.Output, bytesize.Format(res.FileSize))
 	for _, line := range offline.DifySettings(res.Size, res.FileSize, o.signKey) {
 		fmt.Fprintln(s.Err, "  - "+line)

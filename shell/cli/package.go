@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/dify-cli/dify/internal/bytesize"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/sign"
@@ -155,7 +156,7 @@ func packageRun(o *packageOptions) error {
 	if o.signKey != "" {
 		signed = " and signed it"
 	}
-	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s%s\n", res.Files, pack.HumanSize(res.Size), o.dir, signed)
+	fmt.Fprintf(s.Err, "packaged %d files (%s) from %s%s\n", res.Files, bytesize.Format(res.Size), o.dir, signed)
 	fmt.Fprintln(s.Out, res.Output)
 	return nil
 }
@@ -277,7 +278,7 @@ func dryRun(o *packageOptions) error {
 		for _, f := range l.Files {
 			fmt.Fprintf(s.Out, "%*d  %s\n", width, f.Size, f.Path)
 		}
-		fmt.Fprintf(s.Out, "%d files, %d bytes (%s)\n", l.FileCount, l.TotalSize, pack.HumanSize(l.TotalSize))
+		fmt.Fprintf(s.Out, "%d files, %d bytes (%s)\n", l.FileCount, l.TotalSize, bytesize.Format(l.TotalSize))
 		if o.showIgnored {
 			fmt.Fprintf(s.Out, "\nleft out:\n")
 			tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dify-cli/dify/internal/bytesize"
 	"github.com/dify-cli/dify/pack"
 )
 
@@ -39,7 +40,7 @@ func (b *progressBar) update(p pack.Progress) {
 		filled = int(int64(width) * p.Bytes / p.TotalBytes)
 	}
 	fmt.Fprintf(b.w, "\r[%s%s] %d/%d files, %s of %s", strings.Repeat("=", filled), strings.Repeat(" ", width-filled),
-		p.Files, p.TotalFiles, pack.HumanSize(p.Bytes), pack.HumanSize(p.TotalBytes))
+		p.Files, p.TotalFiles, bytesize.Format(p.Bytes), bytesize.Format(p.TotalBytes))
 }
 
 // finish erases the bar, if one was drawn.
