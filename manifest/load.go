@@ -177,7 +177,14 @@ func readDiagnostic(p string, ref Position, err error) Diagnostic {
 	}
 	d := Diagnostic{Pos: ref, Severity: Error, Rule: "file-missing"}
 	var tooLarge *capped.TooLargeError
+	var wide interface{ PluginWide() bool }
 	switch {
+	case errors.As(inner, &wide) && wide.PluginWide():
+		// The read was stopped by a problem of the whole plugin (its
+		// size), which names the files it concerns.
+		d.Rule = "size"
+		d.Message = fmt.Sprintf("%s was not read: %v", p, inner)
+		return d
 	case errors.As(err, &tooLarge):
 		d.Rule = "file-size"
 		d.Message = fmt.Sprintf("%s is %s; declaration files are read up to %s", p, bytesize.Format(tooLarge.Size), bytesize.Format(MaxYAML))
@@ -190,6 +197,7 @@ func readDiagnostic(p string, ref Position, err error) Diagnostic {
 		d.Message = fmt.Sprintf("%s is not packaged: %v; the daemon would not find it", p, inner)
 		d.Hint = "change the ignore rule so that this file is kept"
 	default:
+		d.Rule = "file-unreadable"
 		d.Message = fmt.Sprintf("cannot read %s: %v", p, inner)
 	}
 	if ref.File == p {

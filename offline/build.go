@@ -34,10 +34,6 @@ type Result struct {
 	FileSize  int64 // the package file's size in bytes
 }
 
-// unbounded is the size limit a source is opened with when the package
-// may grow to fit: what Dify can be configured to take, not a default.
-const unbounded = 4 << 30
-
 // Build writes the offline package of a plugin: its files, without
 // pyproject.toml and uv.lock (the daemon would run `uv sync` against the
 // network if they were there), with the wheels under wheels/ and a
@@ -47,7 +43,7 @@ func Build(ctx context.Context, o BuildOptions) (*Result, error) {
 	res := &Result{}
 	maxSize := o.MaxSize
 	if maxSize <= 0 {
-		maxSize = unbounded
+		maxSize = pack.Ceiling
 	}
 	opts := pack.Options{Dir: o.From, Output: o.Output, MaxSize: maxSize, Validate: o.Validate, Sign: o.Sign, Progress: o.Write,
 		Transform: func(plan *pack.Plan) error {

@@ -6,11 +6,13 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
+
+	"github.com/dify-cli/dify/internal/stale"
+	"github.com/dify-cli/dify/uvlock"
 )
 
 // Progress is how far the downloads are.
@@ -28,9 +30,13 @@ type HashError struct {
 	SizeWant   int64
 	SizeGot    int64
 	sizeDiffer bool
+	cut        bool // reading stopped past SizeWant: SizeGot is a lower bound
 }
 
 func (e *HashError) Error() string {
+	if e.cut {
+		return fmt.Sprintf("%s from %s is larger than the %d bytes the lock says (%d bytes or more); stopped reading: the file was changed, or the server sends something else", e.File, e.Where, e.SizeWant, e.SizeGot)
+	}
 	if e.sizeDiffer {
 		return fmt.Sprintf("%s from %s is %d bytes, not the %d the lock says: the file was changed or cut short", e.File, e.Where, e.SizeGot, e.SizeWant)
 	}
@@ -49,9 +55,10 @@ func Fetch(ctx context.Context, s *Selection, o Options) error {
 	if workers <= 0 {
 		workers = 4
 	}
+	w := o.web()
 	var mirror *index
 	if o.IndexURL != "" && s.Source != "requirements.txt" {
-		mirror = &index{url: o.IndexURL, client: o.client()}
+		mirror = &index{url: o.IndexURL, web: w}
 	}
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
@@ -76,11 +83,19 @@ func Fetch(ctx context.Context, s *Selection, o Options) error {
 		}
 	}
 	p.send()
+	if len(todo) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
+		return err
+	}
+	// Downloads a killed run left half-written.
+	stale.Remove(o.CacheDir, downloadPrefix)
 
 	var mu sync.Mutex // the mirror's page cache
 	jobs := make(chan *File)
 	var wg sync.WaitGroup
-	for range min(workers, max(len(todo), 1)) {
+	for range min(workers, len(todo)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -88,7 +103,7 @@ func Fetch(ctx context.Context, s *Selection, o Options) error {
 				if ctx.Err() != nil {
 					continue
 				}
-				if err := download(ctx, o, mirror, &mu, f, p); err != nil {
+				if err := download(ctx, w, o.CacheDir, mirror, &mu, f, p); err != nil {
 					cancel(err)
 				}
 			}
@@ -105,13 +120,29 @@ func Fetch(ctx context.Context, s *Selection, o Options) error {
 	return nil
 }
 
-// cachePath is where a file with a known hash is kept.
+// downloadPrefix names the files a download writes before it is checked.
+const downloadPrefix = ".download-"
+
+// maxWheel bounds a download whose size nothing says beforehand.
+const maxWheel = 4 << 30
+
+// cachePath is where a file with a known hash is kept: dir/ab/abcd…/NAME.
+// It is built from checked parts only (a hex hash, a wheel file name) and
+// is "" for anything else, so that no lock or index can name a path
+// outside dir.
 func cachePath(dir string, f *File) string {
-	h := strings.TrimPrefix(f.Hash, "sha256:")
-	if dir == "" || len(h) != 64 {
+	if dir == "" || !uvlock.ValidHash(f.Hash) {
 		return ""
 	}
-	return filepath.Join(dir, h[:2], h, f.Name)
+	if _, err := ParseWheel(f.Name); err != nil {
+		return ""
+	}
+	h := strings.ToLower(strings.TrimPrefix(f.Hash, "sha256:"))
+	rel := filepath.Join(h[:2], h, f.Name)
+	if !filepath.IsLocal(rel) {
+		return ""
+	}
+	return filepath.Join(dir, rel)
 }
 
 func cached(dir string, f *File) string {
@@ -146,14 +177,14 @@ func checkFile(f *File, path string) error {
 	return nil
 }
 
-func download(ctx context.Context, o Options, mirror *index, mu *sync.Mutex, f *File, p *progress) error {
+func download(ctx context.Context, w *web, dir string, mirror *index, mu *sync.Mutex, f *File, p *progress) error {
 	url, want := f.URL, f.Hash
 	if mirror != nil {
 		mu.Lock()
-		files, err := mirror.files(ctx, f.Package)
+		files, err := mirror.files(ctx, f.Package, f.Version)
 		mu.Unlock()
 		if err != nil {
-			return fmt.Errorf("looking up %s in %s: %w", f.Package, o.IndexURL, err)
+			return fmt.Errorf("looking up %s in %s: %w", f.Package, mirror.url, err)
 		}
 		url = ""
 		for _, x := range files {
@@ -162,27 +193,28 @@ func download(ctx context.Context, o Options, mirror *index, mu *sync.Mutex, f *
 				if want == "" {
 					want = x.Hash
 				} else if x.Hash != "" && !strings.EqualFold(x.Hash, want) {
-					return &HashError{File: f.Name, Want: want, Got: x.Hash, Where: o.IndexURL}
+					return &HashError{File: f.Name, Want: want, Got: x.Hash, Where: mirror.url}
 				}
 			}
 		}
 		if url == "" {
-			return fmt.Errorf("%s does not list %s (needed for %s %s)", o.IndexURL, f.Name, f.Package, f.Version)
+			return fmt.Errorf("%s does not list %s (needed for %s %s)", mirror.url, f.Name, f.Package, f.Version)
 		}
 	}
 	if url == "" {
 		return fmt.Errorf("nothing says where %s is", f.Name)
 	}
-	dir := o.CacheDir
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	// The most to read: what the lock says, and one byte more to tell a
+	// longer file.
+	limit := int64(maxWheel)
+	if f.Size > maxWheel {
+		return fmt.Errorf("%s: the lock says it is %d bytes, more than the %d GiB a wheel may be here", f.Name, f.Size, maxWheel>>30)
 	}
-	return retry(ctx, func() error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-		if err != nil {
-			return permanent(err)
-		}
-		resp, err := o.client().Do(req)
+	if f.Size > 0 {
+		limit = f.Size
+	}
+	return w.retry(ctx, func() error {
+		resp, err := w.open(ctx, url, "")
 		if err != nil {
 			return err
 		}
@@ -190,10 +222,13 @@ func download(ctx context.Context, o Options, mirror *index, mu *sync.Mutex, f *
 		if err := statusError(resp, url); err != nil {
 			return err
 		}
+		if resp.ContentLength > limit {
+			return permanent(tooLong(f, url, resp.ContentLength, limit))
+		}
 		h := sha256.New()
 		var n int64
-		body := io.TeeReader(&counting{r: resp.Body, n: &n, p: p}, h)
-		tmp, err := os.CreateTemp(dir, ".download-*")
+		body := io.TeeReader(&counting{r: io.LimitReader(resp.Body, limit+1), n: &n, p: p}, h)
+		tmp, err := os.CreateTemp(dir, stale.Pattern(downloadPrefix))
 		if err != nil {
 			return permanent(err)
 		}
@@ -206,6 +241,10 @@ func download(ctx context.Context, o Options, mirror *index, mu *sync.Mutex, f *
 		if err := tmp.Close(); err != nil {
 			return permanent(err)
 		}
+		if n > limit {
+			p.undo(n)
+			return permanent(tooLong(f, url, n, limit))
+		}
 		got := "sha256:" + hex.EncodeToString(h.Sum(nil))
 		if f.Size > 0 && n != f.Size {
 			return permanent(&HashError{File: f.Name, Where: url, SizeWant: f.Size, SizeGot: n, sizeDiffer: true})
@@ -215,6 +254,9 @@ func download(ctx context.Context, o Options, mirror *index, mu *sync.Mutex, f *
 		}
 		f.Hash, f.Size = got, n
 		dest := cachePath(dir, f)
+		if dest == "" {
+			return permanent(fmt.Errorf("%q is not a wheel file name to keep in the cache", f.Name))
+		}
 		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 			return permanent(err)
 		}
@@ -225,6 +267,14 @@ func download(ctx context.Context, o Options, mirror *index, mu *sync.Mutex, f *
 		p.fileDone()
 		return nil
 	})
+}
+
+// tooLong is a download larger than it may be; reading stopped there.
+func tooLong(f *File, url string, got, limit int64) error {
+	if f.Size > 0 {
+		return &HashError{File: f.Name, Where: url, SizeWant: f.Size, SizeGot: got, sizeDiffer: true, cut: true}
+	}
+	return fmt.Errorf("%s from %s is larger than %d GiB; stopped reading", f.Name, url, limit>>30)
 }
 
 // counting reports bytes as they arrive.

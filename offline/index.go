@@ -1,21 +1,19 @@
 package offline
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html"
 	"io"
 	"mime"
-	"net"
-	"net/http"
 	"net/url"
 	"strings"
-	"syscall"
-	"time"
 
-	"github.com/dify-cli/dify/internal/lazyregexp"
+	"golang.org/x/net/html"
+
+	"github.com/dify-cli/dify/uvlock"
 	"github.com/dify-cli/dify/uvlock/marker"
 )
 
@@ -32,29 +30,37 @@ type IndexFile struct {
 
 // index reads a simple repository (PEP 503 HTML or PEP 691 JSON).
 type index struct {
-	url    string
-	client *http.Client
-	cache  map[string][]IndexFile
+	url   string
+	web   *web
+	cache map[string][]IndexFile // by project and version
 }
 
-// maxPage bounds a project page; the largest on PyPI are a few MiB.
-const maxPage = 64 << 20
+// What reading a project page may cost: the bytes read, the longest tag or
+// JSON value held at once, and the files kept. A page is read as a stream
+// and only the wheels of the version asked for are kept, so a page of any
+// size costs about maxToken of memory plus the files kept; the largest
+// pages on PyPI are a few MiB with a few dozen wheels per version.
+const (
+	maxPage     = 64 << 20
+	maxToken    = 1 << 20
+	maxPageKept = 10000
+)
 
-// files lists the files of a project.
-func (ix *index) files(ctx context.Context, project string) ([]IndexFile, error) {
+// files lists the wheels an index has of one version of a project.
+func (ix *index) files(ctx context.Context, project, version string) ([]IndexFile, error) {
 	name := marker.NormalizeName(project)
-	if files, ok := ix.cache[name]; ok {
+	key := name + " " + version
+	if files, ok := ix.cache[key]; ok {
 		return files, nil
 	}
 	page := strings.TrimRight(ix.url, "/") + "/" + name + "/"
+	keep := func(file string) bool {
+		w, err := ParseWheel(file)
+		return err == nil && w.Name == name && sameVersion(w.Version, version)
+	}
 	var files []IndexFile
-	err := retry(ctx, func() error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, page, nil)
-		if err != nil {
-			return permanent(err)
-		}
-		req.Header.Set("Accept", "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01")
-		resp, err := ix.client.Do(req)
+	err := ix.web.retry(ctx, func() error {
+		resp, err := ix.web.open(ctx, page, "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01")
 		if err != nil {
 			return err
 		}
@@ -62,21 +68,21 @@ func (ix *index) files(ctx context.Context, project string) ([]IndexFile, error)
 		if err := statusError(resp, page); err != nil {
 			return err
 		}
-		body, err := io.ReadAll(io.LimitReader(resp.Body, maxPage+1))
-		if err != nil {
-			return err
-		}
-		if len(body) > maxPage {
-			return permanent(fmt.Errorf("%s is larger than %d MiB", page, maxPage>>20))
-		}
-		base, _ := url.Parse(resp.Request.URL.String())
+		body := &capReader{r: resp.Body, left: maxPage}
+		base := resp.Request.URL
 		ct, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 		if strings.Contains(ct, "json") {
-			files, err = parseJSONPage(body, base)
+			files, err = parseJSONPage(body, base, keep)
 		} else {
-			files, err = parseHTMLPage(body, base)
+			files, err = parseHTMLPage(body, base, keep)
 		}
-		if err != nil {
+		var te *TimeoutError
+		switch {
+		case errors.As(err, &te):
+			return err
+		case body.over:
+			return permanent(fmt.Errorf("%s is larger than %d MiB, more than any index page should be; check --index-url", page, maxPage>>20))
+		case err != nil:
 			return permanent(fmt.Errorf("%s: %w", page, err))
 		}
 		return nil
@@ -87,103 +93,199 @@ func (ix *index) files(ctx context.Context, project string) ([]IndexFile, error)
 	if ix.cache == nil {
 		ix.cache = map[string][]IndexFile{}
 	}
-	ix.cache[name] = files
+	ix.cache[key] = files
 	return files, nil
 }
 
-func parseJSONPage(body []byte, base *url.URL) ([]IndexFile, error) {
-	var page struct {
-		Files []struct {
-			Filename string            `json:"filename"`
-			URL      string            `json:"url"`
-			Hashes   map[string]string `json:"hashes"`
-		} `json:"files"`
-	}
-	if err := json.Unmarshal(body, &page); err != nil {
-		return nil, fmt.Errorf("not a PEP 691 project page: %v", err)
-	}
-	var out []IndexFile
-	for _, f := range page.Files {
-		u, err := base.Parse(f.URL)
-		if err != nil {
-			continue
-		}
-		h := ""
-		if s := f.Hashes["sha256"]; s != "" {
-			h = "sha256:" + strings.ToLower(s)
-		}
-		out = append(out, IndexFile{Name: f.Filename, URL: u.String(), Hash: h})
-	}
-	return out, nil
+// capReader reads up to left bytes and then fails, noting that it did.
+type capReader struct {
+	r    io.Reader
+	left int64
+	over bool
 }
 
-var anchorRe = lazyregexp.New(`(?is)<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a>`)
+var errPageTooLarge = errors.New("the page is too large")
 
-func parseHTMLPage(body []byte, base *url.URL) ([]IndexFile, error) {
-	var out []IndexFile
-	for _, m := range anchorRe().FindAllSubmatch(body, -1) {
-		href := html.UnescapeString(string(m[1]))
-		u, err := base.Parse(href)
-		if err != nil {
-			continue
-		}
-		h := ""
-		if frag := u.Fragment; strings.HasPrefix(frag, "sha256=") {
-			h = "sha256:" + strings.ToLower(strings.TrimPrefix(frag, "sha256="))
-		}
-		u.Fragment = ""
-		name := strings.TrimSpace(html.UnescapeString(string(m[2])))
-		if name == "" {
-			name = u.Path[strings.LastIndex(u.Path, "/")+1:]
-		}
-		out = append(out, IndexFile{Name: name, URL: u.String(), Hash: h})
+func (c *capReader) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		c.over = true
+		return 0, errPageTooLarge
 	}
-	return out, nil
+	if int64(len(p)) > c.left {
+		p = p[:c.left]
+	}
+	n, err := c.r.Read(p)
+	c.left -= int64(n)
+	return n, err
 }
 
-// permanentError is a failure that trying again does not fix.
-type permanentError struct{ err error }
+// kept collects the files of a page that keep accepts, up to maxPageKept.
+type kept struct {
+	base  *url.URL
+	keep  func(string) bool
+	files []IndexFile
+}
 
-func (e *permanentError) Error() string { return e.err.Error() }
-func (e *permanentError) Unwrap() error { return e.err }
-
-func permanent(err error) error { return &permanentError{err} }
-
-func statusError(resp *http.Response, what string) error {
-	switch {
-	case resp.StatusCode == http.StatusOK:
+func (k *kept) add(name, href, hash string) error {
+	u, err := k.base.Parse(href)
+	if err != nil {
 		return nil
-	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
-		return fmt.Errorf("%s: %s", what, resp.Status)
 	}
-	return permanent(fmt.Errorf("%s: %s", what, resp.Status))
+	if hash == "" {
+		if frag, ok := strings.CutPrefix(u.Fragment, "sha256="); ok {
+			hash = "sha256:" + frag
+		}
+	}
+	u.Fragment = ""
+	if name == "" {
+		name = u.Path[strings.LastIndex(u.Path, "/")+1:]
+		if n, err := url.PathUnescape(name); err == nil {
+			name = n
+		}
+	}
+	if !k.keep(name) {
+		return nil
+	}
+	if !uvlock.ValidHash(hash) {
+		hash = "" // unknown: the file is hashed when it arrives
+	}
+	if len(k.files) == maxPageKept {
+		return fmt.Errorf("it lists more than %d wheels of one version", maxPageKept)
+	}
+	k.files = append(k.files, IndexFile{Name: name, URL: u.String(), Hash: strings.ToLower(hash)})
+	return nil
 }
 
-// retry runs f until it succeeds, fails permanently, or has failed four
-// times, waiting a little longer each time: mirrors and CDNs drop
-// connections now and then. A refused connection or an unknown host is not
-// tried again: waiting seconds does not change those.
-func retry(ctx context.Context, f func() error) error {
-	wait := 500 * time.Millisecond
-	var err error
-	for attempt := 1; ; attempt++ {
-		err = f()
-		var p *permanentError
-		var dns *net.DNSError
-		if err == nil || errors.As(err, &p) || errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dns) && dns.IsNotFound ||
-			attempt == 4 || ctx.Err() != nil {
-			break
+// parseJSONPage reads a PEP 691 page one file at a time.
+func parseJSONPage(r io.Reader, base *url.URL, keep func(string) bool) ([]IndexFile, error) {
+	k := &kept{base: base, keep: keep}
+	dec := json.NewDecoder(r)
+	notPage := func(err error) error {
+		if errors.Is(err, errPageTooLarge) {
+			return err
 		}
-		select {
-		case <-time.After(wait):
-		case <-ctx.Done():
-			return ctx.Err()
+		var te *TimeoutError
+		if errors.As(err, &te) {
+			return err
 		}
-		wait *= 2
+		return fmt.Errorf("not a PEP 691 project page: %v", err)
 	}
-	var p *permanentError
-	if errors.As(err, &p) {
-		return p.err
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		if err == nil {
+			err = errors.New("it is not a JSON object")
+		}
+		return nil, notPage(err)
 	}
-	return err
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, notPage(err)
+		}
+		if t != "files" {
+			if err := skipValue(dec); err != nil {
+				return nil, notPage(err)
+			}
+			continue
+		}
+		if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+			if err == nil {
+				err = errors.New(`"files" is not a list`)
+			}
+			return nil, notPage(err)
+		}
+		for dec.More() {
+			var f struct {
+				Filename string            `json:"filename"`
+				URL      string            `json:"url"`
+				Hashes   map[string]string `json:"hashes"`
+			}
+			if err := dec.Decode(&f); err != nil {
+				return nil, notPage(err)
+			}
+			h := ""
+			if s := f.Hashes["sha256"]; s != "" {
+				h = "sha256:" + s
+			}
+			if err := k.add(f.Filename, f.URL, h); err != nil {
+				return nil, err
+			}
+		}
+		if _, err := dec.Token(); err != nil {
+			return nil, notPage(err)
+		}
+	}
+	return k.files, nil
+}
+
+// skipValue reads past one JSON value without keeping it.
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch t {
+		case json.Delim('{'), json.Delim('['):
+			depth++
+		case json.Delim('}'), json.Delim(']'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// parseHTMLPage reads a PEP 503 page one tag at a time.
+func parseHTMLPage(r io.Reader, base *url.URL, keep func(string) bool) ([]IndexFile, error) {
+	k := &kept{base: base, keep: keep}
+	z := html.NewTokenizer(r)
+	z.SetMaxBuf(maxToken)
+	var href string
+	var text bytes.Buffer
+	inAnchor := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			err := z.Err()
+			if err == io.EOF {
+				return k.files, nil
+			}
+			if errors.Is(err, html.ErrBufferExceeded) {
+				return nil, fmt.Errorf("it has a tag or text longer than %d KiB", maxToken>>10)
+			}
+			return nil, err
+		case html.StartTagToken:
+			name, more := z.TagName()
+			if string(name) != "a" {
+				continue
+			}
+			inAnchor, href = true, ""
+			text.Reset()
+			for more {
+				var key, val []byte
+				key, val, more = z.TagAttr()
+				if string(key) == "href" {
+					href = string(val)
+				}
+			}
+		case html.TextToken:
+			if inAnchor && text.Len() < 1024 {
+				text.Write(z.Text())
+			}
+		case html.EndTagToken:
+			name, _ := z.TagName()
+			if string(name) != "a" || !inAnchor {
+				continue
+			}
+			inAnchor = false
+			if href == "" {
+				continue
+			}
+			if err := k.add(strings.TrimSpace(text.String()), href, ""); err != nil {
+				return nil, err
+			}
+		}
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/internal/lazyregexp"
@@ -30,20 +31,22 @@ type Options struct {
 	// CacheDir keeps downloaded wheels by hash, so that a second build
 	// downloads nothing.
 	CacheDir string
-	// Client makes the requests; http.DefaultClient (which honours
-	// HTTPS_PROXY) when nil.
+	// Client makes the requests; when nil, one that honours HTTPS_PROXY
+	// and the connect timeout. Timeouts and redirect checks apply to
+	// either.
 	Client *http.Client
+	// Timeouts bound each request; see Timeouts for the defaults.
+	Timeouts Timeouts
+	// Backoff is the first wait before a failed request is tried again
+	// (doubling each time); 500 ms when zero.
+	Backoff time.Duration
+	// Warn, when set, is told what a user should know but that does not
+	// stop the build, such as a redirect to another host.
+	Warn func(string)
 	// Workers is the number of downloads at once; 4 when zero.
 	Workers int
 	// Progress, when set, is told how the downloads go.
 	Progress func(Progress)
-}
-
-func (o *Options) client() *http.Client {
-	if o.Client != nil {
-		return o.Client
-	}
-	return http.DefaultClient
 }
 
 // File is one wheel of the package.
@@ -76,6 +79,23 @@ type Selection struct {
 	Requirements []byte  // the requirements.txt of the package
 	Missing      []Missing
 	Warnings     []string
+
+	byName map[string]*File   // Files by name
+	ranks  map[string]ranking // each target's tag ranking, made once
+}
+
+// rank is the tag ranking of a target, made once per selection.
+func (s *Selection) rank(t Target) ranking {
+	key := t.String()
+	r, ok := s.ranks[key]
+	if !ok {
+		if s.ranks == nil {
+			s.ranks = map[string]ranking{}
+		}
+		r = rank(t)
+		s.ranks[key] = r
+	}
+	return r
 }
 
 // MissingError lists the packages that have no wheel for some target.
@@ -146,7 +166,7 @@ func Select(ctx context.Context, fsys fs.FS, o Options) (*Selection, error) {
 func (s *Selection) pick(name, version string, applies []Target, cands []candidate, why func(Target) string, line string) {
 	needed := false
 	for _, t := range applies {
-		r := rank(t)
+		r := s.rank(t)
 		best, bestRank := -1, -1
 		for i, c := range cands {
 			k := r.of(c.wheel)
@@ -170,16 +190,19 @@ func (s *Selection) pick(name, version string, applies []Target, cands []candida
 }
 
 func (s *Selection) add(name, version string, c candidate, target string) {
-	for _, f := range s.Files {
-		if f.Name == c.wheel.File {
-			if !slices.Contains(f.Targets, target) {
-				f.Targets = append(f.Targets, target)
-			}
-			return
+	if f := s.byName[c.wheel.File]; f != nil {
+		if !slices.Contains(f.Targets, target) {
+			f.Targets = append(f.Targets, target)
 		}
+		return
 	}
-	s.Files = append(s.Files, &File{Name: c.wheel.File, Package: name, Version: version, Hash: c.hash, Size: c.size,
-		URL: c.url, House: c.house, Targets: []string{target}})
+	f := &File{Name: c.wheel.File, Package: name, Version: version, Hash: c.hash, Size: c.size,
+		URL: c.url, House: c.house, Targets: []string{target}}
+	if s.byName == nil {
+		s.byName = map[string]*File{}
+	}
+	s.byName[f.Name] = f
+	s.Files = append(s.Files, f)
 }
 
 func header() []byte { return []byte("--no-index\n--find-links=./wheels/\n") }
@@ -252,7 +275,7 @@ func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options,
 	if ixURL == "" {
 		ixURL = DefaultIndex
 	}
-	ix := &index{url: ixURL, client: o.client()}
+	ix := &index{url: ixURL, web: o.web()}
 	s.Requirements = header()
 	lines := strings.Split(strings.ReplaceAll(string(data), "\\\n", " "), "\n")
 	for i, raw := range lines {
@@ -300,8 +323,8 @@ func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options,
 			}
 		}
 		var lookupErr error
-		if !covers(cands, applies) {
-			files, err := ix.files(ctx, name)
+		if !s.covers(cands, applies) {
+			files, err := ix.files(ctx, name, version)
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
@@ -342,9 +365,9 @@ func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options,
 }
 
 // covers reports whether the candidates have a wheel for every target.
-func covers(cands []candidate, targets []Target) bool {
+func (s *Selection) covers(cands []candidate, targets []Target) bool {
 	for _, t := range targets {
-		r := rank(t)
+		r := s.rank(t)
 		if !slices.ContainsFunc(cands, func(c candidate) bool { return r.of(c.wheel) >= 0 }) {
 			return false
 		}

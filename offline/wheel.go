@@ -17,15 +17,23 @@ type Wheel struct {
 	Tags    []string // every python-abi-platform tag the file carries
 }
 
-// ParseWheel reads a wheel file name.
+// ParseWheel reads a wheel file name. The name comes from a lock or an
+// index that may be hostile and becomes a file name in the cache and in
+// the package, so every part must be made of the characters a wheel name
+// uses (letters, digits, "_", ".", "+", "!"): a path cannot pass.
 func ParseWheel(file string) (Wheel, error) {
 	base, ok := strings.CutSuffix(file, ".whl")
 	if !ok {
-		return Wheel{}, fmt.Errorf("%s is not a wheel (.whl)", file)
+		return Wheel{}, fmt.Errorf("%q is not a wheel (.whl)", file)
 	}
 	parts := strings.Split(base, "-")
 	if len(parts) != 5 && len(parts) != 6 {
-		return Wheel{}, fmt.Errorf("%s is not a wheel file name (name-version[-build]-python-abi-platform.whl)", file)
+		return Wheel{}, fmt.Errorf("%q is not a wheel file name (name-version[-build]-python-abi-platform.whl)", file)
+	}
+	for _, part := range parts {
+		if !wheelPart(part) {
+			return Wheel{}, fmt.Errorf("%q is not a wheel file name: %q has characters a wheel name never has", file, part)
+		}
 	}
 	w := Wheel{File: file, Name: marker.NormalizeName(parts[0]), Version: parts[1]}
 	if len(parts) == 6 {
@@ -47,6 +55,21 @@ func ParseWheel(file string) (Wheel, error) {
 		}
 	}
 	return w, nil
+}
+
+// wheelPart reports whether s can be one dash-separated part of a wheel
+// file name: not empty, not starting with a dot, of [A-Za-z0-9_.+!] only.
+func wheelPart(s string) bool {
+	if s == "" || s[0] == '.' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '_' || c == '.' || c == '+' || c == '!') {
+			return false
+		}
+	}
+	return true
 }
 
 // ranking orders tags for one target: lower is better.

@@ -267,11 +267,9 @@ func (p *Plan) Problems() manifest.Diagnostics {
 		if len(p.size.Largest) > 0 {
 			at = p.size.Largest[0].Path
 		}
-		hint := "leave files out with " + DifyIgnore + ", or raise --max-size if your Dify allows larger packages"
-		if p.IsPackage {
+		hint := p.size.Fix()
+		if p.IsPackage && !p.size.overCeiling() {
 			hint = "Dify refuses it before reading it: package the plugin again without the large files, or raise --max-size if your Dify allows larger packages (PLUGIN_MAX_PACKAGE_SIZE)"
-		} else if p.size.Suggestion != "" {
-			hint = fmt.Sprintf("add the line %q to %s, or raise --max-size if your Dify allows larger packages", p.size.Suggestion, DifyIgnore)
 		}
 		ds = append(ds, manifest.Diagnostic{Pos: manifest.Position{File: at}, Severity: manifest.Error, Rule: "size",
 			Message: p.size.summary(), Hint: hint})

@@ -21,6 +21,19 @@ type SizeError struct {
 	Declared bool
 }
 
+// Ceiling is the most any plan may hold, whatever --max-size says: more
+// than a Dify is ever configured to take. Commands whose packages grow to
+// fit (package --offline) open their source with it.
+const Ceiling = 4 << 30
+
+// overCeiling reports whether the limit broken is Ceiling rather than one
+// the user chose.
+func (e *SizeError) overCeiling() bool { return e.Limit >= Ceiling }
+
+// PluginWide marks the error as one about the whole plugin, not about the
+// file whose read it stopped.
+func (e *SizeError) PluginWide() bool { return true }
+
 func newSizeError(limit, total int64, files []File) *SizeError {
 	sorted := append([]File(nil), files...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Size > sorted[j].Size })
@@ -37,10 +50,30 @@ func (e *SizeError) summary() string {
 		what = "the package's entries declare"
 	}
 	s := fmt.Sprintf("%s %s uncompressed, over the limit of %s", what, bytesize.Format(e.Total), bytesize.Format(e.Limit))
+	if e.overCeiling() {
+		s = fmt.Sprintf("%s %s uncompressed, more than dify reads (%s) and more than any Dify installs", what, bytesize.Format(e.Total), bytesize.Format(e.Limit))
+	}
 	if len(e.Largest) > 0 {
 		s += fmt.Sprintf("; the largest is %s (%s)", e.Largest[0].Path, bytesize.Format(e.Largest[0].Size))
 	}
 	return s
+}
+
+// Fix says what to do about it.
+func (e *SizeError) Fix() string {
+	switch {
+	case e.overCeiling() && e.Declared:
+		return "no real plugin is this large: the package is damaged, or its headers lie"
+	case e.overCeiling() && e.Suggestion != "":
+		return fmt.Sprintf("add the line %q to .difyignore to leave them out", e.Suggestion)
+	case e.overCeiling():
+		return "leave files out with .difyignore"
+	case e.Declared:
+		return "Dify refuses it before reading it; if your Dify allows larger packages (PLUGIN_MAX_PACKAGE_SIZE), raise --max-size"
+	case e.Suggestion != "":
+		return fmt.Sprintf("add the line %q to .difyignore to leave them out, or raise --max-size", e.Suggestion)
+	}
+	return "leave files out with .difyignore, or raise --max-size"
 }
 
 func (e *SizeError) Error() string {
@@ -53,17 +86,15 @@ func (e *SizeError) Error() string {
 	if e.Declared {
 		largest = "largest entries"
 	}
-	fmt.Fprintf(&b, "%s %s uncompressed, over the limit of %s; %s:", what, bytesize.Format(e.Total), bytesize.Format(e.Limit), largest)
+	if e.overCeiling() {
+		fmt.Fprintf(&b, "%s %s uncompressed, more than dify reads (%s) and more than any Dify installs; %s:", what, bytesize.Format(e.Total), bytesize.Format(e.Limit), largest)
+	} else {
+		fmt.Fprintf(&b, "%s %s uncompressed, over the limit of %s; %s:", what, bytesize.Format(e.Total), bytesize.Format(e.Limit), largest)
+	}
 	for _, f := range e.Largest {
 		fmt.Fprintf(&b, "\n  %10s  %s", bytesize.Format(f.Size), f.Path)
 	}
-	if e.Declared {
-		b.WriteString("\nDify refuses it before reading it; if your Dify allows larger packages (PLUGIN_MAX_PACKAGE_SIZE), raise --max-size")
-	} else if e.Suggestion != "" {
-		fmt.Fprintf(&b, "\nadd the line %q to .difyignore to leave them out, or raise --max-size", e.Suggestion)
-	} else {
-		b.WriteString("\nleave files out with .difyignore, or raise --max-size")
-	}
+	b.WriteString("\n" + e.Fix())
 	return b.String()
 }
 

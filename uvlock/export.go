@@ -233,11 +233,12 @@ func ExportSet(fsys fs.FS, opts Options) (*Set, error) {
 		return nil, err
 	}
 	set := &Set{Warnings: res.Warnings, a: e.a}
+	lines := packageLines(e.lockData)
 	for _, l := range e.lines {
 		p := l.pkg
 		set.Packages = append(set.Packages, Package{
 			Name: p.Name, Version: p.Version, Source: p.Source.kind(), Location: p.Source.String(),
-			Line: packageLine(e.lockData, p.Name), Marker: e.a.String(l.marker), Requirement: requirementLine(p),
+			Line: lines[fmt.Sprintf("name = %q", p.Name)], Marker: e.a.String(l.marker), Requirement: requirementLine(p),
 			Wheels: p.Wheels, Sdist: p.Sdist, tree: l.marker,
 		})
 	}

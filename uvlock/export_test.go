@@ -176,23 +176,23 @@ requires-dist = [
 name = "six"
 version = "1.16.0"
 source = { registry = "https://pypi.org/simple" }
-sdist = { url = "https://files.example/six-1.16.0.tar.gz", hash = "sha256:aa", size = 10 }
+sdist = { url = "https://files.example/six-1.16.0.tar.gz", hash = "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", size = 10 }
 wheels = [
-    { url = "https://files.example/six-1.16.0-py2.py3-none-any.whl", hash = "sha256:bb", size = 11 },
+    { url = "https://files.example/six-1.16.0-py2.py3-none-any.whl", hash = "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", size = 11 },
 ]
 
 [[package]]
 name = "tomli"
 version = "2.0.1"
 source = { registry = "https://pypi.org/simple" }
-wheels = [{ url = "https://files.example/tomli-2.0.1-py3-none-any.whl", hash = "sha256:cc", size = 12 }]
+wheels = [{ url = "https://files.example/tomli-2.0.1-py3-none-any.whl", hash = "sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", size = 12 }]
 
 [[package]]
 name = "uvloop"
 version = "0.21.0"
 source = { registry = "https://pypi.org/simple" }
 wheels = [
-    { url = "https://files.example/uvloop-0.21.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", hash = "sha256:dd", size = 13 },
+    { url = "https://files.example/uvloop-0.21.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl", hash = "sha256:dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd", size = 13 },
 ]
 `
 	set, err := ExportSet(project(pyproject, lock), Options{})
@@ -208,7 +208,7 @@ wheels = [
 	}
 	six := set.Packages[0]
 	if six.Source != "registry" || six.Sdist == nil || six.Sdist.Name() != "six-1.16.0.tar.gz" || len(six.Wheels) != 1 ||
-		six.Wheels[0].Name() != "six-1.16.0-py2.py3-none-any.whl" || six.Wheels[0].Hash != "sha256:bb" || six.Wheels[0].Size != 11 || six.Line == 0 {
+		six.Wheels[0].Name() != "six-1.16.0-py2.py3-none-any.whl" || six.Wheels[0].Hash != "sha256:"+strings.Repeat("bb", 32) || six.Wheels[0].Size != 11 || six.Line == 0 {
 		t.Errorf("six: %+v", six)
 	}
 	py312 := marker.Environment{"python_full_version": "3.12.0", "sys_platform": "linux"}

@@ -1,10 +1,12 @@
 package uvlock
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -86,6 +88,60 @@ func (a Artifact) Name() string {
 		loc = u
 	}
 	return loc
+}
+
+// Check refuses an artifact whose name or hash could not have come from
+// uv: the name is used as a file name (a wheel is saved under it), so it
+// must be one plain path element, and the hash names a cache folder, so it
+// must be sha256 and hex.
+func (a Artifact) Check() error {
+	if err := CheckFileName(a.Name()); err != nil {
+		return err
+	}
+	if a.Hash != "" && !ValidHash(a.Hash) {
+		return fmt.Errorf("hash %q is not sha256:<64 hex digits>", a.Hash)
+	}
+	if a.Size < 0 {
+		return fmt.Errorf("%s has a negative size", a.Name())
+	}
+	return nil
+}
+
+// CheckFileName refuses a name that is not a single plain file name: empty,
+// "." or "..", with a slash, backslash or colon, with control characters,
+// or hidden (leading dot).
+func CheckFileName(name string) error {
+	switch {
+	case name == "":
+		return errors.New("a file has no name")
+	case strings.ContainsAny(name, "/\\:"):
+		return fmt.Errorf("file name %q is a path, not a file name", name)
+	case strings.HasPrefix(name, "."):
+		return fmt.Errorf("file name %q starts with a dot", name)
+	case len(name) > 255:
+		return fmt.Errorf("file name %.40q... is longer than 255 bytes", name)
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("file name %q has a control character", name)
+		}
+	}
+	return nil
+}
+
+// ValidHash reports whether h is "sha256:" and 64 hex digits.
+func ValidHash(h string) bool {
+	hex, ok := strings.CutPrefix(h, "sha256:")
+	if !ok || len(hex) != 64 {
+		return false
+	}
+	for i := 0; i < len(hex); i++ {
+		c := hex[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 type lockMetadata struct {
@@ -211,6 +267,15 @@ func decodeLock(name string, data []byte) (*lockFile, error) {
 		if p.DevDependencies == nil {
 			lf.Packages[i].DevDependencies = p.DependencyGroups
 		}
+		files := p.Wheels
+		if p.Sdist != nil {
+			files = append(slices.Clip(files), *p.Sdist)
+		}
+		for _, a := range files {
+			if err := a.Check(); err != nil {
+				return nil, failPackage("package %s: %v; uv never writes this, so the lock was edited or made by something else: regenerate it with `uv lock`", p.Name, err)
+			}
+		}
 	}
 	return &lf, nil
 }
@@ -231,6 +296,24 @@ func packageLine(data []byte, name string) int {
 		return n + 1
 	}
 	return 0
+}
+
+// packageLines maps each line that starts with `name = ` (the first of
+// each text) to its 1-based line number: packageLine for every package
+// in one pass.
+func packageLines(data []byte) map[string]int {
+	out := map[string]int{}
+	line := 1
+	for len(data) > 0 {
+		text, rest, _ := bytes.Cut(data, []byte("\n"))
+		if line > 1 && bytes.HasPrefix(text, []byte("name = ")) {
+			if _, seen := out[string(text)]; !seen {
+				out[string(text)] = line
+			}
+		}
+		data, line = rest, line+1
+	}
+	return out
 }
 
 // lineOf is the 1-based line of the first occurrence of needle in data, or 0.

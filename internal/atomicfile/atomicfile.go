@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/dify-cli/dify/internal/lazyregexp"
+	"github.com/dify-cli/dify/internal/stale"
 )
 
 // Write calls fill with a temporary file in the directory of name, then
@@ -162,9 +163,9 @@ func copyToNamed(src *os.File, dir, base string, perm os.FileMode) (f *os.File, 
 	return f, nil
 }
 
-func tempPattern(base string) string {
-	return "." + base + ".tmp-" + strconv.Itoa(os.Getpid()) + "-*"
-}
+func tempPattern(base string) string { return stale.Pattern(tempPrefix(base)) }
+
+func tempPrefix(base string) string { return "." + base + ".tmp-" }
 
 // tempName matches the temporary files of this package, and the
 // .NAME.tmp-RANDOM ones of earlier versions.
@@ -180,26 +181,8 @@ func IsTemp(name string) bool {
 }
 
 // removeStale deletes temporary files for base left in dir by processes that
-// no longer run; errors are ignored, since the files are only clutter.
-func removeStale(dir, base string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
-	}
-	prefix := "." + base + ".tmp-"
-	for _, e := range entries {
-		if !strings.HasPrefix(e.Name(), prefix) || !e.Type().IsRegular() {
-			continue
-		}
-		m := tempName().FindStringSubmatch(e.Name())
-		if m == nil || m[1] == "" {
-			continue // no owner recorded: cannot tell whether it is in use
-		}
-		if pid, err := strconv.Atoi(m[1]); err == nil && !processAlive(pid) {
-			os.Remove(filepath.Join(dir, e.Name()))
-		}
-	}
-}
+// no longer run.
+func removeStale(dir, base string) { stale.Remove(dir, tempPrefix(base)) }
 
 func unwrap(err error) error {
 	var pe *fs.PathError

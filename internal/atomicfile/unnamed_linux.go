@@ -33,8 +33,3 @@ func linkUnnamed(f *os.File, tmp string) error {
 	}
 	return nil
 }
-
-func processAlive(pid int) bool {
-	err := unix.Kill(pid, 0)
-	return err == nil || err == unix.EPERM
-}

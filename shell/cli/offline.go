@@ -43,7 +43,7 @@ func (f *offlineFlags) given(cmd *cobra.Command) bool {
 
 func offlineRun(o *packageOptions) error {
 	s := o.io
-	plan, err := pack.Open(o.dir, pack.PlanOptions{MaxSize: 4 << 30})
+	plan, err := pack.Open(o.dir, pack.PlanOptions{MaxSize: pack.Ceiling})
 	if err != nil {
 		return err
 	}
@@ -63,7 +63,7 @@ func offlineRun(o *packageOptions) error {
 		return err
 	}
 	opts := offline.Options{Targets: targets, Wheelhouse: o.offline.wheelhouse, IndexURL: o.offline.indexURL,
-		CacheDir: filepath.Join(cache, "wheels")}
+		CacheDir: filepath.Join(cache, "wheels"), Warn: func(w string) { s.warnf("%s", w) }}
 	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
 

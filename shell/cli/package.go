@@ -208,7 +208,7 @@ func (o *packageOptions) signer() (func(io.Writer, *zip.Reader) error, error) {
 // manifest.yaml, or one that is not YAML.
 func fatal(ds manifest.Diagnostics) bool {
 	for _, d := range ds {
-		if d.Pos.File == manifest.FileName && (d.Rule == "yaml" || d.Rule == "file-missing" || d.Rule == "duplicate-key" || d.Rule == "file-size") {
+		if d.Pos.File == manifest.FileName && (d.Rule == "yaml" || d.Rule == "file-missing" || d.Rule == "file-unreadable" || d.Rule == "duplicate-key" || d.Rule == "file-size" || d.Rule == "size") {
 			return true
 		}
 	}

@@ -110,6 +110,11 @@ func (t *pluginTarget) load() (*pack.Plan, *manifest.Plugin, error) {
 // loadManifest loads the declarations of the plugin at path, which must
 // have a manifest.yaml that parses; otherwise its findings go to stderr.
 func loadManifest(s *Streams, plan *pack.Plan, path string) (*manifest.Plugin, error) {
+	var size *pack.SizeError
+	if err := plan.Err(); errors.As(err, &size) {
+		// Nothing can be read; the size, not the manifest, is the problem.
+		return nil, err
+	}
 	p, ds := manifest.Load(plan)
 	if p == nil {
 		for _, d := range ds {
