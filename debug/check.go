@@ -12,6 +12,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Step is one check and what it found.
@@ -92,6 +94,10 @@ func Check(ctx context.Context, c Config, o CheckOptions) []Step {
 	}
 	reply, err := bufio.NewReader(io.LimitReader(conn, 4096)).ReadString('\n')
 	reply = strings.TrimSpace(reply)
+	if reply != "" && err != nil && isTimeout(err) {
+		return append(steps, Step{Name: "key", Detail: fmt.Sprintf("the reply stopped half-way: %s, then nothing for %s", showReply(reply), timeout),
+			Hint: "the daemon's replies are one short line; a reply cut off points at a slow or broken connection, or at a port that is not the plugin daemon's. Try again, and check the address in Plugins → Debug."})
+	}
 	if reply == "" {
 		switch {
 		case err != nil && isTimeout(err):
@@ -107,7 +113,7 @@ func Check(ctx context.Context, c Config, o CheckOptions) []Step {
 
 // judge explains the daemon's reply to the probe.
 func judge(reply string, c Config) Step {
-	step := Step{Name: "key", Detail: fmt.Sprintf("the daemon replied %q", reply)}
+	step := Step{Name: "key", Detail: "the daemon replied " + showReply(reply)}
 	switch {
 	case strings.HasPrefix(reply, "no registration transferred"):
 		step.OK, step.Detail = true, "the daemon accepts the key "+c.MaskedKey()
@@ -141,6 +147,19 @@ func Explain(reply string, c Config) string {
 		return "the files in _assets/ add up to more than 50 MB; the daemon refuses that in debugging."
 	}
 	return "this is not a reply the plugin daemon gives; check that the address is the debugging port Dify shows in Plugins → Debug."
+}
+
+// showReply quotes a reply for people: text up to 200 characters, and
+// only a size for anything longer or not text.
+func showReply(reply string) string {
+	printable := utf8.ValidString(reply) && strings.IndexFunc(reply, func(r rune) bool { return !unicode.IsPrint(r) && r != '\t' }) < 0
+	switch {
+	case !printable:
+		return fmt.Sprintf("%d bytes that are not text", len(reply))
+	case utf8.RuneCountInString(reply) > 200:
+		return fmt.Sprintf("%q... (%d bytes)", string([]rune(reply)[:200]), len(reply))
+	}
+	return fmt.Sprintf("%q", reply)
 }
 
 func isTimeout(err error) bool {

@@ -1,6 +1,7 @@
 package debug
 
 import (
+	"bytes"
 	"context"
 	"net"
 	"strings"
@@ -155,5 +156,49 @@ func TestEveryReplyIsExplained(t *testing.T) {
 		if s.OK || !strings.Contains(s.Hint, want) || !strings.Contains(s.Detail, reply) {
 			t.Errorf("%q: %+v, want a hint with %q", reply, s, want)
 		}
+	}
+}
+
+// garbageServer answers every connection with reply and, unless close is
+// false, closes it.
+func garbageServer(t *testing.T, reply []byte, close bool) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conn.Write(reply)
+			if close {
+				conn.Close()
+			} else {
+				t.Cleanup(func() { conn.Close() })
+			}
+		}
+	}()
+	return ln.Addr().String()
+}
+
+// A garbage reply is shown by its size, not as kilobytes of escapes; a
+// long one is cut; one cut off by the timeout is called that.
+func TestGarbageReplies(t *testing.T) {
+	binary := bytes.Repeat([]byte{0x00, 0xff, 0x1b, 0x80}, 1024)
+	s := last(Check(context.Background(), config(t, garbageServer(t, append(binary, '\n'), true), "k"), CheckOptions{}))
+	if s.OK || s.Detail != "the daemon replied 4096 bytes that are not text" || !strings.Contains(s.Hint, "not a reply the plugin daemon gives") {
+		t.Errorf("binary: %+v", s)
+	}
+	long := strings.Repeat("HTTP/1.1 400 Bad Request ", 100) + "\n"
+	s = last(Check(context.Background(), config(t, garbageServer(t, []byte(long), true), "k"), CheckOptions{}))
+	if len(s.Detail) > 300 || !strings.Contains(s.Detail, "... (2499 bytes)") {
+		t.Errorf("long: %d characters: %s", len(s.Detail), s.Detail)
+	}
+	s = last(Check(context.Background(), config(t, garbageServer(t, []byte("handshake fai"), false), "k"), CheckOptions{Timeout: 200 * time.Millisecond}))
+	if s.OK || s.Detail != `the reply stopped half-way: "handshake fai", then nothing for 200ms` || strings.Contains(s.Hint, "not a reply the plugin daemon gives") {
+		t.Errorf("cut off: %+v", s)
 	}
 }

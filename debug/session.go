@@ -139,8 +139,8 @@ func start(ctx context.Context, o Options, notify func(string)) (*run.Process, e
 			"REMOTE_INSTALL_HOST="+c.Host,
 			"REMOTE_INSTALL_PORT="+strconv.Itoa(c.Port),
 			"REMOTE_INSTALL_KEY="+c.Key),
-		Stdout: func(line []byte) { writeLine(o.Out, line); watchLine(line) },
-		Stderr: func(line []byte) { writeLine(o.Err, line); watchLine(line) },
+		Stdout: func(line []byte, dropped int64) { writeLine(o.Out, line, dropped); watchLine(line) },
+		Stderr: func(line []byte, dropped int64) { writeLine(o.Err, line, dropped); watchLine(line) },
 	})
 	if err != nil {
 		env.Release()
@@ -153,10 +153,16 @@ func start(ctx context.Context, o Options, notify func(string)) (*run.Process, e
 	return proc, nil
 }
 
-func writeLine(w io.Writer, line []byte) {
-	if w != nil {
-		w.Write(append(line, '\n'))
+// writeLine passes a line of the plugin on; a line cut at the limit says
+// how much of it was dropped.
+func writeLine(w io.Writer, line []byte, dropped int64) {
+	if w == nil {
+		return
 	}
+	if dropped > 0 {
+		line = fmt.Appendf(line, "... (%d more bytes)", dropped)
+	}
+	w.Write(append(line, '\n'))
 }
 
 func exitReport(p *run.Process) string {

@@ -56,48 +56,49 @@ func changes(before, after map[string]stamp) []string {
 	return out
 }
 
-// Watch intervals: how often files are looked at, and how long they must
-// stay unchanged before a restart (an editor saving several files, a git
-// checkout).
-const (
-	pollEvery = 400 * time.Millisecond
-	settle    = 300 * time.Millisecond
-)
+// pollEvery is how often the files are looked at. A change is sent once a
+// whole poll finds nothing more changed: an editor saving several files or
+// a git checkout restarts the plugin once, and files that keep changing
+// faster than the poll hold the restart back until they stop.
+const pollEvery = 400 * time.Millisecond
 
 // watch sends the files changed in dir, once they have settled, until ctx
 // ends.
 func watch(ctx context.Context, dir string, out chan<- []string) {
-	last, _ := snapshot(dir)
-	var pending []string
-	var quiet <-chan time.Time
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
+	watchLoop(ctx, tick.C, func() (map[string]stamp, error) { return snapshot(dir) }, out)
+}
+
+// watchLoop is watch with its clock and its view of the files given.
+func watchLoop(ctx context.Context, ticks <-chan time.Time, snap func() (map[string]stamp, error), out chan<- []string) {
+	last, _ := snap()
+	pending := map[string]bool{}
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-tick.C:
-			now, err := snapshot(dir)
-			if err != nil {
-				continue
-			}
-			if changed := changes(last, now); len(changed) > 0 {
-				pending = append(pending, changed...)
-				last = now
-				quiet = time.After(settle)
-			}
-		case <-quiet:
-			quiet = nil
-			set := map[string]bool{}
-			for _, p := range pending {
-				set[p] = true
-			}
-			pending = nil
-			select {
-			case out <- slices.Sorted(maps.Keys(set)):
-			case <-ctx.Done():
-				return
-			}
+		case <-ticks:
 		}
+		now, err := snap()
+		if err != nil {
+			continue
+		}
+		if changed := changes(last, now); len(changed) > 0 {
+			for _, p := range changed {
+				pending[p] = true
+			}
+			last = now
+			continue
+		}
+		if len(pending) == 0 {
+			continue
+		}
+		select {
+		case out <- slices.Sorted(maps.Keys(pending)):
+		case <-ctx.Done():
+			return
+		}
+		pending = map[string]bool{}
 	}
 }

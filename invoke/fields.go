@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,13 +130,14 @@ func fill(fields []Field, args []Arg, what string, strict bool) (map[string]any,
 }
 
 // convert turns a command-line value into the JSON value a field takes.
+// A value given as JSON is checked the same way (type, range, options).
 func convert(f Field, a Arg) (any, error) {
 	if a.JSON {
 		v, err := decodeJSON(a.Value)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %q is not JSON: %v", a.Name, a.Value, err)
 		}
-		return v, nil
+		return checkJSON(f, a.Name, v)
 	}
 	switch f.Type {
 	case "number", "int", "float", "integer":
@@ -143,18 +145,7 @@ func convert(f Field, a Arg) (any, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s takes a number, not %q", a.Name, a.Value)
 		}
-		if f.Type == "int" || f.Type == "integer" {
-			if n != float64(int64(n)) {
-				return nil, fmt.Errorf("%s takes a whole number, not %q", a.Name, a.Value)
-			}
-		}
-		if f.Min != nil && n < *f.Min {
-			return nil, fmt.Errorf("%s is at least %v, not %v", a.Name, *f.Min, a.Value)
-		}
-		if f.Max != nil && n > *f.Max {
-			return nil, fmt.Errorf("%s is at most %v, not %v", a.Name, *f.Max, a.Value)
-		}
-		return json.Number(strconv.FormatFloat(n, 'f', -1, 64)), nil
+		return checkNumber(f, a.Name, n, a.Value)
 	case "boolean", "switch", "checkbox":
 		switch strings.ToLower(a.Value) {
 		case "true", "yes", "1", "on":
@@ -164,14 +155,7 @@ func convert(f Field, a Arg) (any, error) {
 		}
 		return nil, fmt.Errorf("%s takes true or false, not %q", a.Name, a.Value)
 	case "select", "radio", "dynamic-select":
-		if len(f.Options) > 0 && !slices.Contains(f.Options, a.Value) {
-			msg := fmt.Sprintf("%s is one of %s, not %q", a.Name, strings.Join(f.Options, ", "), a.Value)
-			if s := similar.Closest(a.Value, f.Options); s != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", s)
-			}
-			return nil, errors.New(msg)
-		}
-		return a.Value, nil
+		return checkOption(f, a.Name, a.Value)
 	case "file", "files", "object", "array", "array[tools]", "app-selector", "model-selector", "date-range":
 		v, err := decodeJSON(a.Value)
 		if err != nil {
@@ -186,6 +170,102 @@ func convert(f Field, a Arg) (any, error) {
 		return a.Value, nil
 	}
 	return a.Value, nil
+}
+
+// checkNumber holds a number to its field: finite, whole for integers, in
+// range. shown is how the user wrote it.
+func checkNumber(f Field, name string, n float64, shown string) (any, error) {
+	if math.IsNaN(n) || math.IsInf(n, 0) {
+		return nil, fmt.Errorf("%s takes a number, not %q", name, shown)
+	}
+	if f.Type == "int" || f.Type == "integer" {
+		if n != math.Trunc(n) {
+			return nil, fmt.Errorf("%s takes a whole number, not %s", name, shown)
+		}
+	}
+	if f.Min != nil && n < *f.Min {
+		return nil, fmt.Errorf("%s is at least %v, not %s", name, *f.Min, shown)
+	}
+	if f.Max != nil && n > *f.Max {
+		return nil, fmt.Errorf("%s is at most %v, not %s", name, *f.Max, shown)
+	}
+	return json.Number(strconv.FormatFloat(n, 'f', -1, 64)), nil
+}
+
+func checkOption(f Field, name, value string) (any, error) {
+	if len(f.Options) > 0 && !slices.Contains(f.Options, value) {
+		msg := fmt.Sprintf("%s is one of %s, not %q", name, strings.Join(f.Options, ", "), value)
+		if s := similar.Closest(value, f.Options); s != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return nil, errors.New(msg)
+	}
+	return value, nil
+}
+
+// stringTypes are the field types whose value is a string.
+var stringTypes = []string{"string", "text", "text-input", "secret-input", "paragraph", "textarea"}
+
+// checkJSON holds a value given as JSON to its field's type.
+func checkJSON(f Field, name string, v any) (any, error) {
+	kind := jsonKind(v)
+	wrong := func(want string) error {
+		return fmt.Errorf("%s takes %s (type %s), not %s", name, want, f.Type, kind)
+	}
+	switch f.Type {
+	case "number", "int", "float", "integer":
+		num, ok := v.(json.Number)
+		if !ok {
+			return nil, wrong("a number")
+		}
+		n, err := num.Float64()
+		if err != nil {
+			return nil, fmt.Errorf("%s takes a number, not %s", name, num)
+		}
+		return checkNumber(f, name, n, num.String())
+	case "boolean", "switch", "checkbox":
+		if _, ok := v.(bool); !ok {
+			return nil, wrong("true or false")
+		}
+	case "select", "radio", "dynamic-select":
+		str, ok := v.(string)
+		if !ok {
+			return nil, wrong("a string")
+		}
+		return checkOption(f, name, str)
+	case "object", "model-selector", "app-selector", "file":
+		if _, ok := v.(map[string]any); !ok {
+			return nil, wrong("an object")
+		}
+	case "array", "array[tools]", "files":
+		if _, ok := v.([]any); !ok {
+			return nil, wrong("an array")
+		}
+	default:
+		if slices.Contains(stringTypes, f.Type) {
+			if _, ok := v.(string); !ok {
+				return nil, wrong("a string")
+			}
+		}
+	}
+	return v, nil
+}
+
+// jsonKind names a decoded JSON value's kind for messages.
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	}
+	return "an object"
 }
 
 func decodeJSON(s string) (any, error) {

@@ -2,6 +2,7 @@ package invoke
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -61,7 +62,7 @@ func TestFill(t *testing.T) {
 		`count takes a number, not "many"`,
 		`mode is one of fast, careful, not "carefull" (did you mean "careful"?)`,
 		`verbose takes true or false, not "maybe"`,
-		`top_k takes a whole number, not "1.5"`,
+		`top_k takes a whole number, not 1.5`,
 		`filters takes JSON (type object): give it as filters:=JSON`,
 		`missing required parameter "query" (string)`,
 	} {
@@ -82,5 +83,48 @@ func TestFill(t *testing.T) {
 	got, err = fill(nil, []Arg{{Name: "x", Value: `[1]`, JSON: true}, {Name: "y", Value: "plain"}}, "model parameter", false)
 	if err != nil || !reflect.DeepEqual(got, map[string]any{"x": []any{json.Number("1")}, "y": "plain"}) {
 		t.Errorf("loose fields: %#v, %v", got, err)
+	}
+}
+
+// NaN and infinities are not numbers a plugin can take; values given as
+// JSON (name:=JSON) are checked like the others.
+func TestValuesAreCheckedHoweverGiven(t *testing.T) {
+	fields := []Field{
+		{Name: "size", Type: "number"},
+		{Name: "max_iterations", Type: "int", Min: f64(1), Max: f64(10)},
+		{Name: "query", Type: "string"},
+		{Name: "mode", Type: "select", Options: []string{"fast", "careful"}},
+		{Name: "verbose", Type: "boolean"},
+		{Name: "filters", Type: "object"},
+		{Name: "files", Type: "files"},
+	}
+	for _, tc := range []struct {
+		arg  Arg
+		want string
+	}{
+		{Arg{Name: "size", Value: "NaN"}, `size takes a number, not "NaN"`},
+		{Arg{Name: "size", Value: "-Inf"}, `size takes a number, not "-Inf"`},
+		{Arg{Name: "size", Value: "infinity"}, `size takes a number, not "infinity"`},
+		{Arg{Name: "max_iterations", Value: "99999", JSON: true}, `max_iterations is at most 10, not 99999`},
+		{Arg{Name: "max_iterations", Value: "2.5", JSON: true}, `max_iterations takes a whole number, not 2.5`},
+		{Arg{Name: "max_iterations", Value: `"3"`, JSON: true}, `max_iterations takes a number (type int), not a string`},
+		{Arg{Name: "query", Value: "42", JSON: true}, `query takes a string (type string), not a number`},
+		{Arg{Name: "mode", Value: `"slow"`, JSON: true}, `mode is one of fast, careful, not "slow"`},
+		{Arg{Name: "mode", Value: `1`, JSON: true}, `mode takes a string (type select), not a number`},
+		{Arg{Name: "verbose", Value: `"yes"`, JSON: true}, `verbose takes true or false (type boolean), not a string`},
+		{Arg{Name: "filters", Value: `[1]`, JSON: true}, `filters takes an object (type object), not an array`},
+		{Arg{Name: "files", Value: `{}`, JSON: true}, `files takes an array (type files), not an object`},
+	} {
+		_, err := fill(fields, []Arg{tc.arg}, "parameter", true)
+		var ue *UsageError
+		if !errors.As(err, &ue) || err.Error() != tc.want {
+			t.Errorf("%+v: got %v, want %s", tc.arg, err, tc.want)
+		}
+	}
+	got, err := fill(fields, []Arg{{Name: "max_iterations", Value: "3", JSON: true}, {Name: "query", Value: `"q"`, JSON: true},
+		{Name: "mode", Value: `"fast"`, JSON: true}, {Name: "verbose", Value: "false", JSON: true}}, "parameter", true)
+	want := map[string]any{"max_iterations": json.Number("3"), "query": "q", "mode": "fast", "verbose": false}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("good JSON values: %#v, %v", got, err)
 	}
 }

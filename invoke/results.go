@@ -308,8 +308,11 @@ func (o *Output) file(meta map[string]any, id string, data []byte) error {
 	return o.line(fmt.Sprintf("file: %s (%d bytes%s)", path, len(data), map[bool]string{true: ", " + mimeType, false: ""}[mimeType != ""]))
 }
 
-// save writes data to a new file in Dir, never over an existing one.
+// save writes data to a new file in Dir, never over an existing one. The
+// name comes from the plugin (a blob's id, its meta's filename) and is made
+// one plain file name first.
 func (o *Output) save(name string, data []byte) (string, error) {
+	name = plainName(name)
 	dir := o.Dir
 	if dir == "" {
 		dir = "."
@@ -335,6 +338,30 @@ func (o *Output) save(name string, data []byte) (string, error) {
 	}
 	o.Files = append(o.Files, path)
 	return path, nil
+}
+
+// plainName makes a name from the plugin one file name inside the output
+// folder: path separators and control characters become "_", leading dots
+// go (no "..", no hidden files), and it is at most 200 bytes.
+func plainName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r < 0x20 || r == 0x7f {
+			return '_'
+		}
+		return r
+	}, name)
+	name = strings.TrimLeft(name, ".")
+	if len(name) > 200 {
+		ext := filepath.Ext(name)
+		if len(ext) > 20 {
+			ext = ""
+		}
+		name = strings.ToValidUTF8(name[:200-len(ext)], "") + ext
+	}
+	if name == "" {
+		name = "file"
+	}
+	return name
 }
 
 func extension(mimeType string) string {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func show(t *testing.T, o *Output, chunks ...any) string {
@@ -110,5 +111,31 @@ func TestJSONChunksAsSent(t *testing.T) {
 	o.Close()
 	if out.String() != `{"type":"text","message":{"text":"a"}}`+"\n" {
 		t.Errorf("got %q", out.String())
+	}
+}
+
+// Names from the plugin (a blob's id when its meta has no filename, a
+// chunked blob that never ended) stay inside --out-dir.
+func TestBlobNamesStayInTheOutputFolder(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "out")
+	blob := base64.StdEncoding.EncodeToString([]byte("x"))
+	for _, id := range []string{"../../x", "..", `..\..\y`, "/etc/z", "a\x00b", ".hidden"} {
+		got := show(t, &Output{Dir: dir, Kind: "tool"},
+			msg("blob_chunk", map[string]any{"id": id, "blob": blob, "end": true}, nil),
+			msg("blob_chunk", map[string]any{"id": id, "blob": blob, "end": false}, nil))
+		for _, line := range strings.Split(strings.TrimSpace(got), "\n") {
+			path := strings.Fields(strings.TrimPrefix(line, "file: "))[0]
+			if filepath.Dir(path) != dir {
+				t.Errorf("id %q: written to %s, outside %s", id, path, dir)
+			}
+		}
+	}
+	entries, _ := os.ReadDir(root)
+	if len(entries) != 1 {
+		t.Errorf("%d entries beside the output folder", len(entries)-1)
+	}
+	if got := plainName(strings.Repeat("é", 150) + ".txt"); len(got) > 200 || !strings.HasSuffix(got, ".txt") || !utf8.ValidString(got) {
+		t.Errorf("a long name: %q", got)
 	}
 }

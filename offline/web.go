@@ -68,13 +68,12 @@ func (o *Options) web() *web {
 		w.client = *o.Client
 	} else {
 		w.client = http.Client{Transport: &http.Transport{
-			Proxy:                 http.ProxyFromEnvironment,
-			DialContext:           (&net.Dialer{Timeout: w.timeouts.Connect, KeepAlive: 30 * time.Second}).DialContext,
-			TLSHandshakeTimeout:   w.timeouts.Connect,
-			ResponseHeaderTimeout: w.timeouts.Header,
-			IdleConnTimeout:       90 * time.Second,
-			MaxIdleConnsPerHost:   8,
-			ForceAttemptHTTP2:     true,
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: w.timeouts.Connect, KeepAlive: 30 * time.Second}).DialContext,
+			TLSHandshakeTimeout: w.timeouts.Connect,
+			IdleConnTimeout:     90 * time.Second,
+			MaxIdleConnsPerHost: 8,
+			ForceAttemptHTTP2:   true,
 		}}
 	}
 	if w.backoff <= 0 {

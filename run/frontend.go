@@ -1,7 +1,6 @@
 package run
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -9,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // The front end of `dify plugin run`: a client writes one request per line
@@ -134,27 +135,46 @@ func HumanError(text string) string {
 type Server struct {
 	Plugin *Plugin
 	Format Format
+	// WriteTimeout drops a TCP client that takes no answer for this long,
+	// so that a client that never reads cannot hold up the plugin (whose
+	// answers wait for it); DefaultWriteTimeout when zero.
+	WriteTimeout time.Duration
+	// Notify, when set, is told about clients dropped.
+	Notify func(string)
+}
+
+// DefaultWriteTimeout is how long a TCP client may leave answers unread.
+const DefaultWriteTimeout = 60 * time.Second
+
+// request is one line a client wrote, cut at MaxRequestLine.
+type request struct {
+	line    []byte
+	dropped int64
 }
 
 // Serve answers one client: it announces the plugin, then reads requests
 // from r until EOF and runs them concurrently, writing to w. At EOF it
-// waits for the requests in flight and returns nil; when ctx ends it
-// returns at once.
+// waits for the requests in flight and returns nil. When the plugin exits,
+// it stops reading, lets every request in flight end with its error and
+// plugin_invoke_end, and returns nil. When ctx ends, or w fails, it returns
+// at once.
 func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
-	out := &output{w: w, format: s.Format}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	out := &output{w: w, format: s.Format, fail: cancel}
 	// Each client is its own user and tenant, as in the official tool.
 	user, tenant := NewID(), NewID()
 	out.emit(GenericResponse{Type: TypeReady, Response: map[string]any{"info": "plugin loaded"}}, "")
 
-	lines := make(chan []byte)
+	lines := make(chan request)
 	go func() {
 		defer close(lines)
-		br := bufio.NewReaderSize(r, 64<<10)
+		lr := newLineReader(r, MaxRequestLine)
 		for {
-			line, err := readLine(br)
-			if len(bytes.TrimSpace(line)) > 0 {
+			line, dropped, err := lr.next()
+			if dropped > 0 || len(bytes.TrimSpace(line)) > 0 {
 				select {
-				case lines <- line:
+				case lines <- request{line, dropped}:
 				case <-ctx.Done():
 					return
 				}
@@ -166,56 +186,114 @@ func (s *Server) Serve(ctx context.Context, r io.Reader, w io.Writer) error {
 	}()
 
 	var wg sync.WaitGroup
+	finish := func() error {
+		done := make(chan struct{})
+		go func() { wg.Wait(); close(done) }()
+		select {
+		case <-done:
+			return nil
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		}
+	}
 	n := 0
 	for {
-		var line []byte
+		var req request
 		var ok bool
 		select {
-		case line, ok = <-lines:
+		case req, ok = <-lines:
+		case <-s.Plugin.Exited():
+			return finish()
 		case <-ctx.Done():
-			return ctx.Err()
+			return context.Cause(ctx)
 		}
 		if !ok {
-			done := make(chan struct{})
-			go func() { wg.Wait(); close(done) }()
-			select {
-			case <-done:
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
-			}
+			return finish()
 		}
 		n++
 		if s.Format == JSON {
 			out.emit(Info("received request", nil), "")
 		}
-		var req InvokePluginPayload
-		dec := json.NewDecoder(bytes.NewReader(line))
-		dec.UseNumber()
-		err := dec.Decode(&req)
-		label := req.InvokeID
-		if label == "" {
-			label = "#" + strconv.Itoa(n)
-		}
-		if err != nil {
-			out.emit(GenericResponse{InvokeID: req.InvokeID, Type: TypeError, Response: map[string]any{"error": err.Error()}}, label)
+		label := "#" + strconv.Itoa(n)
+		if req.dropped > 0 {
+			msg := fmt.Sprintf("the request line is %d bytes, more than the %d MiB dify plugin run reads (as the official tool); it was skipped", int64(len(req.line))+req.dropped, MaxRequestLine>>20)
+			out.emit(GenericResponse{Type: TypeError, Response: map[string]any{"error": msg}}, label)
 			continue
 		}
-		if req.Type == "" || req.Action == "" {
-			out.emit(GenericResponse{InvokeID: req.InvokeID, Type: TypeError, Response: map[string]any{"error": "action and type are required"}}, label)
+		payload, err := ParseRequest(req.line)
+		if payload.InvokeID != "" {
+			label = payload.InvokeID
+		}
+		if err != nil {
+			out.emit(GenericResponse{InvokeID: payload.InvokeID, Type: TypeError, Response: map[string]any{"error": err.Error()}}, label)
 			continue
 		}
-		stream, err := s.Plugin.Invoke(ctx, Request{Type: req.Type, Action: req.Action, Body: req.Request, UserID: user, TenantID: tenant})
+		stream, err := s.Plugin.Invoke(ctx, Request{Type: payload.Type, Action: payload.Action, Body: payload.Request, UserID: user, TenantID: tenant})
 		if err != nil {
-			out.emit(GenericResponse{InvokeID: req.InvokeID, Type: TypeError, Response: map[string]any{"error": err.Error()}}, label)
+			out.emit(GenericResponse{InvokeID: payload.InvokeID, Type: TypeError, Response: map[string]any{"error": err.Error()}}, label)
 			continue
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			pump(ctx, stream, out, req.InvokeID, label)
+			pump(ctx, stream, out, payload.InvokeID, label)
 		}()
 	}
+}
+
+// ParseRequest reads one request line: a JSON object with a string type
+// and action, and nothing after it.
+func ParseRequest(line []byte) (InvokePluginPayload, error) {
+	var req InvokePluginPayload
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil {
+		return InvokePluginPayload{}, requestError(err)
+	}
+	if rest := bytes.TrimSpace(line[dec.InputOffset():]); len(rest) > 0 {
+		return req, fmt.Errorf("the line goes on after its JSON object (%q): write one request per line", shorten(rest, 40))
+	}
+	if req.Type == "" || req.Action == "" {
+		return req, errors.New("action and type are required")
+	}
+	return req, nil
+}
+
+// requestError says what is wrong with a request line in the terms of the
+// request, not of Go's types.
+func requestError(err error) error {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Errorf("the line is not JSON: %s (at byte %d)", syntax.Error(), syntax.Offset)
+	case errors.As(err, &typ):
+		want := map[reflect.Kind]string{reflect.String: "a string", reflect.Map: "an object", reflect.Struct: "an object"}[typ.Type.Kind()]
+		if want == "" {
+			want = typ.Type.Kind().String()
+		}
+		if typ.Field == "" {
+			return fmt.Errorf("a request is a JSON object, not %s", article(typ.Value))
+		}
+		return fmt.Errorf("%q must be %s, not %s", typ.Field, want, article(typ.Value))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return errors.New("the line ends in the middle of its JSON object")
+	}
+	return err
+}
+
+func article(kind string) string {
+	if strings.IndexByte("aeiou", kind[0]) >= 0 {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+func shorten(b []byte, n int) string {
+	if len(b) > n {
+		return string(b[:n]) + "..."
+	}
+	return string(b)
 }
 
 // pump prints one request's answers: each chunk, the error if there is one,
@@ -239,11 +317,15 @@ func pump(ctx context.Context, stream *Stream, out *output, id, label string) {
 	out.emit(GenericResponse{InvokeID: id, Type: TypeInvokeEnd, Response: map[string]any{"info": "plugin invoke end"}}, label)
 }
 
-// output writes whole lines; requests answer concurrently.
+// output writes whole lines; requests answer concurrently. The first
+// failed write ends the client (fail), so that nothing queues for a client
+// that is gone or stopped reading.
 type output struct {
 	mu     sync.Mutex
 	w      io.Writer
 	format Format
+	fail   context.CancelCauseFunc
+	failed bool
 }
 
 func (o *output) emit(r GenericResponse, label string) {
@@ -253,14 +335,62 @@ func (o *output) emit(r GenericResponse, label string) {
 	b := Encode(o.format, r, label)
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	o.w.Write(b)
+	if o.failed {
+		return
+	}
+	if _, err := o.w.Write(b); err != nil {
+		o.failed = true
+		if o.fail != nil {
+			o.fail(&ClientError{Err: err})
+		}
+	}
+}
+
+// ClientError is a client whose answers could not be written.
+type ClientError struct{ Err error }
+
+func (e *ClientError) Error() string {
+	if isTimeout(e.Err) {
+		return "the client stopped reading its answers"
+	}
+	return "the client went away: " + e.Err.Error()
+}
+
+func (e *ClientError) Unwrap() error { return e.Err }
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// deadlineWriter gives every write to a connection a deadline.
+type deadlineWriter struct {
+	conn    net.Conn
+	timeout time.Duration
+}
+
+func (d deadlineWriter) Write(b []byte) (int, error) {
+	d.conn.SetWriteDeadline(time.Now().Add(d.timeout))
+	return d.conn.Write(b)
 }
 
 // ServeTCP answers every connection to ln as a client of its own until ctx
-// ends, then closes ln and the connections.
+// ends or the plugin exits, then closes ln and the connections (after the
+// requests in flight have ended, when the plugin exited).
 func (s *Server) ServeTCP(ctx context.Context, ln net.Listener) error {
 	stop := context.AfterFunc(ctx, func() { ln.Close() })
 	defer stop()
+	go func() {
+		select {
+		case <-s.Plugin.Exited():
+			ln.Close()
+		case <-ctx.Done():
+		}
+	}()
+	timeout := s.WriteTimeout
+	if timeout <= 0 {
+		timeout = DefaultWriteTimeout
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for {
@@ -277,7 +407,11 @@ func (s *Server) ServeTCP(ctx context.Context, ln net.Listener) error {
 			closeConn := context.AfterFunc(ctx, func() { conn.Close() })
 			defer closeConn()
 			defer conn.Close()
-			s.Serve(ctx, conn, conn)
+			err := s.Serve(ctx, conn, deadlineWriter{conn: conn, timeout: timeout})
+			var ce *ClientError
+			if errors.As(err, &ce) && s.Notify != nil {
+				s.Notify(fmt.Sprintf("%s: %v; it was disconnected and its requests cancelled", conn.RemoteAddr(), ce))
+			}
 		}()
 	}
 }

@@ -66,7 +66,7 @@ func TestJSONFrontEndErrors(t *testing.T) {
 	// Bad JSON: an error line with no invoke id, and no end.
 	var badJSON bool
 	for _, r := range byID[""] {
-		if r.Type == TypeError && strings.HasPrefix(r.Response["error"].(string), "invalid character 'o' in literal null") {
+		if r.Type == TypeError && r.Response["error"] == "the line is not JSON: invalid character 'o' in literal null (expecting 'u') (at byte 2)" {
 			badJSON = true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/dify-cli/dify/internal/stale"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/pyenv"
@@ -103,6 +104,9 @@ func (l *Launched) Close() error {
 	return nil
 }
 
+// runDirPrefix names the temporary directories packages are extracted to.
+const runDirPrefix = "dify-run-"
+
 // extract writes a package's files to a new temporary directory.
 func extract(path string, maxSize int64) (string, error) {
 	plan, err := pack.OpenPackage(path, pack.PlanOptions{MaxSize: maxSize})
@@ -113,7 +117,9 @@ func extract(path string, maxSize int64) (string, error) {
 	if err := plan.Err(); err != nil {
 		return "", err
 	}
-	dir, err := os.MkdirTemp("", "dify-run-*")
+	// Runs killed with SIGKILL could not remove theirs.
+	stale.Remove(os.TempDir(), runDirPrefix)
+	dir, err := os.MkdirTemp("", stale.Pattern(runDirPrefix))
 	if err != nil {
 		return "", err
 	}

@@ -2,7 +2,9 @@ package run
 
 import (
 	"context"
+	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -50,6 +52,16 @@ func TestLaunchDirectoryInPlace(t *testing.T) {
 }
 
 func TestLaunchPackage(t *testing.T) {
+	// A run killed with SIGKILL left its extracted package behind.
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	gone := exec.Command(os.Args[0], "-test.run=^$")
+	if err := gone.Run(); err != nil {
+		t.Fatal(err)
+	}
+	left := filepath.Join(tmp, fmt.Sprintf("dify-run-%d-99", gone.Process.Pid))
+	os.MkdirAll(filepath.Join(left, "_assets"), 0o755)
+
 	dir := doublePlugin(t)
 	plan, err := pack.OpenDir(dir, pack.PlanOptions{})
 	if err != nil {
@@ -68,8 +80,11 @@ func TestLaunchPackage(t *testing.T) {
 		t.Fatal(err)
 	}
 	extracted := l.Dir
-	if extracted == dir || !strings.Contains(filepath.Base(extracted), "dify-run-") {
+	if extracted == dir || !strings.HasPrefix(filepath.Base(extracted), fmt.Sprintf("dify-run-%d-", os.Getpid())) {
 		t.Errorf("the package runs in %s", extracted)
+	}
+	if _, err := os.Stat(left); !os.IsNotExist(err) {
+		t.Errorf("the killed run's %s is still there", left)
 	}
 	chunks, err := invokeTool(t, l.Plugin, "echo", map[string]any{"text": "from a package"})
 	if err != nil || text(chunks[0]) != "from a package" {

@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dify-cli/dify/internal/lazyregexp"
 	"github.com/dify-cli/dify/manifest"
 )
 
@@ -112,10 +113,14 @@ func Start(ctx context.Context, o Options) (*Plugin, error) {
 		Env:    Environment(o.Env, o.Python, "INSTALL_METHOD=local"),
 		Stdin:  true,
 		Stdout: p.handle,
-		Stderr: func(line []byte) {
+		Stderr: func(line []byte, dropped int64) {
 			text := string(line)
 			if len(text) > 4096 {
-				text = text[:4096] + "..."
+				dropped += int64(len(text) - 4096)
+				text = text[:4096]
+			}
+			if dropped > 0 {
+				text += fmt.Sprintf("... (%d more bytes)", dropped)
 			}
 			p.log(Log{Source: "stderr", Text: text})
 		},
@@ -302,7 +307,15 @@ func (p *Plugin) log(l Log) {
 	}
 }
 
-func (p *Plugin) handle(line []byte) {
+// Leftovers are the processes the plugin started that outlived it and
+// were not stopped (see Process.Leftovers). Valid once Exited is closed.
+func (p *Plugin) Leftovers() []Leftover { return p.proc.Leftovers() }
+
+func (p *Plugin) handle(line []byte, dropped int64) {
+	if dropped > 0 {
+		p.tooLong(line, dropped)
+		return
+	}
 	line = bytes.TrimSpace(line)
 	if len(line) == 0 {
 		return
@@ -338,6 +351,24 @@ func (p *Plugin) handle(line []byte) {
 		}
 	default:
 		p.stray(line)
+	}
+}
+
+// sessionIDRe finds the session a line belongs to at its start.
+var sessionIDRe = lazyregexp.New(`"session_id"\s*:\s*"([^"\\]{1,200})"`)
+
+// tooLong is a stdout line over the daemon's limit: the daemon would stop
+// the plugin. It is said, the request it belongs to (when its start names
+// one) ends with that error, and the plugin goes on.
+func (p *Plugin) tooLong(start []byte, dropped int64) {
+	size := int64(len(start)) + dropped
+	msg := fmt.Sprintf("the plugin wrote a stdout line of %d bytes, more than the %d MiB the Dify daemon reads; the daemon stops a plugin that does. Send large results in parts (the SDK sends blobs as 8 KiB chunks)", size, MaxPluginLine>>20)
+	p.log(Log{Source: "error", Level: "ERROR", Text: msg})
+	head := start[:min(len(start), 4096)]
+	if m := sessionIDRe().FindSubmatch(head); m != nil {
+		if s := p.session(string(m[1])); s != nil {
+			p.end(s, errors.New(msg))
+		}
 	}
 }
 

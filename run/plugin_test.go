@@ -85,11 +85,21 @@ func TestToolMessages(t *testing.T) {
 	}
 }
 
-func TestLinesOfAnyLength(t *testing.T) {
-	p, _ := start(t, "", nil)
-	chunks, err := invokeTool(t, p, "huge", map[string]any{"size": 6 << 20})
-	if err != nil || len(chunks) != 1 || len(text(chunks[0])) != 6<<20 {
+// Lines up to the daemon's 5 MiB pass; a longer one ends its request with
+// the daemon's limit (where the daemon would stop the plugin), and the
+// plugin goes on.
+func TestLongLines(t *testing.T) {
+	p, l := start(t, "", nil)
+	chunks, err := invokeTool(t, p, "huge", map[string]any{"size": 4 << 20})
+	if err != nil || len(chunks) != 1 || len(text(chunks[0])) != 4<<20 {
+		t.Fatalf("a 4 MiB line: %d chunks, %v", len(chunks), err)
+	}
+	chunks, err = invokeTool(t, p, "huge", map[string]any{"size": 6 << 20})
+	if len(chunks) != 0 || err == nil || !strings.Contains(err.Error(), "a stdout line of 6291") || !strings.Contains(err.Error(), "more than the 5 MiB the Dify daemon reads") {
 		t.Fatalf("a 6 MiB line: %d chunks, %v", len(chunks), err)
+	}
+	if !l.has("error", "more than the 5 MiB") {
+		t.Errorf("the long line is not logged: %+v", l.lines)
 	}
 	// And the plugin still answers.
 	if chunks, err := invokeTool(t, p, "echo", map[string]any{"text": "after"}); err != nil || text(chunks[0]) != "after" {

@@ -1,7 +1,6 @@
 package run
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -26,9 +25,11 @@ type ProcessOptions struct {
 	// Stdin gives the process a pipe to write to; without it, stdin is
 	// empty.
 	Stdin bool
-	// Stdout and Stderr receive each line the process writes, however long,
-	// without its end. Stderr lines are also kept for error messages.
-	Stdout, Stderr func(line []byte)
+	// Stdout and Stderr receive each line the process writes, without its
+	// end, and how many bytes of it were dropped: stdout lines are cut at
+	// MaxPluginLine, stderr lines at 16 KiB. Stderr lines are also kept for
+	// error messages.
+	Stdout, Stderr func(line []byte, dropped int64)
 }
 
 // Process is a running plugin process and everything it started: it runs
@@ -44,6 +45,24 @@ type Process struct {
 	exitErr    error // set before exited closes
 	stopping   atomic.Bool
 	stopOnce   sync.Once
+	hurry      chan struct{} // closed when Stop's grace period is over
+	hurryOnce  sync.Once
+	leftovers  []Leftover // set before exited closes
+}
+
+// Leftover is a process the plugin started that outlived it: one in a
+// session of its own, out of the plugin's process group, still holding the
+// plugin's output open.
+type Leftover struct {
+	Pid     int
+	Command string
+}
+
+func (l Leftover) String() string {
+	if l.Command == "" {
+		return fmt.Sprintf("process %d", l.Pid)
+	}
+	return fmt.Sprintf("process %d (%s)", l.Pid, l.Command)
 }
 
 // StartProcess starts `python -m entrypoint` in the plugin's directory.
@@ -52,7 +71,7 @@ func StartProcess(o ProcessOptions) (*Process, error) {
 		o.Entrypoint = "main"
 	}
 	p := &Process{stderr: &tail.Buffer{Max: 16 << 10}, stdoutDone: make(chan struct{}), stderrDone: make(chan struct{}),
-		exited: make(chan struct{})}
+		exited: make(chan struct{}), hurry: make(chan struct{})}
 	cmd := exec.Command(o.Python, "-m", o.Entrypoint)
 	cmd.Dir = o.Dir
 	cmd.Env = o.Env
@@ -124,39 +143,63 @@ func (p *Process) StderrLines(n int) []string { return p.stderr.Lines(n) }
 func (p *Process) Pid() int { return p.cmd.Process.Pid }
 
 // Stop ends the process and every process it started: SIGTERM to its
-// process group, SIGKILL after a grace period.
+// process group, SIGKILL when the grace period is over. It returns within
+// the grace period, whatever the plugin's descendants do: one that left the
+// group and still holds the plugin's output is left running, and named by
+// Leftovers.
 func (p *Process) Stop() {
 	p.stopOnce.Do(func() {
 		p.stopping.Store(true)
 		terminate(p.cmd.Process)
+		t := time.NewTimer(stopGrace)
+		defer t.Stop()
 		select {
 		case <-p.exited:
-		case <-time.After(stopGrace):
+		case <-t.C:
 			kill(p.cmd.Process)
+			p.hurryOnce.Do(func() { close(p.hurry) })
 		}
 	})
 	<-p.exited
 }
 
-// wait reaps the process, takes down what it left running, and reads
-// what it wrote to the end, so that its last stderr lines are known.
+// Leftovers are the processes the plugin started that still held its
+// output when it ended. Valid once Exited is closed.
+func (p *Process) Leftovers() []Leftover {
+	<-p.exited
+	return p.leftovers
+}
+
+// wait reaps the process, takes down what it left in its group, and reads
+// what it wrote to the end, so that its last stderr lines are known. A
+// descendant in a session of its own keeps the pipes open: after the grace
+// period (or at once when Stop's is over) the pipes are closed on our side
+// and the processes holding them are named.
 func (p *Process) wait(stdout, stderr *os.File) {
 	err := p.cmd.Wait()
-	// A child that outlives the plugin would keep the pipes open.
 	kill(p.cmd.Process)
-	grace := time.After(stopGrace)
+	grace := time.NewTimer(stopGrace)
+	defer grace.Stop()
+	expired := false
 	for _, r := range []struct {
 		f    *os.File
 		done chan struct{}
 	}{{stdout, p.stdoutDone}, {stderr, p.stderrDone}} {
-		select {
-		case <-r.done:
-		case <-grace:
-			r.f.Close()
-			<-r.done
+		if !expired {
+			select {
+			case <-r.done:
+				continue
+			case <-grace.C:
+			case <-p.hurry:
+			}
+			expired = true
+			p.leftovers = pipeHolders(stdout, stderr)
 		}
 		r.f.Close()
+		<-r.done
 	}
+	stdout.Close()
+	stderr.Close()
 	if p.stdin != nil {
 		p.stdin.Close()
 	}
@@ -167,13 +210,13 @@ func (p *Process) wait(stdout, stderr *os.File) {
 	close(p.exited)
 }
 
-func (p *Process) readStdout(r io.Reader, handle func([]byte)) {
+func (p *Process) readStdout(r io.Reader, handle func([]byte, int64)) {
 	defer close(p.stdoutDone)
-	br := bufio.NewReaderSize(r, 64<<10)
+	lr := newLineReader(r, MaxPluginLine)
 	for {
-		line, err := readLine(br)
-		if len(line) > 0 && handle != nil {
-			handle(line)
+		line, dropped, err := lr.next()
+		if (len(line) > 0 || dropped > 0) && handle != nil {
+			handle(line, dropped)
 		}
 		if err != nil {
 			return
@@ -181,46 +224,25 @@ func (p *Process) readStdout(r io.Reader, handle func([]byte)) {
 	}
 }
 
-func (p *Process) readStderr(r *os.File, handle func([]byte)) {
+func (p *Process) readStderr(r *os.File, handle func([]byte, int64)) {
 	defer close(p.stderrDone)
-	br := bufio.NewReaderSize(r, 16<<10)
+	lr := newLineReader(r, maxStderrLine)
 	for {
-		line, err := readLine(br)
-		if len(line) > 0 || err == nil {
-			p.stderr.Write(append(line, '\n'))
+		line, dropped, err := lr.next()
+		if len(line) > 0 || dropped > 0 || err == nil {
+			kept := line
+			if dropped > 0 {
+				kept = fmt.Appendf(append([]byte(nil), line...), "... (%d more bytes)", dropped)
+			}
+			p.stderr.Write(append(kept, '\n'))
 			if handle != nil {
-				handle(line)
+				handle(line, dropped)
 			}
 		}
 		if err != nil {
 			return
 		}
 	}
-}
-
-// readLine returns the next line without its end, however long.
-func readLine(br *bufio.Reader) ([]byte, error) {
-	var long []byte
-	for {
-		part, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			long = append(long, part...)
-			continue
-		}
-		if long != nil {
-			part = append(long, part...)
-		} else {
-			part = append([]byte(nil), part...)
-		}
-		return trimLineEnd(part), err
-	}
-}
-
-func trimLineEnd(b []byte) []byte {
-	for len(b) > 0 && (b[len(b)-1] == '\n' || b[len(b)-1] == '\r') {
-		b = b[:len(b)-1]
-	}
-	return b
 }
 
 // Environment is the environment of a plugin process: base, with the

@@ -47,8 +47,8 @@ func TestHostileArtifactsAreRefused(t *testing.T) {
 			if !errors.As(err, &le) {
 				t.Fatalf("err = %v, want a LockError", err)
 			}
-			if le.Line != 15 || !strings.Contains(le.Msg, "package six") || !strings.Contains(le.Msg, tc.want) || !strings.Contains(le.Msg, "uv lock") {
-				t.Errorf("got %s\nwant line 15, package six, %q and the fix", err, tc.want)
+			if le.Line != 18 || !strings.Contains(le.Msg, "package six") || !strings.Contains(le.Msg, tc.want) || !strings.Contains(le.Msg, "uv lock") {
+				t.Errorf("got %s\nwant line 18, package six, %q and the fix", err, tc.want)
 			}
 		})
 	}

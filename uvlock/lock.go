@@ -273,7 +273,16 @@ func decodeLock(name string, data []byte) (*lockFile, error) {
 		}
 		for _, a := range files {
 			if err := a.Check(); err != nil {
-				return nil, failPackage("package %s: %v; uv never writes this, so the lock was edited or made by something else: regenerate it with `uv lock`", p.Name, err)
+				line := 0
+				for _, needle := range []string{a.Filename, a.URL, a.Path} {
+					if line == 0 && needle != "" {
+						line = lineOf(data, needle)
+					}
+				}
+				if line == 0 {
+					line = packageLine(data, p.Name)
+				}
+				return nil, &LockError{File: name, Line: line, Msg: fmt.Sprintf("package %s: %v; uv never writes this, so the lock was edited or made by something else: regenerate it with `uv lock`", p.Name, err)}
 			}
 		}
 	}

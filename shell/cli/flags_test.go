@@ -246,13 +246,17 @@ func TestRunAndInvokeFlags(t *testing.T) {
 // The plugin may come before the kind, as people write it first.
 func TestInvokeArgsTakeThePluginFirst(t *testing.T) {
 	for in, want := range map[string]string{
-		"plugin invoke ./p tool search -p q=x": "plugin invoke tool ./p search -p q=x",
-		"plugin invoke tool ./p search":        "plugin invoke tool ./p search",
-		"plugin invoke tool search":            "plugin invoke tool search",
-		"plugin invoke p.difypkg llm m":        "plugin invoke llm p.difypkg m",
-		"plugin invoke --json ./p tool x":      "plugin invoke --json ./p tool x",
-		"plugin run ./p tool":                  "plugin run ./p tool",
-		"--config x plugin invoke . raw t a":   "--config x plugin invoke raw . t a",
+		"plugin invoke ./p tool search -p q=x":                      "plugin invoke tool ./p search -p q=x",
+		"plugin invoke tool ./p search":                             "plugin invoke tool ./p search",
+		"plugin invoke tool search":                                 "plugin invoke tool search",
+		"plugin invoke p.difypkg llm m":                             "plugin invoke llm p.difypkg m",
+		"plugin invoke --json ./p tool x":                           "plugin invoke --json ./p tool x",
+		"plugin run ./p tool":                                       "plugin run ./p tool",
+		"--config x plugin invoke . raw t a":                        "--config x plugin invoke raw . t a",
+		"plugin invoke ./p --python /usr/bin/python3 tool x -p a=b": "plugin invoke tool ./p --python /usr/bin/python3 x -p a=b",
+		"plugin invoke ./p -l --refresh llm m --prompt hi":          "plugin invoke llm ./p -l --refresh m --prompt hi",
+		"plugin invoke ./p nokind x":                                "plugin invoke nokind ./p x",
+		"plugin invoke tol ./p x":                                   "plugin invoke tol ./p x",
 	} {
 		if got := strings.Join(invokeArgs(strings.Fields(in)), " "); got != want {
 			t.Errorf("invokeArgs(%q) = %q, want %q", in, got, want)

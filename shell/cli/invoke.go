@@ -210,24 +210,50 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 	return cmd
 }
 
-// invokeArgs moves a plugin path given before the kind (dify plugin invoke
-// DIR tool NAME) to after it, where the subcommand reads it.
+// invokeArgs lets the plugin path come before the kind (dify plugin invoke
+// DIR [FLAGS] tool NAME): the kind moves in front of the path, where cobra
+// looks for a subcommand. When no kind follows a path, the word after the
+// path moves in front instead, so that the error names it, not the path.
 func invokeArgs(args []string) []string {
 	isKind := func(s string) bool {
 		return slices.ContainsFunc(invokeKinds, func(k invokeKind) bool { return k.name == s })
 	}
 	for i := 0; i+3 < len(args); i++ {
-		if args[i] == "plugin" && args[i+1] == "invoke" {
-			j := i + 2
-			if !strings.HasPrefix(args[j], "-") && !isKind(args[j]) && isKind(args[j+1]) {
-				out := slices.Clone(args)
-				out[j], out[j+1] = out[j+1], out[j]
-				return out
-			}
-			break
+		if args[i] != "plugin" || args[i+1] != "invoke" {
+			continue
 		}
+		j := i + 2
+		if strings.HasPrefix(args[j], "-") || isKind(args[j]) {
+			return args
+		}
+		for k := j + 1; k < len(args); k++ {
+			if isKind(args[k]) {
+				return moveTo(args, k, j)
+			}
+		}
+		if !strings.HasPrefix(args[j+1], "-") && isPath(args[j]) {
+			return moveTo(args, j+1, j)
+		}
+		return args
 	}
 	return args
+}
+
+// moveTo returns args with the element at from moved to index to (< from).
+func moveTo(args []string, from, to int) []string {
+	out := slices.Clone(args[:to])
+	out = append(out, args[from])
+	out = append(out, args[to:from]...)
+	return append(out, args[from+1:]...)
+}
+
+// isPath reports whether s names a plugin rather than a mistyped kind.
+func isPath(s string) bool {
+	if strings.ContainsAny(s, `/\.`) {
+		return true
+	}
+	_, err := os.Stat(s)
+	return err == nil
 }
 
 func invokeRun(o *invokeOptions) error {
@@ -253,7 +279,10 @@ func invokeRun(o *invokeOptions) error {
 	if err != nil {
 		return err
 	}
-	defer l.Close()
+	defer func() {
+		l.Close()
+		warnLeftovers(s, l.Plugin)
+	}()
 
 	stream, err := l.Invoke(ctx, pluginrun.Request{Type: call.Type, Action: call.Action, Body: call.Body})
 	if err != nil {
@@ -393,11 +422,20 @@ func (o *invokeOptions) credentialArgs() ([]invoke.Arg, error) {
 		}
 		slices.Sort(names)
 		for _, k := range names {
-			v, err := json.Marshal(m[k])
-			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", o.credFile, k, err)
+			// A scalar is a value as -c gives it (port: 8080 fills a
+			// text field); anything else is JSON.
+			switch v := m[k].(type) {
+			case string:
+				args = append(args, invoke.Arg{Name: k, Value: v})
+			case bool, int, int64, uint64, float64:
+				args = append(args, invoke.Arg{Name: k, Value: fmt.Sprint(v)})
+			default:
+				data, err := json.Marshal(v)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %s: %w", o.credFile, k, err)
+				}
+				args = append(args, invoke.Arg{Name: k, Value: string(data), JSON: true})
 			}
-			args = append(args, invoke.Arg{Name: k, Value: string(v), JSON: true})
 		}
 	}
 	given, err := invoke.ParseArgs(o.credentials)

@@ -92,6 +92,9 @@ func runRun(o *runOptions) error {
 	if o.port < 0 || o.port > 65535 {
 		return usagef("--port %d is out of range", o.port)
 	}
+	if o.mode == "tcp" && (o.host == "" || o.host == "0.0.0.0" || o.host == "::") {
+		s.warnf("--host %q listens on every network interface: anyone who can reach this machine can call the plugin (and its credentials); use 127.0.0.1 unless that is what you want", o.host)
+	}
 
 	ctx, stop := withInterrupts(context.Background())
 	defer stop()
@@ -114,29 +117,24 @@ func runRun(o *runOptions) error {
 	}
 	defer l.Close()
 
-	// The run ends when the plugin does, too.
-	serveCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		select {
-		case <-l.Exited():
-			cancel()
-		case <-serveCtx.Done():
-		}
-	}()
-
-	server := &pluginrun.Server{Plugin: l.Plugin, Format: format}
+	// The run ends when the plugin does, too: the server stops reading, and
+	// the requests in flight end with the plugin's exit.
+	server := &pluginrun.Server{Plugin: l.Plugin, Format: format, Notify: func(m string) { s.warnf("%s", m) }}
 	if o.mode == "stdio" {
-		err = server.Serve(serveCtx, s.In, s.Out)
+		err = server.Serve(ctx, s.In, s.Out)
 	} else {
-		err = serveTCP(serveCtx, s, server, o.host, o.port, system)
+		err = serveTCP(ctx, s, server, o.host, o.port, system)
 	}
+	var perr error
 	select {
 	case <-l.Exited():
-		if perr := l.Plugin.Err(); perr != nil {
-			return fail(perr)
-		}
+		perr = l.Plugin.Err()
 	default:
+	}
+	l.Close()
+	warnLeftovers(s, l.Plugin)
+	if perr != nil {
+		return fail(perr)
 	}
 	if ctx.Err() != nil {
 		// SIGINT or SIGTERM is how a run server is meant to end.
@@ -146,6 +144,14 @@ func runRun(o *runOptions) error {
 		return fail(err)
 	}
 	return nil
+}
+
+// warnLeftovers names the processes the plugin started that outlived it
+// and hold its output: they were out of its reach (a session of their own).
+func warnLeftovers(s *Streams, p *pluginrun.Plugin) {
+	for _, left := range p.Leftovers() {
+		s.warnf("%s, started by the plugin in a session of its own, is still running and was not stopped; end it with: kill %d", left, left.Pid)
+	}
 }
 
 func serveTCP(ctx context.Context, s *Streams, server *pluginrun.Server, host string, port int, system func(pluginrun.GenericResponse)) error {

@@ -163,6 +163,22 @@ func TestScripts(t *testing.T) {
 				ts.Check(os.MkdirAll(ts.MkAbs(args[0]), 0o755))
 				ts.Check(os.WriteFile(filepath.Join(ts.MkAbs(args[0]), file), data, 0o644))
 			},
+			// killpids FILE kills the processes whose ids FILE lists (from
+			// DOUBLE_PIDFILE), for a test that leaves some on purpose.
+			"killpids": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: killpids file")
+				}
+				data, err := os.ReadFile(ts.MkAbs(args[0]))
+				ts.Check(err)
+				for _, f := range strings.Fields(string(data)) {
+					if pid, err := strconv.Atoi(f); err == nil {
+						if p, err := os.FindProcess(pid); err == nil {
+							p.Kill()
+						}
+					}
+				}
+			},
 			// mode FILE PERM checks a file's permission bits, e.g. mode key.pem 0600.
 			"mode": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {

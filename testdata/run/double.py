@@ -19,8 +19,10 @@ exits.
 DOUBLE_MODE changes how it starts: crash (exits at once), silent (never sends
 a heartbeat), slow (waits DOUBLE_DELAY seconds first), flood (writes 4 MiB to
 stderr first and keeps writing), print (prints a stray stdout line),
-child (starts a grandchild process). DOUBLE_PIDFILE, when set, receives the
-process ids, one per line.
+child (starts a grandchild process), session-child (starts one in a session
+of its own that holds stdout and stderr open), long-stdout and long-stderr
+(write DOUBLE_LONG bytes, 1 GiB by default, without a newline first).
+DOUBLE_PIDFILE, when set, receives the process ids, one per line.
 """
 
 import base64
@@ -91,6 +93,18 @@ if MODE == "print":
 if MODE == "child":
     child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"])
     record_pid(child.pid)
+if MODE == "session-child":
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(3600)"], start_new_session=True)
+    record_pid(child.pid)
+if MODE in ("long-stdout", "long-stderr"):
+    stream = sys.stdout.buffer if MODE == "long-stdout" else sys.stderr.buffer
+    left = int(os.environ.get("DOUBLE_LONG", str(1 << 30)))
+    block = b"x" * (1 << 20)
+    while left > 0:
+        stream.write(block[:left])
+        left -= len(block)
+    stream.write(b"\n")
+    stream.flush()
 
 
 
@@ -248,6 +262,13 @@ def tool(sid, req):
         stream(sid, text("done"))
     elif name == "pid":
         stream(sid, text(str(os.getpid())))
+    elif name == "die":
+        stream(sid, text("last words"))
+        os._exit(int(params.get("code", 7)))
+    elif name == "flood":
+        chunk = "y" * 8192
+        for _ in range(int(params.get("size", 1 << 20)) // 8192):
+            stream(sid, text(chunk))
     else:
         raise PluginError("ToolNotFoundError", f"no tool {name}")
 
