@@ -101,8 +101,8 @@ func Check(ctx context.Context, c Config, o CheckOptions) []Step {
 	if reply == "" {
 		switch {
 		case err != nil && isTimeout(err):
-			return append(steps, Step{Name: "key", Detail: fmt.Sprintf("no reply within %s", timeout),
-				Hint: "the daemon answers a handshake at once; this port is probably not the plugin daemon's debugging port."})
+			return append(steps, Step{Name: "key", Detail: fmt.Sprintf("nothing came back within %s: the key was not refused (the daemon refuses a key it does not know at once), and the registration got no answer", timeout),
+				Hint: "the plugin daemon answers both at once, so either it is stuck or overloaded (its logs say), or this port is not the plugin daemon's debugging port: check the address in Plugins → Debug."})
 		default:
 			return append(steps, Step{Name: "key", Detail: "the connection was closed without a reply",
 				Hint: "the plugin daemon closes a connection silently when the handshake comes too late (10 s) or the connection is not its own; check that the address is the debugging port Dify shows in Plugins → Debug."})
@@ -116,9 +116,10 @@ func judge(reply string, c Config) Step {
 	step := Step{Name: "key", Detail: "the daemon replied " + showReply(reply)}
 	switch {
 	case strings.HasPrefix(reply, "no registration transferred"):
-		step.OK, step.Detail = true, "the daemon accepts the key "+c.MaskedKey()
+		step.OK = true
+		step.Detail = fmt.Sprintf("the daemon accepts the key %s: it replied %s to an empty registration, its answer once a key is accepted (nothing was registered)", c.MaskedKey(), showReply(reply))
 	case strings.HasPrefix(reply, "server is busy"):
-		step.Hint = "the key is accepted, but the daemon has as many debugging connections as it takes (PLUGIN_REMOTE_INSTALLING_MAX_CONN in all, PLUGIN_REMOTE_INSTALLING_MAX_SINGLE_TENANT_CONN per workspace, 5 by default); stop other debugging sessions or try again later."
+		step.Hint = "the key is accepted, but the daemon has as many debugging connections as it takes (PLUGIN_REMOTE_INSTALLING_MAX_CONN, 256 by default, counts every workspace's); stop other debugging sessions or try again later."
 	default:
 		step.Hint = Explain(reply, c)
 	}

@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/dify-cli/dify/ignore"
 	"github.com/dify-cli/dify/internal/atomicfile"
 )
 
@@ -45,6 +46,7 @@ func (c Config) MaskedKey() string {
 // Sources are the places a Config is read from, strongest first.
 type Sources struct {
 	URL, Key string              // flags
+	KeyFlag  string              // the flag that gave Key ("--key" when empty)
 	Getenv   func(string) string // the environment
 	DotEnv   map[string]string   // the plugin's .env
 	DotEnvAt string              // its path, for messages
@@ -121,7 +123,10 @@ func Resolve(s Sources) (Config, error) {
 	}
 
 	if s.Key != "" {
-		c.Key, c.KeyFrom = s.Key, "--key"
+		c.Key, c.KeyFrom = s.Key, s.KeyFlag
+		if c.KeyFrom == "" {
+			c.KeyFrom = "--key"
+		}
 	} else {
 		for _, p := range places {
 			if p.name != "" && p.get(envKey) != "" {
@@ -192,6 +197,31 @@ func dotEnvLine(line string) (name, value string, ok bool) {
 	return name, value, name != ""
 }
 
+// Exposure says where the plugin's .env, which holds the debugging key,
+// would go: into a package (by the ignore rules packaging reads) or into
+// git (by .gitignore), each with the line to add and where. The advice
+// never switches off the .gitignore fallback: when packaging reads
+// .gitignore, the line goes there.
+func Exposure(dir string) []string {
+	var out []string
+	pkg := ignore.Open(dir, ignore.DifyIgnore, ignore.GitIgnore)
+	packaged := pkg.Match(".env", false) == nil
+	if packaged {
+		what := ".env would be packaged with the debugging key in it"
+		if pkg.File() == ignore.GitIgnore {
+			what = ".env would be packaged, and committed, with the debugging key in it"
+		}
+		out = append(out, what+": "+pkg.Advice(".env"))
+	}
+	if pkg.File() != ignore.GitIgnore {
+		git := ignore.Open(dir, ignore.GitIgnore)
+		if git.File() != "" && git.Match(".env", false) == nil {
+			out = append(out, ".env could be committed with the debugging key in it: "+git.Advice(".env"))
+		}
+	}
+	return out
+}
+
 // EnvValues are the settings WriteEnv puts in .env for c: both generations
 // of the address variables, so that any SDK version reads it.
 func EnvValues(c Config) [][2]string {
@@ -215,9 +245,11 @@ func WriteEnv(path string, values [][2]string) error {
 	}
 	done := map[string]bool{}
 	var lines []string
-	sc := bufio.NewScanner(bytes.NewReader(old))
-	for sc.Scan() {
-		line := sc.Text()
+	text := strings.TrimSuffix(strings.ReplaceAll(string(old), "\r\n", "\n"), "\n")
+	for _, line := range strings.Split(text, "\n") {
+		if text == "" {
+			break
+		}
 		name, _, ok := dotEnvLine(line)
 		i := slices.IndexFunc(values, func(v [2]string) bool { return v[0] == name })
 		if !ok || i < 0 {

@@ -21,10 +21,11 @@ type BuildOptions struct {
 	Output string // the package to write
 	// MaxSize caps the uncompressed size; ≤ 0 lets it grow to fit the
 	// wheels.
-	MaxSize  int64
-	Validate func(*pack.Plan) manifest.Diagnostics
-	Sign     func(w io.Writer, unsigned *zip.Reader) error
-	Write    func(pack.Progress)
+	MaxSize      int64
+	AllowSecrets bool // package credentials found in the files, with a warning
+	Validate     func(*pack.Plan) manifest.Diagnostics
+	Sign         func(w io.Writer, unsigned *zip.Reader) error
+	Write        func(pack.Progress)
 }
 
 // Result is a written offline package.
@@ -45,7 +46,7 @@ func Build(ctx context.Context, o BuildOptions) (*Result, error) {
 	if maxSize <= 0 {
 		maxSize = pack.Ceiling
 	}
-	opts := pack.Options{Dir: o.From, Output: o.Output, MaxSize: maxSize, Validate: o.Validate, Sign: o.Sign, Progress: o.Write,
+	opts := pack.Options{Dir: o.From, Output: o.Output, MaxSize: maxSize, Validate: o.Validate, Sign: o.Sign, Progress: o.Write, AllowSecrets: o.AllowSecrets,
 		Transform: func(plan *pack.Plan) error {
 			sel, err := Select(ctx, ProjectFiles(plan), o.Options)
 			if err != nil {

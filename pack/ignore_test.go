@@ -4,9 +4,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
-	"strings"
 	"testing"
+
+	"github.com/dify-cli/dify/ignore"
 )
 
 // writeTree creates files (slash path → content) under a new temporary directory.
@@ -86,11 +88,19 @@ func TestIgnoreGrammar(t *testing.T) {
 			for _, f := range c.files {
 				files[f] = "x"
 			}
-			got := selected(t, writeTree(t, files))
+			dir := writeTree(t, files)
+			got := selected(t, dir)
 			want := append([]string{DifyIgnore}, c.want...)
 			sort.Strings(want)
 			if !reflect.DeepEqual(got, want) {
 				t.Errorf(".difyignore %q:\n got %q\nwant %q", c.ignore, got, want)
+			}
+			// The matcher other commands use agrees with the walk.
+			m := ignore.Open(dir, DifyIgnore, GitIgnore)
+			for _, f := range c.files {
+				if kept := m.Match(f, false) == nil; kept != slices.Contains(got, f) {
+					t.Errorf("the matcher keeps %s: %v; the walk: %v", f, kept, !kept)
+				}
 			}
 		})
 	}
@@ -152,191 +162,5 @@ func TestIgnoredReportsTheRule(t *testing.T) {
 	want := []string{".venv/ .difyignore:3: .venv/", "a.log .difyignore:2: *.log"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
-// Cases from git's own wildmatch tests (t3070), in pathname mode.
-func TestWildmatch(t *testing.T) {
-	cases := []struct {
-		pattern, text string
-		match         bool
-	}{
-		{"foo", "foo", true},
-		{"foo", "bar", false},
-		{"", "", true},
-		{"???", "foo", true},
-		{"??", "foo", false},
-		{"*", "foo", true},
-		{"f*", "foo", true},
-		{"*f", "foo", false},
-		{"*foo*", "foo", true},
-		{"*ob*a*r*", "foobar", true},
-		{"*ab", "aaaaaaabababab", true},
-		{`foo\*`, "foo*", true},
-		{`foo\*bar`, "foobar", false},
-		{`f\\oo`, `f\oo`, true},
-		{"*[al]?", "ball", true},
-		{"[ten]", "ten", false},
-		{"**[!te]", "ten", true},
-		{"**[!ten]", "ten", false},
-		{"t[a-g]n", "ten", true},
-		{"t[!a-g]n", "ten", false},
-		{"t[!a-g]n", "ton", true},
-		{"t[^a-g]n", "ton", true},
-		{"a[]]b", "a]b", true},
-		{"a[]-]b", "a-b", true},
-		{"a[]-]b", "a]b", true},
-		{"a[]-]b", "aab", false},
-		{"a[]a-]b", "aab", true},
-		{"]", "]", true},
-		{"foo*bar", "foo/baz/bar", false},
-		{"foo**bar", "foo/baz/bar", false},
-		{"foo**bar", "foobazbar", true},
-		{"foo/**/bar", "foo/baz/bar", true},
-		{"foo/**/**/bar", "foo/baz/bar", true},
-		{"foo/**/bar", "foo/b/a/z/bar", true},
-		{"foo/**/bar", "foo/bar", true},
-		{"foo/**/**/bar", "foo/bar", true},
-		{"foo?bar", "foo/bar", false},
-		{"foo[/]bar", "foo/bar", false},
-		{"foo[^a-z]bar", "foo/bar", false},
-		{"f[^eiu][^eiu][^eiu][^eiu][^eiu]r", "foo-bar", true},
-		{"**/foo", "foo", true},
-		{"**/foo", "XXX/foo", true},
-		{"**/foo", "bar/baz/foo", true},
-		{"*/foo", "bar/baz/foo", false},
-		{"**/bar*", "foo/bar/baz", false},
-		{"**/bar/*", "deep/foo/bar/baz", true},
-		{"**/bar/*", "deep/foo/bar/baz/", false},
-		{"**/bar/**", "deep/foo/bar/baz/", true},
-		{"**/bar/*", "deep/foo/bar", false},
-		{"**/bar/**", "deep/foo/bar/", true},
-		{"**/bar**", "foo/bar/baz", false},
-		{"*/bar/**", "foo/bar/baz/x", true},
-		{"*/bar/**", "deep/foo/bar/baz/x", false},
-		{"**/bar/*/*", "deep/foo/bar/baz/x", true},
-		{"a[c-c]st", "acrt", false},
-		{"a[c-c]rt", "acrt", true},
-		{"[!]-]", "]", false},
-		{"[!]-]", "a", true},
-		{`\`, "", false},
-		{`\`, `\`, false},
-		{`*/\`, `XXX/\`, false},
-		{`*/\\`, `XXX/\`, true},
-		{"foo", "foo", true},
-		{"@foo", "@foo", true},
-		{"@foo", "foo", false},
-		{`\[ab]`, "[ab]", true},
-		{"[[]ab]", "[ab]", true},
-		{"[[:]ab]", "[ab]", true},
-		{"[[::]ab]", "[ab]", false},
-		{"[[:digit]ab]", "[ab]", true},
-		{`[\[:]ab]`, "[ab]", true},
-		{`\??\?b`, "?a?b", true},
-		{`\a\b\c`, "abc", true},
-		{"", "foo", false},
-		{"**/t[o]", "foo/bar/baz/to", true},
-		{"[[:alpha:]][[:digit:]][[:upper:]]", "a1B", true},
-		{"[[:digit:][:upper:][:space:]]", "a", false},
-		{"[[:digit:][:upper:][:space:]]", "A", true},
-		{"[[:digit:][:upper:][:space:]]", "1", true},
-		{"[[:digit:][:upper:][:spaci:]]", "1", false},
-		{"[[:digit:][:punct:][:space:]]", ".", true},
-		{"[[:xdigit:]]", "5", true},
-		{"[[:xdigit:]]", "f", true},
-		{"[[:xdigit:]]", "D", true},
-		{"[a-c[:digit:]x-z]", "5", true},
-		{"[a-c[:digit:]x-z]", "b", true},
-		{"[a-c[:digit:]x-z]", "y", true},
-		{"[a-c[:digit:]x-z]", "q", false},
-		{`[\\-^]`, "]", true},
-		{`[\\-^]`, "[", false},
-		{`[\-_]`, "-", true},
-		{`[\]]`, "]", true},
-		{`[\]]`, `\]`, false},
-		{`[\]]`, `\`, false},
-		{"a[]b", "ab", false},
-		{"a[]b", "a[]b", false},
-		{"ab[", "ab[", false},
-		{"[!", "ab", false},
-		{"[-", "ab", false},
-		{"[-]", "-", true},
-		{"[a-", "-", false},
-		{"[!a-", "-", false},
-		{"[--A]", "-", true},
-		{"[--A]", "5", true},
-		{"[ --]", " ", true},
-		{"[ --]", "$", true},
-		{"[ --]", "-", true},
-		{"[ --]", "0", false},
-		{"[---]", "-", true},
-		{"[------]", "-", true},
-		{"[a-e-n]", "j", false},
-		{"[a-e-n]", "-", true},
-		{"[!------]", "a", true},
-		{"[]-a]", "[", false},
-		{"[]-a]", "^", true},
-		{"[!]-a]", "^", false},
-		{"[!]-a]", "[", true},
-		{"[a^bc]", "^", true},
-		{"[a-]b]", "-b]", true},
-		{`[\]`, `\`, false},
-		{`[\\]`, `\`, true},
-		{`[!\\]`, `\`, false},
-		{`[A-\\]`, "G", true},
-		{"b*a", "aaabbb", false},
-		{"*ba*", "aabcaa", false},
-		{"[,]", ",", true},
-		{`[\\,]`, ",", true},
-		{`[\\,]`, `\`, true},
-		{"[,-.]", "-", true},
-		{"[,-.]", "+", false},
-		{"[,-.]", "-.]", false},
-		{`[\1-\3]`, "2", true},
-		{`[\1-\3]`, "3", true},
-		{`[\1-\3]`, "4", false},
-		{`[[-\]]`, `\`, true},
-		{`[[-\]]`, "[", true},
-		{`[[-\]]`, "]", true},
-		{`[[-\]]`, "-", false},
-		{"-*-*-*-*-*-*-12-*-*-*-m-*-*-*", "-adobe-courier-bold-o-normal--12-120-75-75-m-70-iso8859-1", true},
-		{"-*-*-*-*-*-*-12-*-*-*-m-*-*-*", "-adobe-courier-bold-o-normal--12-120-75-75-X-70-iso8859-1", false},
-		{"-*-*-*-*-*-*-12-*-*-*-m-*-*-*", "-adobe-courier-bold-o-normal--12-120-75-75-/-70-iso8859-1", false},
-		{"XXX/*/*/*/*/*/*/12/*/*/*/m/*/*/*", "XXX/adobe/courier/bold/o/normal//12/120/75/75/m/70/iso8859/1", true},
-		{"XXX/*/*/*/*/*/*/12/*/*/*/m/*/*/*", "XXX/adobe/courier/bold/o/normal//12/120/75/75/X/70/iso8859/1", false},
-		{"**/*a*b*g*n*t", "abcd/abcdefg/abcdefghijk/abcdefghijklmnop.txt", true},
-		{"**/*a*b*g*n*t", "abcd/abcdefg/abcdefghijk/abcdefghijklmnop.txtz", false},
-		{"*/*/*", "foo", false},
-		{"*/*/*", "foo/bar", false},
-		{"*/*/*", "foo/bba/arr", true},
-		{"*/*/*", "foo/bb/aa/rr", false},
-		{"**/**/**", "foo/bb/aa/rr", true},
-		{"*X*i", "abcXdefXghi", true},
-		{"*X*i", "ab/cXd/efXg/hi", false},
-		{"*/*X*/*/*i", "ab/cXd/efXg/hi", true},
-		{"**/*X*/**/*i", "ab/cXd/efXg/hi", true},
-	}
-	for _, c := range cases {
-		if got := wildmatch(c.pattern, c.text); got != c.match {
-			t.Errorf("wildmatch(%q, %q) = %v, want %v", c.pattern, c.text, got, c.match)
-		}
-	}
-}
-
-func TestTrimTrailingSpaces(t *testing.T) {
-	for in, want := range map[string]string{
-		"a  ":                  "a",
-		`a\ `:                  `a\ `,
-		`a\  `:                 `a\ `,
-		"a\t":                  "a\t",
-		`a\`:                   `a\`,
-		"  a":                  "  a",
-		"a b  ":                "a b",
-		`a\ \  `:               `a\ \ `,
-		strings.Repeat(" ", 3): "",
-	} {
-		if got := trimTrailingSpaces(in); got != want {
-			t.Errorf("trimTrailingSpaces(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -3,8 +3,10 @@ package pack
 import (
 	"archive/zip"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -34,6 +36,9 @@ type Options struct {
 	Requirements Requirements
 	// AllowExternalLinks packages symbolic links that point out of the plugin.
 	AllowExternalLinks bool
+	// AllowSecrets packages .env files and files with credentials in them,
+	// with a warning instead of refusing.
+	AllowSecrets bool
 	// Transform, when set, changes the plan before it is checked and
 	// written: an offline build adds wheels and rewrites requirements.txt.
 	Transform func(*Plan) error
@@ -75,7 +80,7 @@ func PlanFor(opts Options) (*Plan, string, error) {
 		}
 	}
 	po := PlanOptions{Exclude: []string{out}, MaxSize: opts.MaxSize,
-		Requirements: opts.Requirements, AllowExternalLinks: opts.AllowExternalLinks}
+		Requirements: opts.Requirements, AllowExternalLinks: opts.AllowExternalLinks, AllowSecrets: opts.AllowSecrets}
 	if st, err := os.Stat(opts.Dir); err == nil && st.Mode().IsRegular() {
 		p, err := OpenPackage(opts.Dir, po)
 		return p, out, err
@@ -152,7 +157,19 @@ func Package(ctx context.Context, opts Options) (*Result, error) {
 	if opts.Sign != nil {
 		write = signedWriter(write, opts.Sign)
 	}
+	// A missing output folder is made, as release tools do, and removed
+	// again when nothing could be written in it.
+	made, err := makeParent(out)
+	if err != nil {
+		if invalid := wait(); invalid != nil {
+			return res, invalid
+		}
+		return res, err
+	}
 	if err := atomicfile.Write(out, 0o644, write); err != nil {
+		for _, dir := range made {
+			os.Remove(dir)
+		}
 		if invalid := wait(); invalid != nil {
 			return res, invalid // what is wrong with the plugin comes first
 		}
@@ -162,6 +179,69 @@ func Package(ctx context.Context, opts Options) (*Result, error) {
 	res.Files = len(plan.Files)
 	res.Size = plan.TotalSize()
 	return res, nil
+}
+
+// makeParent creates the missing folders above out and returns them,
+// deepest first.
+func makeParent(out string) ([]string, error) {
+	var made []string
+	for dir := filepath.Dir(out); ; dir = filepath.Dir(dir) {
+		if _, err := os.Stat(dir); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		made = append(made, dir)
+		if filepath.Dir(dir) == dir {
+			break
+		}
+	}
+	for i := len(made) - 1; i >= 0; i-- {
+		if err := os.Mkdir(made[i], 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
+			for _, d := range made[i+1:] {
+				os.Remove(d)
+			}
+			return nil, fmt.Errorf("cannot create the folder for %s: %w", out, err)
+		}
+	}
+	return made, nil
+}
+
+// DryRun is what Package would do, found without writing anything: the
+// plan (open; Close it), where the package would go, and the same checks.
+type DryRun struct {
+	Plan     *Plan
+	Output   string
+	Findings manifest.Diagnostics // the validation's, and what stops packaging
+	// Validated is false with NoValidate: only the manifest was loaded.
+	Validated bool
+}
+
+// Err is the error Package would return, or nil.
+func (d *DryRun) Err() error { return d.Findings.Err() }
+
+// Preview runs everything Package runs but the writing: the plan, its
+// problems, the validation, and the checks of the output path.
+func Preview(opts Options) (*DryRun, error) {
+	plan, out, err := PlanFor(opts)
+	if err != nil {
+		return nil, err
+	}
+	d := &DryRun{Plan: plan, Output: out, Validated: !opts.NoValidate}
+	if opts.Transform != nil {
+		if err := opts.Transform(plan); err != nil {
+			plan.Close()
+			return nil, err
+		}
+	}
+	d.Findings = plan.Problems()
+	if plan.Err() == nil {
+		d.Findings = append(d.Findings, validate(plan, opts)...)
+	}
+	if st, err := os.Stat(out); err == nil && st.IsDir() {
+		d.Findings = append(d.Findings, manifest.Diagnostic{Pos: manifest.Position{File: out}, Severity: manifest.Error, Rule: "output",
+			Message: "the output is a directory", Hint: "give a file name with -o"})
+	}
+	d.Findings.Sort()
+	return d, nil
 }
 
 // validate runs the validation opts ask for.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/secret"
 )
 
 // PlanOptions say how a plan selects files.
@@ -32,6 +33,9 @@ type PlanOptions struct {
 	// outside the plugin directory. By default they are refused, so that a
 	// link such as _assets/x.svg → /etc/shadow never ships a private file.
 	AllowExternalLinks bool
+	// AllowSecrets makes the credentials Check finds (.env files, private
+	// keys, API tokens) warnings instead of errors.
+	AllowSecrets bool
 }
 
 // Plan is what a package holds, decided once: the files a plugin directory
@@ -51,6 +55,8 @@ type Plan struct {
 	MaxSize    int64
 	// Generated describes the requirements.txt made from uv.lock, if any.
 	Generated *GeneratedRequirements
+	// AllowSecrets: see PlanOptions.
+	AllowSecrets bool
 
 	problems manifest.Diagnostics
 	size     *SizeError
@@ -85,7 +91,7 @@ func OpenDir(dir string, opts PlanOptions) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{From: dir, IgnoreFile: w.ignoreFile, Files: w.files, Ignored: w.ignored, Warnings: w.warnings,
-		MaxSize: limit(opts.MaxSize), problems: w.problems, walk: w}
+		MaxSize: limit(opts.MaxSize), problems: w.problems, walk: w, AllowSecrets: opts.AllowSecrets}
 	p.index = indexFiles(p.Files)
 	// The size is checked before anything is read or parsed: a 200 MB
 	// manifest.yaml must not be decoded to find out that it is too large.
@@ -125,7 +131,7 @@ func ReadPackage(name string, r io.ReaderAt, size int64, opts PlanOptions) (*Pla
 }
 
 func packagePlan(name string, arc *Archive, opts PlanOptions) *Plan {
-	p := &Plan{From: name, IsPackage: true, MaxSize: limit(opts.MaxSize), archive: arc}
+	p := &Plan{From: name, IsPackage: true, MaxSize: limit(opts.MaxSize), archive: arc, AllowSecrets: opts.AllowSecrets}
 	for _, f := range arc.File {
 		// CheckEntries refused names that clean to something else than a
 		// relative path; the daemon reads "./x" as "x", and so does a plan.
@@ -325,18 +331,20 @@ func (p *Plan) Check() manifest.Diagnostics {
 
 // readAll reads every entry of a package to its end, so that a bad CRC or
 // a cut-short stream is found before upload, and opens every file of a
-// directory, so that an unreadable one is found before packaging.
+// directory, so that an unreadable one is found before packaging. Text
+// files are scanned for credentials on the way (secrets.go).
 func (p *Plan) readAll() manifest.Diagnostics {
 	var ds manifest.Diagnostics
 	for _, f := range p.Files {
 		if p.IsGenerated(f.Path) {
 			continue
 		}
+		if secret.IsEnvFile(f.Path) {
+			ds = append(ds, p.envFile(f.Path))
+		}
 		file, err := p.Open(f.Path)
 		if err == nil {
-			if p.IsPackage {
-				_, err = io.Copy(io.Discard, file)
-			}
+			ds = append(ds, p.scanSecrets(f, file, &err)...)
 			file.Close()
 		}
 		if err == nil {

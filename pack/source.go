@@ -13,20 +13,17 @@ import (
 	"syscall"
 	"unicode/utf8"
 
+	"github.com/dify-cli/dify/ignore"
 	"github.com/dify-cli/dify/internal/atomicfile"
-	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/manifest"
 )
 
 // Ignore file names, in order of preference. The first one present at the
 // plugin root decides which name is read in every directory of the tree.
 const (
-	DifyIgnore = ".difyignore"
-	GitIgnore  = ".gitignore"
+	DifyIgnore = ignore.DifyIgnore
+	GitIgnore  = ignore.GitIgnore
 )
-
-// maxIgnoreFile bounds an ignore file: real ones are a few hundred bytes.
-const maxIgnoreFile = 1 << 20
 
 // File is one file of a package.
 type File struct {
@@ -39,9 +36,9 @@ type File struct {
 
 // Ignored is a file or directory left out of the package, and why.
 type Ignored struct {
-	Path   string // slash path; directories end in "/"
-	Rule   *Rule  // the ignore rule that excluded it, or nil
-	Reason string // set when no rule is responsible
+	Path   string       // slash path; directories end in "/"
+	Rule   *ignore.Rule // the ignore rule that excluded it, or nil
+	Reason string       // set when no rule is responsible
 }
 
 // walk is what a walk of a plugin directory found.
@@ -111,15 +108,15 @@ func (w *walk) leaveOut(p string) string {
 	return fmt.Sprintf("remove it, or leave it out with the line %q in %s", "/"+p, w.ignoreName())
 }
 
-func (w *walk) dir(rel string, rules []Rule) error {
+func (w *walk) dir(rel string, rules []ignore.Rule) error {
 	dirAbs := filepath.Join(w.abs, filepath.FromSlash(rel))
 	if w.ignoreFile != "" {
 		name := path.Join(rel, w.ignoreFile)
-		data, err := readIgnoreFile(filepath.Join(dirAbs, w.ignoreFile))
+		data, err := ignore.ReadFile(filepath.Join(dirAbs, w.ignoreFile))
 		switch {
 		case err == nil:
 			// Copy so sibling directories do not share appended rules.
-			rules = append(append([]Rule(nil), rules...), ParseIgnore(name, data)...)
+			rules = append(append([]ignore.Rule(nil), rules...), ignore.Parse(name, data)...)
 		case !errors.Is(err, fs.ErrNotExist):
 			w.problem(name, "ignore-file", "fix or remove the ignore file", "cannot read this ignore file: %v", err)
 		}
@@ -137,7 +134,7 @@ func (w *walk) dir(rel string, rules []Rule) error {
 		abs := filepath.Join(dirAbs, e.Name())
 		mode := e.Type()
 		isDir := mode.IsDir()
-		if r := decide(rules, p, isDir); r != nil && !r.negate {
+		if r := ignore.Decide(rules, p, isDir); r != nil && !r.Negated() {
 			w.ignored = append(w.ignored, Ignored{Path: dirSlash(p, isDir), Rule: r})
 			continue
 		}
@@ -182,24 +179,6 @@ func (w *walk) dir(rel string, rules []Rule) error {
 		}
 	}
 	return nil
-}
-
-// readIgnoreFile reads an ignore file, refusing anything but a regular file
-// (a FIFO named .difyignore would block the walk forever).
-func readIgnoreFile(name string) ([]byte, error) {
-	st, err := os.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("it is %s, not a regular file", describeMode(st.Mode()))
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, unwrapPathError(err)
-	}
-	defer f.Close()
-	return capped.Read(filepath.Base(name), f, maxIgnoreFile)
 }
 
 func (w *walk) link(p, abs string) {
@@ -292,7 +271,7 @@ func (w *walk) missing(name string) error {
 // leave it out of the package.
 type IgnoredError struct {
 	Path string
-	Rule Rule
+	Rule ignore.Rule
 }
 
 func (e *IgnoredError) Error() string {

@@ -83,7 +83,7 @@ func offlineRun(o *packageOptions) error {
 			return err
 		}
 	}
-	build := offline.BuildOptions{Options: opts, From: o.dir, Output: out, Validate: validateAll}
+	build := offline.BuildOptions{Options: opts, From: o.dir, Output: out, Validate: validateAll, AllowSecrets: o.allowSecrets}
 	if o.maxSizeGiven {
 		build.MaxSize = maxSizeBytes(o.maxSizeMB)
 	}

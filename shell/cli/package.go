@@ -33,6 +33,7 @@ type packageOptions struct {
 	noValidate    bool
 	useUV         bool
 	externalLinks bool
+	allowSecrets  bool
 	maxSizeGiven  bool
 	offline       offlineFlags
 }
@@ -56,6 +57,10 @@ the directory is not changed.
 
 Symbolic links to files inside the plugin are packaged as the files they point
 to; links out of the plugin are refused unless --allow-external-links is given.
+
+Credentials are refused: .env files (.env.example is fine), private keys and
+API tokens in any text file, named with the line and the ignore line that
+leaves them out; --allow-secrets packages them with a warning.
 
 --offline makes a package that installs on a Dify with no internet: the wheels
 of every dependency, for each target platform, go into wheels/, taken from
@@ -101,6 +106,7 @@ It also repackages a downloaded .difypkg. See docs/offline.md.`,
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")
 	f.BoolVar(&o.useUV, "uv", false, "make a missing requirements.txt with the installed uv (or $UV_PATH) instead of the built-in export")
 	addExternalLinksFlag(f, &o.externalLinks)
+	addAllowSecretsFlag(f, &o.allowSecrets)
 	o.offline.register(f)
 	completeValues(cmd, "category", sign.Categories)
 	completeValues(cmd, "platform", []string{"linux/amd64", "linux/arm64"})
@@ -116,7 +122,7 @@ func packageRun(o *packageOptions) error {
 	}
 	s := o.io
 	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll,
-		NoValidate: o.noValidate, AllowExternalLinks: o.externalLinks}
+		NoValidate: o.noValidate, AllowExternalLinks: o.externalLinks, AllowSecrets: o.allowSecrets}
 	if o.useUV {
 		opts.Requirements.UV = uvPath(s)
 	}
@@ -231,30 +237,39 @@ type dryRunIgnored struct {
 
 type dryRunListing struct {
 	Dir       string          `json:"dir"`
+	Output    string          `json:"output"`
 	Files     []dryRunFile    `json:"files"`
 	FileCount int             `json:"file_count"`
 	TotalSize int64           `json:"total_size"`
 	Ignored   []dryRunIgnored `json:"ignored,omitempty"`
+	Validated bool            `json:"validated"`
+	Findings  []jsonFinding   `json:"findings"`
+	Errors    int             `json:"errors"`
+	Warnings  int             `json:"warnings"`
 }
 
+// dryRun lists what the package would hold and runs every check the real
+// run does; it writes nothing, and fails where the real run would.
 func dryRun(o *packageOptions) error {
 	s := o.io
-	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), AllowExternalLinks: o.externalLinks}
+	opts := pack.Options{Dir: o.dir, Output: o.output, MaxSize: maxSizeBytes(o.maxSizeMB), Validate: validateAll,
+		NoValidate: o.noValidate, AllowExternalLinks: o.externalLinks, AllowSecrets: o.allowSecrets}
 	if o.useUV {
 		opts.Requirements.UV = uvPath(s)
 	}
-	plan, _, err := pack.PlanFor(opts)
+	d, err := pack.Preview(opts)
 	if err != nil {
 		return err
 	}
+	plan := d.Plan
+	defer plan.Close()
 	for _, w := range plan.Warnings {
 		fmt.Fprintf(s.Err, "warning: %s\n", w)
 	}
-	for _, d := range plan.Problems() {
-		fmt.Fprintln(s.Err, d)
-	}
 	reportGenerated(s, o.dir, plan.Generated)
-	l := dryRunListing{Dir: o.dir, Files: []dryRunFile{}, FileCount: len(plan.Files), TotalSize: plan.TotalSize()}
+	errs, warns := count(d.Findings)
+	l := dryRunListing{Dir: o.dir, Output: d.Output, Files: []dryRunFile{}, FileCount: len(plan.Files), TotalSize: plan.TotalSize(),
+		Validated: d.Validated, Findings: jsonFindings(d.Findings), Errors: errs, Warnings: warns}
 	for _, f := range plan.Files {
 		l.Files = append(l.Files, dryRunFile{Path: f.Path, Size: f.Size, Link: f.Link})
 	}
@@ -291,9 +306,18 @@ func dryRun(o *packageOptions) error {
 			}
 			tw.Flush()
 		}
+		for _, f := range d.Findings {
+			fmt.Fprintln(s.Err, f)
+		}
 	}
-	if plan.Problems().HasErrors() {
+	checked := "checked as a real run checks"
+	if !d.Validated {
+		checked = "not validated (--no-validate); the manifest loads"
+	}
+	if errs > 0 {
+		fmt.Fprintf(s.Err, "dry run: %s: %d error%s, %d warning%s; the real run would write nothing\n", checked, errs, plural(errs), warns, plural(warns))
 		return &silentError{code: exitFailure}
 	}
+	fmt.Fprintf(s.Err, "dry run: %s: %d errors, %d warning%s; the real run would write %s\n", checked, errs, warns, plural(warns), d.Output)
 	return nil
 }

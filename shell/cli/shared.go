@@ -36,6 +36,7 @@ func targetArg(args []string) string {
 type pluginFlags struct {
 	maxSizeMB     int64
 	externalLinks bool
+	allowSecrets  bool
 }
 
 // register adds the flags to cmd; links only matters for directories.
@@ -50,7 +51,7 @@ func (f *pluginFlags) register(cmd *cobra.Command, links bool) {
 // requirements.txt generated from uv.lock as packaging would, and reports
 // that on stderr.
 func (f *pluginFlags) open(s *Streams, path string) (*pack.Plan, error) {
-	plan, err := pack.Open(path, pack.PlanOptions{MaxSize: maxSizeBytes(f.maxSizeMB), AllowExternalLinks: f.externalLinks})
+	plan, err := pack.Open(path, pack.PlanOptions{MaxSize: maxSizeBytes(f.maxSizeMB), AllowExternalLinks: f.externalLinks, AllowSecrets: f.allowSecrets})
 	if err != nil {
 		return nil, err
 	}
@@ -148,6 +149,10 @@ func (t *pluginTarget) openPackable() (*pack.Plan, error) {
 		return nil, err
 	}
 	return plan, nil
+}
+
+func addAllowSecretsFlag(f *pflag.FlagSet, allow *bool) {
+	f.BoolVar(allow, "allow-secrets", false, "let .env files, private keys and API tokens in the plugin's files through, with a warning")
 }
 
 func addMaxSizeFlag(f *pflag.FlagSet, mb *int64) {

@@ -44,12 +44,18 @@ is an error (or a warning, with --strict).
 The files checked are the ones packaging would take, with the same size limit
 (--max-size) and the same refusals (special files, links out of the plugin,
 names a package cannot hold); every entry of a package is read in full, so a
-damaged one is found here rather than at upload.`,
+damaged one is found here rather than at upload.
+
+Credentials are errors: .env files (not .env.example), private keys and API
+tokens (OpenAI, GitHub, Slack, AWS, JWTs) in any text file, each with the file,
+the line and the ignore line that leaves it out. --allow-secrets makes them
+warnings.`,
 		Example: `  dify plugin validate
   dify plugin validate ./weather --strict
   dify plugin validate weather.difypkg --json`,
 	}, o, &o.pluginTarget, false, "print the findings as a JSON array", runF, validateRun)
 	cmd.Flags().BoolVar(&o.strict, "strict", false, "exit 1 on warnings too")
+	addAllowSecretsFlag(cmd.Flags(), &o.plugin.allowSecrets)
 	return cmd
 }
 
@@ -63,10 +69,7 @@ func validateRun(o *validateOptions) error {
 	ds := plan.Check()
 	errs, warns := count(ds)
 	if o.json {
-		out := []jsonFinding{}
-		for _, d := range ds {
-			out = append(out, jsonFinding{File: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Col, Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message, Hint: d.Hint})
-		}
+		out := jsonFindings(ds)
 		enc := json.NewEncoder(s.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(out); err != nil {
@@ -98,3 +101,12 @@ func count(ds manifest.Diagnostics) (errs, warns int) {
 // validateAll is the validation `package` runs by default: the one
 // `validate` runs.
 func validateAll(p *pack.Plan) manifest.Diagnostics { return p.Check() }
+
+// jsonFindings are findings as --json prints them; never null.
+func jsonFindings(ds manifest.Diagnostics) []jsonFinding {
+	out := []jsonFinding{}
+	for _, d := range ds {
+		out = append(out, jsonFinding{File: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Col, Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message, Hint: d.Hint})
+	}
+	return out
+}

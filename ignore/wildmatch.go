@@ -1,4 +1,4 @@
-package pack
+package ignore
 
 // wildmatch reports whether text matches pattern with git's wildmatch rules in
 // WM_PATHNAME mode, which is how git matches ignore patterns:

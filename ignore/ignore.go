@@ -1,4 +1,4 @@
-package pack
+package ignore
 
 import (
 	"bytes"
@@ -6,9 +6,16 @@ import (
 	"strings"
 )
 
+// The ignore files: a package is decided by DifyIgnore, or GitIgnore when
+// the plugin root has no DifyIgnore; git reads GitIgnore.
+const (
+	DifyIgnore = ".difyignore"
+	GitIgnore  = ".gitignore"
+)
+
 // Rule is one pattern line of an ignore file.
 type Rule struct {
-	File    string // slash path of the ignore file, relative to the plugin root
+	File    string // slash path of the ignore file, relative to the root
 	Line    int    // 1-based line number in File
 	Text    string // the line as written, trailing spaces trimmed
 	base    string // directory of File ("" at the root); patterns are relative to it
@@ -25,9 +32,9 @@ func (r Rule) String() string { return fmt.Sprintf("%s:%d: %s", r.File, r.Line, 
 // Negated reports whether the rule re-includes what it matches (`!pattern`).
 func (r Rule) Negated() bool { return r.negate }
 
-// ParseIgnore reads the rules of one ignore file. file is its slash path
-// relative to the plugin root; the rules apply to paths below its directory.
-func ParseIgnore(file string, data []byte) []Rule {
+// Parse reads the rules of one ignore file. file is its slash path relative
+// to the root; the rules apply to paths below its directory.
+func Parse(file string, data []byte) []Rule {
 	base := ""
 	if i := strings.LastIndexByte(file, '/'); i >= 0 {
 		base = file[:i]
@@ -88,10 +95,10 @@ func trimTrailingSpaces(s string) string {
 	return s
 }
 
-// matches reports whether the rule's pattern matches the slash path p (relative
-// to the plugin root). isDir tells whether p is a directory; symbolic links are
-// never directories here, as in git.
-func (r Rule) matches(p string, isDir bool) bool {
+// Matches reports whether the rule's pattern matches the slash path p
+// (relative to the root). isDir tells whether p is a directory; symbolic
+// links are never directories here, as in git.
+func (r Rule) Matches(p string, isDir bool) bool {
 	if r.dirOnly && !isDir {
 		return false
 	}
@@ -107,11 +114,11 @@ func (r Rule) matches(p string, isDir bool) bool {
 	return wildmatch(r.pattern, p[strings.LastIndexByte(p, '/')+1:])
 }
 
-// decide returns the last rule in rules that matches p, or nil. The path is
+// Decide returns the last rule in rules that matches p, or nil. The path is
 // excluded when that rule exists and is not negated: later rules win.
-func decide(rules []Rule, p string, isDir bool) *Rule {
+func Decide(rules []Rule, p string, isDir bool) *Rule {
 	for i := len(rules) - 1; i >= 0; i-- {
-		if rules[i].matches(p, isDir) {
+		if rules[i].Matches(p, isDir) {
 			return &rules[i]
 		}
 	}

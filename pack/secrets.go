@@ -1,0 +1,94 @@
+package pack
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+
+	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/secret"
+)
+
+// Credentials in a plugin's files are refused by default: a .env file (the
+// remote-debugging key, API keys) or a token in a test fixture ships to
+// everyone who installs the plugin, and the marketplace refuses them.
+
+// severity is an error, or a warning with --allow-secrets.
+func (p *Plan) secretSeverity() manifest.Severity {
+	if p.AllowSecrets {
+		return manifest.Warning
+	}
+	return manifest.Error
+}
+
+// leaveOut says how to keep a file out of the package.
+func (p *Plan) leaveOutAdvice(line string) string {
+	switch {
+	case p.IsPackage:
+		return "package the plugin again without it"
+	case p.IgnoreFile == "":
+		return fmt.Sprintf("create %s with the line %q", DifyIgnore, line)
+	}
+	return fmt.Sprintf("add the line %q to %s", line, p.IgnoreFile)
+}
+
+func (p *Plan) envFile(name string) manifest.Diagnostic {
+	line := ".env"
+	if path.Base(name) != ".env" {
+		line = path.Base(name)
+	}
+	return manifest.Diagnostic{Pos: manifest.Position{File: name}, Severity: p.secretSeverity(), Rule: "env-file",
+		Message: "an environment file holds real values (API keys, the remote-debugging key) and would ship with the plugin; the marketplace refuses it",
+		Hint:    p.leaveOutAdvice(line) + " (.env.example, .env.sample and .env.template are fine); --allow-secrets packages it anyway"}
+}
+
+// scanSecrets reads a file (a package's entry to its end, as readAll
+// needs) and reports the private keys and vendor tokens in it; a read
+// error is left in *err.
+func (p *Plan) scanSecrets(f File, file fs.File, err *error) manifest.Diagnostics {
+	head := make([]byte, 0, min(f.Size, secret.MaxFile)+1)
+	data, rerr := readUpTo(file, head, secret.MaxFile+1)
+	if rerr == nil && p.IsPackage {
+		_, rerr = io.Copy(io.Discard, file)
+	}
+	if rerr != nil {
+		*err = rerr
+		return nil
+	}
+	if !secret.Scannable(f.Path, f.Size, data) || len(data) > secret.MaxFile {
+		return nil
+	}
+	var ds manifest.Diagnostics
+	for _, s := range secret.Scan(f.Path, data, false) {
+		if s.Placeholder {
+			continue
+		}
+		what := s.Kind
+		if s.Masked != "" {
+			what += " (" + s.Masked + ")"
+		}
+		ds = append(ds, manifest.Diagnostic{Pos: manifest.Position{File: f.Path, Line: s.Line, Col: s.Col}, Severity: p.secretSeverity(), Rule: "secret",
+			Message: "this line holds " + what + ", which would ship to everyone who installs the plugin",
+			Hint:    "a plugin gets its credentials from its provider's credential form: remove it (and revoke it if it was real), or " + p.leaveOutAdvice("/"+f.Path) + "; --allow-secrets packages it anyway"})
+	}
+	return ds
+}
+
+// readUpTo reads at most n bytes of r into buf.
+func readUpTo(r io.Reader, buf []byte, n int64) ([]byte, error) {
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		m, err := r.Read(buf[len(buf):min(int64(cap(buf)), n)])
+		buf = buf[:len(buf)+m]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
+}
