@@ -3,10 +3,8 @@ package manifest
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
-	"github.com/dify-cli/dify/internal/lazyregexp"
 	"gopkg.in/yaml.v3"
 )
 
@@ -122,31 +120,4 @@ func (e *InvalidError) Error() string {
 		lines[i] = d.String()
 	}
 	return strings.Join(lines, "\n")
-}
-
-var yamlLine = lazyregexp.New(`^(?:yaml: )?line (\d+): (.*)$`)
-
-// yamlDiagnostics turns a yaml.v3 error into findings at the lines it names.
-func yamlDiagnostics(file string, err error) Diagnostics {
-	var msgs []string
-	if te, ok := err.(*yaml.TypeError); ok {
-		msgs = te.Errors
-	} else {
-		msgs = []string{err.Error()}
-	}
-	var ds Diagnostics
-	for _, m := range msgs {
-		m = strings.TrimSpace(m)
-		d := Diagnostic{Pos: Position{File: file}, Severity: Error, Rule: "yaml", Message: strings.TrimPrefix(m, "yaml: ")}
-		if sub := yamlLine().FindStringSubmatch(m); sub != nil {
-			d.Pos.Line, _ = strconv.Atoi(sub[1])
-			d.Message = sub[2]
-		}
-		if strings.Contains(d.Message, "already defined") {
-			d.Rule = "duplicate-key"
-			d.Hint = "a key may appear once per mapping; remove or merge the repeated one"
-		}
-		ds = append(ds, d)
-	}
-	return ds
 }

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"reflect"
 	"sort"
 	"strings"
 
@@ -67,6 +69,10 @@ type Plugin struct {
 	Manifest  Manifest
 	Doc       *Document
 	Providers []*Provider
+	// badValues are the lines (file and line) of values that did not fit
+	// their types: already reported, so rules about the same values stay
+	// quiet instead of repeating them.
+	badValues map[Position]bool
 }
 
 // MaxYAML bounds every YAML file read: a declaration is a few kilobytes, and
@@ -86,8 +92,17 @@ func Load(fsys fs.FS) (*Plugin, Diagnostics) {
 	if doc.Root == nil {
 		return nil, append(ds, Diagnostic{Pos: Position{File: FileName}, Severity: Error, Rule: "yaml", Message: "manifest.yaml is empty"})
 	}
+	ds = append(ds, repairManifest(doc, doc.Root, manifestSchema, "")...)
 	if err := doc.Root.Decode(&p.Manifest); err != nil {
-		return nil, append(ds, yamlDiagnostics(FileName, err)...)
+		// A value of the wrong type leaves the rest decoded: go on and
+		// check everything else, so that one mistake hides no other.
+		tds := typeDiagnostics(doc, err)
+		if _, ok := err.(*yaml.TypeError); !ok || tds.has("duplicate-key") {
+			// Nothing of the manifest was decoded.
+			return nil, append(ds, tds...)
+		}
+		ds = append(ds, tds...)
+		p.badValues = tds.lines()
 	}
 	plugins := lookup(doc.Root, "plugins")
 	for _, kind := range Kinds {
@@ -104,7 +119,10 @@ func Load(fsys fs.FS) (*Plugin, Diagnostics) {
 			}
 			prov := &Provider{Kind: kind, Doc: pdoc, Ref: ref}
 			ds = append(ds, l.children(prov)...)
-			ds = append(ds, decodeDecls(prov)...)
+			if p.badValues == nil {
+				p.badValues = map[Position]bool{}
+			}
+			ds = append(ds, decodeDecls(prov, p.badValues)...)
 			p.Providers = append(p.Providers, prov)
 		}
 	}
@@ -124,11 +142,11 @@ func (l *loader) parse(p string, ref Position) (*Document, Diagnostics) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlDiagnostics(p, err)
+		return nil, syntaxDiagnostics(p, data, err)
 	}
 	doc := &Document{Path: p}
-	if len(root.Content) > 0 {
-		doc.Root = root.Content[0]
+	if len(root.Content) > 0 && !(root.Content[0].Kind == yaml.ScalarNode && root.Content[0].Tag == "!!null") {
+		doc.Root = root.Content[0] // a document of only "---" or "~" is empty
 	}
 	// A key repeated inside a mapping is reported when the file is decoded
 	// into its declaration type, as the daemon decodes it: only where the
@@ -307,15 +325,18 @@ func lookup(n *yaml.Node, keys ...string) *yaml.Node {
 
 // decodeDecls decodes a provider and its children into their Go types;
 // type mismatches are errors at the lines yaml names.
-func decodeDecls(prov *Provider) Diagnostics {
+func decodeDecls(prov *Provider, bad map[Position]bool) Diagnostics {
 	newProvider, newChild := declTypes(prov.Kind)
 	var ds Diagnostics
 	decode := func(doc *Document, v any) any {
 		if doc.Root == nil {
 			return v
 		}
+		ds = append(ds, repairDecl(doc, doc.Root, reflect.TypeOf(v), "")...)
 		if err := doc.Root.Decode(v); err != nil {
-			ds = append(ds, yamlDiagnostics(doc.Path, err)...)
+			tds := typeDiagnostics(doc, err)
+			ds = append(ds, tds...)
+			maps.Copy(bad, tds.lines())
 		}
 		return v
 	}

@@ -77,8 +77,8 @@ func TestLoadFindings(t *testing.T) {
 			`manifest.yaml:15:7: error: path "./provider/demo.yaml" is not a clean relative path; the daemon cannot open it inside a package [path]` + "\n  hint: write \"provider/demo.yaml\""},
 		{"path outside", map[string]string{"manifest.yaml": strings.Replace(baseManifest, "- provider/demo.yaml", "- ../x.yaml", 1)}, `path "../x.yaml" points outside the plugin`},
 		{"duplicate key", map[string]string{"manifest.yaml": baseManifest + "name: again\n"}, `manifest.yaml:23: error: mapping key "name" already defined at line 4 [duplicate-key]`},
-		{"type error", map[string]string{"manifest.yaml": strings.Replace(baseManifest, "memory: 1048576", "memory: 256MB", 1)}, "manifest.yaml:12: error: cannot unmarshal !!str `256MB` into int64 [yaml]"},
-		{"syntax error", map[string]string{"manifest.yaml": "a: 1\nb: 2\n  c: 3\n"}, "manifest.yaml:3: error: mapping values are not allowed in this context [yaml]"},
+		{"type error", map[string]string{"manifest.yaml": strings.Replace(baseManifest, "memory: 1048576", "memory: 256MB", 1)}, `manifest.yaml:12: error: resource.memory is a whole number, not "256MB" [yaml]`},
+		{"syntax error", map[string]string{"manifest.yaml": "a: 1\nb: 2\n  c: 3\n"}, "manifest.yaml:3: error: line 3 is not indented like the lines it belongs with (line 2 above) (the YAML parser stopped at line 3: mapping values are not allowed in this context) [yaml]"},
 		{"model glob", map[string]string{"manifest.yaml": strings.Replace(baseManifest, "tools:\n    - provider/demo.yaml", "models:\n    - provider/m.yaml", 1),
 			"provider/m.yaml": "models:\n  llm:\n    predefined:\n      - \"models/llm/*.yaml\"\n", "models/llm/gpt.yaml": "model: [x"}, "models/llm/gpt.yaml:"},
 	}

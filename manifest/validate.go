@@ -33,7 +33,7 @@ func Check(fsys fs.FS) Diagnostics {
 
 // Validate applies the manifest and declaration rules to a loaded plugin.
 func Validate(p *Plugin, fsys fs.FS) Diagnostics {
-	v := &validator{fsys: fsys}
+	v := &validator{fsys: fsys, bad: p.badValues}
 	v.manifest(p)
 	v.providers(p)
 	v.declarations(p)
@@ -45,10 +45,15 @@ func Validate(p *Plugin, fsys fs.FS) Diagnostics {
 type validator struct {
 	fsys fs.FS
 	ds   Diagnostics
+	bad  map[Position]bool // values already reported as the wrong type
 }
 
 func (v *validator) add(doc *Document, n *yaml.Node, sev Severity, rule, msg, hint string) {
-	v.ds = append(v.ds, Diagnostic{Pos: doc.Pos(n), Severity: sev, Rule: rule, Message: msg, Hint: hint})
+	pos := doc.Pos(n)
+	if v.bad[Position{File: pos.File, Line: pos.Line}] {
+		return // the value's type error says it
+	}
+	v.ds = append(v.ds, Diagnostic{Pos: pos, Severity: sev, Rule: rule, Message: msg, Hint: hint})
 }
 
 func (v *validator) errorf(doc *Document, n *yaml.Node, rule, hint, format string, args ...any) {
