@@ -136,12 +136,23 @@ func (s *Store) AppendPackage(pkgPath string) (string, error) {
 		return "", fmt.Errorf("%v; give a .difypkg made by `dify plugin package`", err)
 	}
 	defer arc.Close()
-	if p, ds := manifest.Load(arc); p == nil {
+	p, ds := manifest.Load(arc)
+	if p == nil {
 		return "", fmt.Errorf("%s is not a plugin package: %v", pkgPath, ds.Err())
 	}
 	sum, err := checksum.Sum(arc)
 	if err != nil {
 		return "", err
+	}
+	// The same plugin twice (weather.difypkg and weather.signed.difypkg,
+	// two versions) would install twice: a bundle holds one of each.
+	if deps, err := s.Analyze(); err == nil {
+		for _, d := range deps {
+			if d.Organization == p.Manifest.Author && d.Plugin == p.Manifest.Name && d.Pattern != sum {
+				return "", fmt.Errorf("the bundle already has %s/%s (dependency %d, %s %s); a bundle installs one copy of each plugin: remove it first with `dify bundle remove %d`",
+					p.Manifest.Author, p.Manifest.Name, d.Index, d.Type, d.Version, d.Index)
+			}
+		}
 	}
 	return sum, s.appendDependency(Package, sum, map[string]string{"_assets/" + sum: pkgPath})
 }
@@ -334,10 +345,28 @@ func (s *Store) Analyze() ([]Parsed, error) {
 		p := d.Parse(i)
 		if d.Type == Package {
 			p.Size, _ = s.Size("_assets/" + d.Pattern())
+			if author, name, version, err := s.storedPlugin(d.Pattern()); err == nil {
+				p.Organization, p.Plugin, p.Version = author, name, version
+			}
 		}
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// storedPlugin reads who a package stored in the bundle is.
+func (s *Store) storedPlugin(sum string) (author, name, version string, err error) {
+	arc, done, err := s.openPackage("_assets/" + sum)
+	if err != nil {
+		return "", "", "", err
+	}
+	defer done()
+	defer arc.Close()
+	p, ds := manifest.Load(arc)
+	if p == nil {
+		return "", "", "", ds.Err()
+	}
+	return p.Manifest.Author, p.Manifest.Name, p.Manifest.Version, nil
 }
 
 func str(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }

@@ -27,11 +27,11 @@ const (
 
 // File is one file of a package.
 type File struct {
-	Path string // slash path relative to the plugin root
-	Size int64  // for a package: the size its entry declares
+	Path string `json:"path"` // slash path relative to the plugin root
+	Size int64  `json:"size"` // for a package: the size its entry declares
 	// Link is the link target when the file is a symbolic link to a regular
 	// file; its content is what gets packaged.
-	Link string
+	Link string `json:"link,omitempty"`
 }
 
 // Ignored is a file or directory left out of the package, and why.

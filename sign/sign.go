@@ -35,6 +35,16 @@ func ParseCategory(s string) (string, error) {
 	return "", fmt.Errorf("invalid category %q: use one of %s", s, strings.Join(Categories, ", "))
 }
 
+// CategoryWarning is what to tell someone about to sign with key in cat:
+// the langgenius category (the official tool's default) says LangGenius
+// made the plugin, which is true only with Dify's own key. "" otherwise.
+func CategoryWarning(cat string, key *rsa.PrivateKey) string {
+	if cat != "langgenius" || key == nil || key.PublicKey.Equal(OfficialKey()) {
+		return ""
+	}
+	return "signing in the langgenius category (the default) with a key that is not Dify's: a Dify that trusts your key lists the plugin as made by LangGenius; use --category community (or partner, if Dify made you one)"
+}
+
 // comment is the archive comment of a signed package.
 type comment struct {
 	Signature string `json:"signature"`

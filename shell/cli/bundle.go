@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/bundle"
+	"github.com/dify-cli/dify/internal/bytesize"
 	"github.com/dify-cli/dify/shell/tui"
 	"github.com/spf13/cobra"
 )
@@ -354,8 +356,14 @@ func bundleAnalyzeRun(o *bundleAnalyzeOptions) error {
 		fmt.Fprintln(s.Err, "no dependencies")
 		return nil
 	}
-	tw := tabwriter.NewWriter(s.Out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "#\tTYPE\tPLUGIN\tVERSION\tSOURCE")
+	printDependencies(s.Out, deps, "")
+	return nil
+}
+
+// printDependencies is the table of a bundle's dependencies.
+func printDependencies(w io.Writer, deps []bundle.Parsed, indent string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, indent+"#\tTYPE\tPLUGIN\tVERSION\tSOURCE")
 	for _, d := range deps {
 		plugin, source := d.Organization+"/"+d.Plugin, d.Repo
 		switch d.Type {
@@ -364,9 +372,12 @@ func bundleAnalyzeRun(o *bundleAnalyzeOptions) error {
 		case bundle.Marketplace:
 			source = "marketplace"
 		case bundle.Package:
-			plugin, source = d.Pattern, fmt.Sprintf("_assets (%d bytes)", d.Size)
+			source = fmt.Sprintf("_assets/%s (%s)", d.Pattern[:min(12, len(d.Pattern))], bytesize.Format(d.Size))
+			if d.Plugin == "" {
+				plugin = "?"
+			}
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\n", d.Index, d.Type, plugin, d.Version, source)
+		fmt.Fprintf(tw, "%s%d\t%s\t%s\t%s\t%s\n", indent, d.Index, d.Type, plugin, d.Version, source)
 	}
-	return tw.Flush()
+	tw.Flush()
 }

@@ -5,39 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
-	"github.com/dify-cli/dify/checksum"
-	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/bundle"
 	"github.com/dify-cli/dify/pack"
-	"github.com/dify-cli/dify/sign"
 	"github.com/spf13/cobra"
 )
-
-type inspection struct {
-	Path        string        `json:"path"`
-	Name        string        `json:"name"`
-	Author      string        `json:"author"`
-	Version     string        `json:"version"`
-	Category    string        `json:"category"`
-	Permissions []string      `json:"permissions"`
-	Checksum    string        `json:"checksum"`
-	Identifier  string        `json:"identifier"`
-	Files       []dryRunFile  `json:"files"`
-	TotalSize   int64         `json:"total_size"`
-	Signature   signatureInfo `json:"signature"`
-}
-
-type signatureInfo struct {
-	Signed   bool   `json:"signed"`
-	Verified bool   `json:"verified"`
-	Key      string `json:"key,omitempty"`
-	Time     string `json:"time,omitempty"`
-	Category string `json:"category,omitempty"`
-	// NamesCovered: the signed record also covers file names.
-	NamesCovered bool   `json:"names_covered,omitempty"`
-	Problem      string `json:"problem,omitempty"`
-}
 
 type inspectOptions struct {
 	io        *Streams
@@ -54,7 +26,8 @@ func newInspectCmd(s *Streams, runF func(*inspectOptions) error) *cobra.Command 
 		Short: "Show what a .difypkg contains and whether it is signed",
 		Long: `Show a package's manifest summary (name, author, version, category, permissions),
 its unique identifier, its files with sizes, and its signature status, checked
-against the official Dify key or the keys given with -p.`,
+against the official Dify key or the keys given with -p. A bundle (.difybndl) is
+shown as a bundle: its name, author, version and dependencies.`,
 		Args: exactArgs(1, "a .difypkg file"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			o.path = args[0]
@@ -73,41 +46,13 @@ func inspectRun(o *inspectOptions) error {
 	if err != nil {
 		return err
 	}
-	arc, err := pack.OpenArchive(o.path, maxSizeBytes(o.maxSizeMB))
+	in, err := pack.Inspect(o.path, pack.InspectOptions{MaxSize: maxSizeBytes(o.maxSizeMB), Keys: keys, KeyNames: names})
+	var other *pack.NotAPluginError
+	if errors.As(err, &other) && other.Type == "bundle" {
+		return inspectBundle(o)
+	}
 	if err != nil {
 		return err
-	}
-	defer arc.Close()
-	p, ds := manifest.Load(arc)
-	if p == nil {
-		return ds.Err()
-	}
-	sum, err := checksum.Sum(arc)
-	if err != nil {
-		return err
-	}
-	files, err := pack.List(arc)
-	if err != nil {
-		return err
-	}
-	in := inspection{Path: o.path, Name: p.Manifest.Name, Author: p.Manifest.Author, Version: p.Manifest.Version,
-		Category: p.Manifest.Category(), Permissions: p.Manifest.PermissionNames(), Checksum: sum,
-		Identifier: p.Manifest.Identifier(sum), Files: []dryRunFile{}}
-	if in.Permissions == nil {
-		in.Permissions = []string{}
-	}
-	for _, f := range files {
-		in.Files = append(in.Files, dryRunFile{Path: f.Path, Size: f.Size})
-		in.TotalSize += f.Size
-	}
-	v, err := sign.Verify(arc.Reader, keys)
-	switch {
-	case err == nil:
-		in.Signature = signatureInfo{Signed: true, Verified: true, Key: names[v.Key], Time: v.Time.Format(time.RFC3339), Category: v.Category, NamesCovered: v.NamesCovered}
-	case errors.Is(err, sign.ErrUnsigned):
-		in.Signature = signatureInfo{}
-	default:
-		in.Signature = signatureInfo{Signed: true, Problem: err.Error()}
 	}
 	if o.json {
 		enc := json.NewEncoder(s.Out)
@@ -118,8 +63,45 @@ func inspectRun(o *inspectOptions) error {
 	return nil
 }
 
-func printInspection(s *Streams, in inspection) {
-	perms := strings.Join(in.Permissions, ", ")
+// inspectBundle shows a bundle as a bundle: what it is, then its
+// dependencies as bundle analyze lists them.
+func inspectBundle(o *inspectOptions) error {
+	s := o.io
+	st, err := bundle.Open(o.path)
+	if err != nil {
+		return err
+	}
+	m, _, err := st.Load()
+	if err != nil {
+		return err
+	}
+	deps, err := st.Analyze()
+	if err != nil {
+		return err
+	}
+	if o.json {
+		enc := json.NewEncoder(s.Out)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Path         string          `json:"path"`
+			Type         string          `json:"type"`
+			Name         string          `json:"name"`
+			Author       string          `json:"author"`
+			Version      string          `json:"version"`
+			Dependencies []bundle.Parsed `json:"dependencies"`
+		}{o.path, "bundle", m.Name, m.Author, m.Version, deps})
+	}
+	fmt.Fprintf(s.Out, "bundle:      %s\nauthor:      %s\nversion:     %s\ndependencies:\n", m.Name, m.Author, m.Version)
+	if len(deps) == 0 {
+		fmt.Fprintln(s.Out, "  none")
+		return nil
+	}
+	printDependencies(s.Out, deps, "  ")
+	return nil
+}
+
+func printInspection(s *Streams, in *pack.Inspection) {
+	perms := strings.Join(in.Grant.Names(), ", ")
 	if perms == "" {
 		perms = "none"
 	}

@@ -205,6 +205,9 @@ func (o *packageOptions) signer() (func(io.Writer, *zip.Reader) error, error) {
 	if err != nil {
 		return nil, err
 	}
+	if w := sign.CategoryWarning(cat, key); w != "" {
+		o.io.warnf("%s", w)
+	}
 	return func(w io.Writer, unsigned *zip.Reader) error {
 		return sign.Sign(w, unsigned, key, sign.Options{Category: cat, Time: time.Now()})
 	}, nil

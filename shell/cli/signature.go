@@ -134,6 +134,9 @@ func signRun(o *signOptions) error {
 	if err != nil {
 		return err
 	}
+	if w := sign.CategoryWarning(cat, key); w != "" {
+		o.io.warnf("%s", w)
+	}
 	output := o.output
 	if output == "" {
 		ext := filepath.Ext(o.input)
