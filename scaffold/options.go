@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dify-cli/dify/internal/similar"
 	"github.com/dify-cli/dify/manifest"
 )
 
@@ -87,14 +88,22 @@ type Options struct {
 	CreatedAt      time.Time // zero means now
 }
 
-// ApplyDefaults fills what is left empty: the tool category, Python, and
-// the permissions the category's code needs, to which granted is added.
+// DefaultMinDifyVersion is the minimum Dify version of a new plugin: the
+// first with the plugin system (the marketplace warns without one).
+const DefaultMinDifyVersion = "1.0.0"
+
+// ApplyDefaults fills what is left empty: the tool category, Python, the
+// minimum Dify version, and the permissions the category's code needs, to
+// which granted is added.
 func (o *Options) ApplyDefaults(granted manifest.Grant) {
 	if o.Category == "" {
 		o.Category = "tool"
 	}
 	if o.Language == "" {
 		o.Language = "python"
+	}
+	if o.MinDifyVersion == "" {
+		o.MinDifyVersion = DefaultMinDifyVersion
 	}
 	o.Permissions = granted.Union(DefaultPermissions(o.Category))
 }
@@ -128,7 +137,7 @@ func (o *Options) Validate() error {
 	}
 	for _, l := range o.Readmes {
 		if !slices.Contains(ReadmeLanguages, l) {
-			add("readme", fmt.Errorf("README language %q is not one of %s", l, strings.Join(ReadmeLanguages, ", ")))
+			add("readme", fmt.Errorf("README language %q is not one of %s%s", l, strings.Join(ReadmeLanguages, ", "), similar.DidYouMean(l, ReadmeLanguages)))
 		}
 	}
 	return errors.Join(errs...)
@@ -175,7 +184,7 @@ func CheckRepo(s string) error {
 // CheckCategory accepts one of Categories.
 func CheckCategory(s string) error {
 	if _, ok := findCategory(s); !ok {
-		return fmt.Errorf("category %q is not one of %s", s, strings.Join(CategoryNames(), ", "))
+		return fmt.Errorf("category %q is not one of %s%s", s, strings.Join(CategoryNames(), ", "), similar.DidYouMean(s, CategoryNames()))
 	}
 	return nil
 }
@@ -183,7 +192,7 @@ func CheckCategory(s string) error {
 // CheckLanguage accepts a supported language.
 func CheckLanguage(s string) error {
 	if !slices.Contains(Languages, s) {
-		return fmt.Errorf("language %q is not available; use python", s)
+		return fmt.Errorf("language %q is not available; use python%s", s, similar.DidYouMean(s, Languages))
 	}
 	return nil
 }

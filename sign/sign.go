@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"github.com/dify-cli/dify/internal/similar"
 	"io"
 	"path"
 	"strconv"
@@ -32,7 +33,7 @@ func ParseCategory(s string) (string, error) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("invalid category %q: use one of %s", s, strings.Join(Categories, ", "))
+	return "", fmt.Errorf("invalid category %q: use one of %s%s", s, strings.Join(Categories, ", "), similar.DidYouMean(s, Categories))
 }
 
 // CategoryWarning is what to tell someone about to sign with key in cat:

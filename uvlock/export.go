@@ -45,6 +45,10 @@ type Options struct {
 type Result struct {
 	Requirements []byte   // one line per package, each ending in "\n"; empty when there are none
 	Warnings     []string // things uv would have done differently
+	// NoDevGroup is set when the project has no `dev` dependency group for
+	// `--no-group dev` to remove: uv would refuse the command (see Strict),
+	// which matters only to someone comparing with uv's own export.
+	NoDevGroup bool
 }
 
 // ErrNoDevGroup is the failure uv reports for `--no-group dev` on a project without that group.
@@ -161,7 +165,7 @@ func (e *exporter) run(opts Options) (*Result, error) {
 		if opts.Strict {
 			return nil, ErrNoDevGroup
 		}
-		res.Warnings = append(res.Warnings, "the project defines no `dev` dependency group; uv itself would refuse `--no-group dev` here")
+		res.NoDevGroup = true
 	}
 
 	g, known, err := e.build(rootPkgs, groups)

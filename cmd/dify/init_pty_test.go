@@ -37,10 +37,15 @@ const rows, cols = 40, 120
 
 func startTerminal(t *testing.T, bin, dir string, env []string, args ...string) *terminal {
 	t.Helper()
+	return startTerminalSized(t, rows, cols, bin, dir, env, args...)
+}
+
+func startTerminalSized(t *testing.T, rows, cols int, bin, dir string, env []string, args ...string) *terminal {
+	t.Helper()
 	cmd := exec.Command(bin, args...)
 	cmd.Dir = dir
 	cmd.Env = append(append(os.Environ(), "TERM=xterm-256color"), env...)
-	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: rows, Cols: cols})
+	tty, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: uint16(rows), Cols: uint16(cols)})
 	if err != nil {
 		t.Skip("no pseudo-terminal:", err)
 	}
@@ -145,6 +150,7 @@ func (term *terminal) exitCode() int {
 const (
 	enterKey = "\r"
 	leftKey  = "\x1b[D"
+	downKey  = "\x1b[B"
 	escKey   = "\x1b"
 	ctrlC    = "\x03"
 )
@@ -169,8 +175,7 @@ func TestInitInATerminal(t *testing.T) {
 		[2]string{"Author", "acme" + enterKey},
 		[2]string{"Description", "Current weather" + enterKey},
 		[2]string{"Repository URL", enterKey},
-		[2]string{"Language", enterKey},
-		[2]string{"Category", enterKey},
+		[2]string{"Category", enterKey},           // no Language step: python is the only one
 		[2]string{"tool: invoke tools", enterKey}, // the permissions, once listed
 		[2]string{"Minimum Dify version", enterKey},
 		[2]string{"README translations", enterKey},
@@ -185,7 +190,7 @@ func TestInitInATerminal(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"name: weather", "author: acme", "en_US: Current weather", "tools:"} {
+	for _, want := range []string{"name: weather", "author: acme", "en_US: Current weather", "tools:", "minimum_dify_version: 1.0.0"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("manifest.yaml lacks %q:\n%s", want, data)
 		}
@@ -246,8 +251,7 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 		[2]string{"Author", "acme\n"},
 		[2]string{"Description", "An agent\n"},
 		[2]string{"Repository URL", "\n"},
-		[2]string{"Language", "\n"},
-		[2]string{"Category", "9\n"},
+		[2]string{"Category", "agent-strategy\n"}, // by name
 		[2]string{"Permissions", "\n"},
 		[2]string{"Minimum Dify version", "\n"},
 		[2]string{"README translations", "\n"},
@@ -256,11 +260,52 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 	if code := term.exitCode(); code != 0 {
 		t.Fatalf("exit %d; output:\n%s", code, term.screen())
 	}
-	if strings.Contains(term.written(), "Select up to 0") {
-		t.Errorf("an empty list was offered:\n%s", term.written())
+	for _, never := range []string{"Select up to 0", "Choose 1-1", "/ filters the list", "Language"} {
+		if strings.Contains(term.written(), never) {
+			t.Errorf("the prompts say %q:\n%s", never, term.written())
+		}
 	}
 	out, err := exec.Command(bin, "plugin", "validate", filepath.Join(dir, "agent")).CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "0 errors, 0 warnings") {
 		t.Errorf("validate: %v\n%s", err, out)
 	}
+	// The same manifest as the form's: the minimum Dify version included.
+	if data, _ := os.ReadFile(filepath.Join(dir, "agent", "manifest.yaml")); !strings.Contains(string(data), "minimum_dify_version: 1.0.0") {
+		t.Errorf("manifest.yaml:\n%s", data)
+	}
+}
+
+// A --name whose directory is taken is refused before the first question.
+func TestInitTakenNameRefusedFirst(t *testing.T) {
+	bin := buildDify(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "taken"), 0o755)
+	os.WriteFile(filepath.Join(dir, "taken", "x"), []byte("x"), 0o644)
+	for _, args := range [][]string{{"plugin", "init", "--name", "taken"}, {"bundle", "init", "--name", "taken"}} {
+		term := startTerminal(t, bin, dir, nil, args...)
+		if code := term.exitCode(); code == 0 {
+			t.Errorf("%v: exit 0", args)
+		}
+		if screen := term.written(); !strings.Contains(screen, "taken") || strings.Contains(screen, "Author") {
+			t.Errorf("%v: the refusal came after a question, or not at all:\n%s", args, screen)
+		}
+	}
+}
+
+// On a small terminal the question's title stays on screen: long list
+// lines are cut to the width instead of wrapping.
+func TestInitSmallTerminalKeepsTheTitle(t *testing.T) {
+	bin := buildDify(t)
+	dir := t.TempDir()
+	term := startTerminalSized(t, 20, 60, bin, dir, nil, "plugin", "init", "--name", "w", "--author", "a", "--description", "d", "--repo", "")
+	term.waitFor("Category")
+	for _, c := range []string{"llm", "text-embedding", "rerank", "tts", "speech2text", "moderation", "extension", "agent-strategy", "trigger", "datasource"} {
+		term.send(downKey)
+		term.waitFor("> " + c)
+	}
+	if screen := term.screen(); !strings.Contains(screen, "Category") || !strings.Contains(screen, "…") {
+		t.Errorf("the title scrolled away, or lines wrap:\n%s", screen)
+	}
+	term.send(ctrlC)
+	term.exitCode()
 }

@@ -20,6 +20,32 @@ func Closest(s string, candidates []string) string {
 	return ""
 }
 
+// Suggest is Closest, or else the one candidate that starts with s (ja →
+// ja_JP): what someone who typed the start of a value meant.
+func Suggest(s string, candidates []string) string {
+	if c := Closest(s, candidates); c != "" {
+		return c
+	}
+	found := ""
+	for _, c := range candidates {
+		if s != "" && strings.HasPrefix(strings.ToLower(c), strings.ToLower(s)) {
+			if found != "" {
+				return ""
+			}
+			found = c
+		}
+	}
+	return found
+}
+
+// DidYouMean is " (did you mean X?)" for Suggest's answer, or "".
+func DidYouMean(s string, candidates []string) string {
+	if c := Suggest(s, candidates); c != "" {
+		return " (did you mean " + c + "?)"
+	}
+	return ""
+}
+
 // Distance is the Levenshtein distance between a and b, in bytes.
 func Distance(a, b string) int {
 	prev := make([]int, len(b)+1)

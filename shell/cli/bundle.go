@@ -13,6 +13,7 @@ import (
 
 	"github.com/dify-cli/dify/bundle"
 	"github.com/dify-cli/dify/internal/bytesize"
+	"github.com/dify-cli/dify/scaffold"
 	"github.com/dify-cli/dify/shell/tui"
 	"github.com/spf13/cobra"
 )
@@ -56,8 +57,8 @@ func newBundleTargetCmd[O any](cmd *cobra.Command, o *O, t *bundleTarget, runF, 
 }
 
 // askBundle fills a profile with the bundle form; Esc or Ctrl-C cancels.
-func askBundle(s *Streams, p *bundle.Profile) error {
-	err := tui.BundleForm(s.tuiOptions(), p)
+func askBundle(s *Streams, p *bundle.Profile, target func(name string) error) error {
+	err := tui.BundleForm(s.tuiOptions(), p, target)
 	if errors.Is(err, tui.ErrCancelled) {
 		return errCancelled
 	}
@@ -93,8 +94,18 @@ exists and is not empty.`,
 
 func bundleInitRun(o *bundleInitOptions) error {
 	s, p := o.io, o.profile
+	if p.Name != "" {
+		// Refused before any question, not after all of them.
+		if err := bundle.CheckName(p.Name); err != nil {
+			return &usageError{err}
+		}
+		if err := scaffold.CheckTarget(filepath.Join(o.dir, p.Name), false); err != nil {
+			return err
+		}
+	}
 	if s.CanPrompt() && (p.Name == "" || p.Author == "" || p.Description == "") {
-		if err := askBundle(s, &p); err != nil {
+		target := func(name string) error { return scaffold.CheckTarget(filepath.Join(o.dir, name), false) }
+		if err := askBundle(s, &p, target); err != nil {
 			return err
 		}
 	}
@@ -251,7 +262,7 @@ func bundleRegenerateRun(o *bundleRegenerateOptions) error {
 		if !o.io.CanPrompt() {
 			return usagef("give --name, --author or --description (no terminal to ask on)")
 		}
-		if err := askBundle(o.io, &cur); err != nil {
+		if err := askBundle(o.io, &cur, nil); err != nil {
 			return err
 		}
 	}

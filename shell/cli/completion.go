@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"cmp"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/dify-cli/dify/internal/similar"
@@ -25,6 +28,62 @@ func completeArgs(values []string) cobra.CompletionFunc {
 		}
 		return nil, cobra.ShellCompDirectiveFilterDirs
 	}
+}
+
+// packageExts are the endings of plugin packages, for completion: a shell
+// offers directories and these files, not every file.
+var packageExts = []string{"difypkg"}
+
+// completePluginArg offers directories and .difypkg files for a command's
+// first argument, and nothing after it.
+func completePluginArg(cmd *cobra.Command) {
+	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return packageExts, cobra.ShellCompDirectiveFilterFileExt
+	}
+}
+
+// completePackageArg offers directories (to walk into) and the files with
+// the given endings for a command's first argument.
+func completePackageArg(cmd *cobra.Command, exts ...string) {
+	cmd.ValidArgsFunction = func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return exts, cobra.ShellCompDirectiveFilterFileExt
+	}
+}
+
+// completeFlagSuffix offers, for a flag that takes a file, the directories
+// and the files whose names end in suffix (.private.pem for a signing key,
+// which a file extension alone cannot tell from a public key).
+func completeFlagSuffix(cmd *cobra.Command, flag, suffix string) {
+	cmd.RegisterFlagCompletionFunc(flag, func(_ *cobra.Command, _ []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		dir, base := filepath.Split(toComplete)
+		entries, _ := os.ReadDir(cmp.Or(dir, "."))
+		var out []string
+		dirs := false
+		for _, e := range entries {
+			name := e.Name()
+			if !strings.HasPrefix(name, base) || strings.HasPrefix(name, ".") && !strings.HasPrefix(base, ".") {
+				continue
+			}
+			switch {
+			case e.IsDir():
+				out = append(out, dir+name+"/")
+				dirs = true
+			case strings.HasSuffix(name, suffix):
+				out = append(out, dir+name)
+			}
+		}
+		d := cobra.ShellCompDirectiveNoFileComp
+		if dirs {
+			d |= cobra.ShellCompDirectiveNoSpace
+		}
+		return out, d
+	})
 }
 
 // suggestFlag finds the flag of cmd nearest to an unknown one, for "did you

@@ -73,7 +73,7 @@ touched.`,
 	f.StringVar(&o.opts.Repo, "repo", "", "repository URL (optional)")
 	f.StringVar(&o.opts.Category, "category", "", "plugin category: "+strings.Join(scaffold.CategoryNames(), ", ")+" (default tool)")
 	f.StringVar(&o.opts.Language, "language", "", "plugin language: python (default python)")
-	f.StringVar(&o.opts.MinDifyVersion, "min-dify-version", "", "minimum Dify version, e.g. 1.0.0 (optional)")
+	f.StringVar(&o.opts.MinDifyVersion, "min-dify-version", scaffold.DefaultMinDifyVersion, "the oldest Dify the plugin works with")
 	f.StringSliceVar(&o.opts.Readmes, "readme", nil, "README translations to add: "+strings.Join(scaffold.ReadmeLanguages, ", "))
 	o.allow = addPermissionFlags(f, "allow", "permission to ")
 	f.StringVar(&o.storageSize, "storage-size", "", "storage size: bytes, or 1MiB, 512KiB, 1MB (default 1MiB with --allow-storage)")
@@ -128,8 +128,20 @@ func initRun(o *initOptions) error {
 		if err := opts.Validate(); err != nil {
 			return &usageError{flagErrors(err)}
 		}
-	} else if err := o.prompt(s, &opts, tui.Init{Skip: o.given, Confirm: !o.yes, Target: target}); err != nil {
-		return err
+	} else {
+		// A name given by flag whose directory is taken is refused before
+		// any question, not after all of them.
+		if o.given.Name {
+			if err := scaffold.CheckName(opts.Name); err != nil {
+				return &usageError{flagErrors(&scaffold.FieldError{Field: "name", Err: err})}
+			}
+			if _, err := target(opts.Name); err != nil {
+				return err
+			}
+		}
+		if err := o.prompt(s, &opts, tui.Init{Skip: o.given, Confirm: !o.yes, Target: target}); err != nil {
+			return err
+		}
 	}
 
 	files, err := scaffold.Plan(opts)

@@ -37,6 +37,8 @@ shown as a bundle: its name, author, version and dependencies.`,
 	cmd.Flags().BoolVar(&o.json, "json", false, "print as JSON")
 	cmd.Flags().StringArrayVarP(&o.keyPaths, "public-key", "p", nil, "public key to check the signature with (default: the official Dify key)")
 	addMaxSizeFlag(cmd.Flags(), &o.maxSizeMB)
+	completePackageArg(cmd, "difypkg", "difybndl")
+	completeFlagSuffix(cmd, "public-key", ".pem")
 	return cmd
 }
 

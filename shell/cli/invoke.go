@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -129,6 +130,9 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 			return dispatch(o, runF, invokeRun)
 		}),
 	}
+	if count == 1 {
+		cmd.ValidArgsFunction = completeInvokeName(kind)
+	}
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print the answer's chunks as the plugin sent them, one JSON object per line")
 	f.StringVar(&o.outDir, "out-dir", ".", "where files in the answer are written")
@@ -208,6 +212,52 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 		f.StringVar(&o.request, "request", "{}", "the request as a JSON object, or @FILE")
 	}
 	return cmd
+}
+
+// completeInvokeName offers the names a kind takes (tools, models, ...)
+// from the plugin given first, or from the current directory along with the
+// plugin directories below it.
+func completeInvokeName(kind string) cobra.CompletionFunc {
+	module := map[string]string{"tool": "tool", "agent-strategy": "agent-strategy", "datasource": "datasource"}[kind]
+	if module == "" {
+		module = "model"
+	}
+	names := func(dir string) []string {
+		plan, err := pack.Open(dir, pack.PlanOptions{})
+		if err != nil {
+			return nil
+		}
+		defer plan.Close()
+		p, _ := manifest.Load(plan)
+		if p == nil {
+			return nil
+		}
+		var out []string
+		for _, m := range p.Modules() {
+			if m.Kind == module && (module != "model" || m.Detail == strings.ReplaceAll(kind, "-", "_")) {
+				out = append(out, m.Name)
+			}
+		}
+		return out
+	}
+	return func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+		switch len(args) {
+		case 0:
+			out := names(".")
+			entries, _ := os.ReadDir(".")
+			for _, e := range entries {
+				if _, err := os.Stat(filepath.Join(e.Name(), manifest.FileName)); err == nil && e.IsDir() {
+					out = append(out, e.Name()+"/")
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
+		case 1:
+			if _, err := os.Stat(args[0]); err == nil {
+				return names(args[0]), cobra.ShellCompDirectiveNoFileComp
+			}
+		}
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
 }
 
 // invokeArgs lets the plugin path come before the kind (dify plugin invoke

@@ -86,7 +86,7 @@ func newModuleAppendCmd(s *Streams, kind string, runF func(*moduleAppendOptions)
 	return &cobra.Command{
 		Use:     kind + " NAME [DIR]",
 		Aliases: []string{kind + "s"},
-		Short:   "Add a " + kind + " to a plugin",
+		Short:   "Add " + map[bool]string{true: "an ", false: "a "}[strings.IndexByte("aeiou", kind[0]) >= 0] + kind + " to a plugin",
 		Long: "Add " + kind + "s/NAME.yaml and " + kind + "s/NAME.py from the templates init uses and register\n" +
 			"them in the plugin's provider file, creating it (and its manifest entry) when the plugin\n" +
 			"has none. Existing files are never overwritten, and combinations the daemon rejects\n" +

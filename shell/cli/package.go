@@ -66,7 +66,12 @@ leaves them out; --allow-secrets packages them with a warning.
 of every dependency, for each target platform, go into wheels/, taken from
 uv.lock (or a requirements.txt of exact pins), from --wheelhouse, from the
 lock's URLs or from --index-url, checked against their sha256 and cached.
-It also repackages a downloaded .difypkg. See docs/offline.md.`,
+It also repackages a downloaded .difypkg. The targets default to the manifest's
+meta.arch and meta.runner.version (--platform, --python). When it is written,
+dify prints the settings the Dify needs to install it: PLUGIN_MAX_PACKAGE_SIZE
+and MAX_PLUGIN_PACKAGE_SIZE when it is over 50 MiB, NGINX_CLIENT_MAX_BODY_SIZE
+for the upload, and FORCE_VERIFYING_SIGNATURE=false (or the third-party
+signature settings, with --sign).`,
 		Example: `  dify plugin package ./weather
   dify plugin package ./weather -o dist/weather-0.1.0.difypkg
   dify plugin package --dry-run --show-ignored ./weather
@@ -110,6 +115,8 @@ It also repackages a downloaded .difypkg. See docs/offline.md.`,
 	o.offline.register(f)
 	completeValues(cmd, "category", sign.Categories)
 	completeValues(cmd, "platform", []string{"linux/amd64", "linux/arm64"})
+	completePluginArg(cmd)
+	completeFlagSuffix(cmd, "sign", ".private.pem")
 	return cmd
 }
 

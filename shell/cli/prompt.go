@@ -17,5 +17,5 @@ func promptInit(s *Streams, o *scaffold.Options, in tui.Init) error {
 // tuiOptions says where forms read and draw: stdin and stderr, line-based
 // when TERM=dumb or ACCESSIBLE is set.
 func (s *Streams) tuiOptions() tui.Options {
-	return tui.Options{In: s.In, Out: s.Err, Accessible: s.getenv("TERM") == "dumb" || s.getenv("ACCESSIBLE") != ""}
+	return tui.Options{In: s.In, Out: s.Err, Width: s.ErrWidth, Accessible: s.getenv("TERM") == "dumb" || s.getenv("ACCESSIBLE") != ""}
 }

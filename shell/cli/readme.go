@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dify-cli/dify/internal/similar"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/scaffold"
 	"github.com/spf13/cobra"
@@ -84,7 +85,7 @@ An existing file is never replaced.`,
 				o.dir = args[1]
 			}
 			if !manifest.ValidReadmeLanguage(o.lang) {
-				return usagef("%q is not a README language; use a code like zh_Hans, ja_JP or pt_BR", o.lang)
+				return usagef("%q is not a README language; use a code like zh_Hans, ja_JP or pt_BR%s", o.lang, similar.DidYouMean(o.lang, scaffold.ReadmeLanguages))
 			}
 			return dispatch(o, runF, readmeAddRun)
 		}),

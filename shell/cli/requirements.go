@@ -65,6 +65,9 @@ func requirementsRun(o *requirementsOptions) error {
 	case err != nil:
 		return uvlock.InDir(err, dir)
 	}
+	if res.NoDevGroup {
+		res.Warnings = append(res.Warnings, "the project defines no `dev` dependency group; uv itself would refuse `--no-group dev` here (--strict refuses too)")
+	}
 	for _, w := range res.Warnings {
 		s.warnf("%s", w)
 	}

@@ -77,6 +77,7 @@ DIFY_CACHE_DIR (instead of the user cache directory).`,
 	addMaxSizeFlag(f, &o.maxSizeMB)
 	completeValues(cmd, "mode", []string{"stdio", "tcp"})
 	completeValues(cmd, "response-format", []string{"text", "json"})
+	completePluginArg(cmd)
 	return cmd
 }
 

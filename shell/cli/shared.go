@@ -90,6 +90,7 @@ func newPluginTargetCmd[O any](cmd *cobra.Command, o *O, t *pluginTarget, requir
 		return dispatch(o, runF, work)
 	})
 	t.register(cmd, jsonHelp)
+	completePluginArg(cmd)
 	return cmd
 }
 

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/rsa"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -121,6 +123,8 @@ as before and verify the package all the same.`,
 	cmd.Flags().BoolVar(&o.force, "force", false, "replace an existing output file")
 	addMaxSizeFlag(cmd.Flags(), &o.maxSizeMB)
 	completeValues(cmd, "category", sign.Categories)
+	completePackageArg(cmd, "difypkg")
+	completeFlagSuffix(cmd, "private-key", ".private.pem")
 	cmd.MarkFlagRequired("private-key")
 	return cmd
 }
@@ -168,6 +172,7 @@ func signRun(o *signOptions) error {
 type verifyOptions struct {
 	io        *Streams
 	input     string
+	json      bool
 	keyPaths  []string
 	maxSizeMB int64
 }
@@ -193,8 +198,23 @@ signed by the official tool, compare the checksum printed with the result.`,
 		}),
 	}
 	cmd.Flags().StringArrayVarP(&o.keyPaths, "public-key", "p", nil, "public key file (PKCS#1 PEM); repeat to try several (default: the official Dify key)")
+	cmd.Flags().BoolVar(&o.json, "json", false, "print the result as JSON (exit 1 still when it does not verify)")
 	addMaxSizeFlag(cmd.Flags(), &o.maxSizeMB)
+	completePackageArg(cmd, "difypkg")
+	completeFlagSuffix(cmd, "public-key", ".public.pem")
 	return cmd
+}
+
+// verification is what verify --json prints.
+type verification struct {
+	Package      string `json:"package"`
+	Verified     bool   `json:"verified"`
+	Key          string `json:"key,omitempty"`
+	Signed       string `json:"signed,omitempty"`
+	Category     string `json:"category,omitempty"`
+	Checksum     string `json:"checksum,omitempty"`
+	NamesCovered bool   `json:"names_covered"`
+	Problem      string `json:"problem,omitempty"`
 }
 
 func verifyRun(o *verifyOptions) error {
@@ -208,8 +228,28 @@ func verifyRun(o *verifyOptions) error {
 		return err
 	}
 	defer arc.Close()
+	out := verification{Package: o.input}
 	v, err := sign.Verify(arc.Reader, keys)
+	if errors.Is(err, sign.ErrWrongKey) {
+		// Say whose it is, when it is a key we know.
+		who := "another key"
+		if len(o.keyPaths) > 0 {
+			if _, e := sign.Verify(arc.Reader, []*rsa.PublicKey{sign.OfficialKey()}); e == nil {
+				who = "the official Dify key"
+			}
+			err = fmt.Errorf("it was signed with %s, not with %s", who, strings.Join(names, " or "))
+		} else {
+			err = errors.New("it was signed with another key")
+		}
+	}
 	if err != nil {
+		out.Problem = err.Error()
+		if o.json {
+			if err := writeJSON(s.Out, out); err != nil {
+				return err
+			}
+			return &silentError{code: exitFailure}
+		}
 		if len(o.keyPaths) == 0 && !errors.Is(err, sign.ErrUnsigned) {
 			return fmt.Errorf("%s does not verify with the official Dify key: %w\nif it was signed with your own key, give its public key with -p KEY.public.pem", o.input, err)
 		}
@@ -219,12 +259,22 @@ func verifyRun(o *verifyOptions) error {
 	if err != nil {
 		return err
 	}
+	out.Verified, out.Key, out.Signed, out.Category, out.Checksum, out.NamesCovered = true, names[v.Key], v.Time.Format(time.RFC3339), v.Category, sum, v.NamesCovered
+	if o.json {
+		return writeJSON(s.Out, out)
+	}
 	fmt.Fprintf(s.Out, "verified: %s\nkey:      %s\nsigned:   %s\ncategory: %s\nchecksum: %s\n",
-		o.input, names[v.Key], v.Time.Format(time.RFC3339), v.Category, sum)
+		o.input, out.Key, out.Signed, out.Category, sum)
 	if v.NamesCovered {
-		fmt.Fprintln(s.Err, "note: file names are covered too: the signed record holds the checksum of the other entries")
+		fmt.Fprintln(s.Err, "note: renaming a file breaks this signature too: it was made by dify, which signs the package's checksum (names included) with it")
 	} else {
-		fmt.Fprintln(s.Err, "note: the signature covers entry contents and order, not file names; compare the checksum to be sure of names")
+		fmt.Fprintln(s.Err, "note: this signature covers the files' contents and order, not their names (so a renamed file would still verify); the checksum above covers names: compare it with the publisher's")
 	}
 	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }

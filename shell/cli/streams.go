@@ -18,6 +18,9 @@ type Streams struct {
 	// prompts need both, progress output needs stderr.
 	InTerminal  bool
 	ErrTerminal bool
+	// ErrWidth is the width of the terminal on stderr, 0 when unknown:
+	// forms fit their lines to it.
+	ErrWidth int
 	// Getenv reads the environment; nil means no variables are set.
 	Getenv func(string) string
 	// Environ lists the environment, for the processes dify starts; nil
@@ -27,7 +30,7 @@ type Streams struct {
 
 // SystemStreams returns the process's own streams.
 func SystemStreams() *Streams {
-	return &Streams{
+	s := &Streams{
 		In:          os.Stdin,
 		Out:         os.Stdout,
 		Err:         os.Stderr,
@@ -36,6 +39,10 @@ func SystemStreams() *Streams {
 		Getenv:      os.Getenv,
 		Environ:     os.Environ,
 	}
+	if s.ErrTerminal {
+		s.ErrWidth, _, _ = term.GetSize(int(os.Stderr.Fd()))
+	}
+	return s
 }
 
 // CanPrompt reports whether interactive questions can be asked.

@@ -20,6 +20,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/huh/v2"
+
+	"github.com/dify-cli/dify/internal/similar"
 )
 
 // ErrCancelled is returned when the user quits a form or declines to confirm.
@@ -30,6 +32,10 @@ type Options struct {
 	In         io.Reader
 	Out        io.Writer
 	Accessible bool // line-based prompts, for screen readers and dumb terminals
+	// Width is the terminal's width, 0 when unknown: a list's lines are cut
+	// to fit it, since a line that wraps pushes the question's title off a
+	// small screen.
+	Width int
 }
 
 // A question is one thing a form asks. Exactly one of text, choice,
@@ -37,6 +43,9 @@ type Options struct {
 type question struct {
 	title string
 	help  func() string // shown under the title; evaluated when asked
+	// keys is the help about keys that only the terminal form has ("/
+	// filters the list"); line-based prompts say their own.
+	keys string
 	// helpChanges names a value whose changes make help change (huh
 	// recomputes it then); nil when help is fixed.
 	helpChanges any
@@ -51,9 +60,10 @@ type question struct {
 	options       func() []option
 	optionsChange any
 	placeholder   string
-	validate      func(string) error // for text and choice
-	hidden        func() bool        // skip the question when it returns true
-	affirm, deny  string             // for yes
+	validate      func(string) error   // for text and choice
+	validateAll   func([]string) error // for choices
+	hidden        func() bool          // skip the question when it returns true
+	affirm, deny  string               // for yes
 }
 
 type option struct {
@@ -82,7 +92,31 @@ func ask(opt Options, qs []question) error {
 	if opt.Accessible {
 		return askLines(opt.In, opt.Out, qs)
 	}
+	if opt.Width > 0 {
+		for i := range qs {
+			qs[i].fitTo(opt.Width)
+		}
+	}
 	return runForm(newForm(qs), opt.In, opt.Out)
+}
+
+// fitTo cuts the option labels of a list to the width a form leaves them
+// (its border, the cursor and the mark take 8 columns).
+func (q *question) fitTo(width int) {
+	if q.options == nil {
+		return
+	}
+	room := max(width-8, 16)
+	options := q.options
+	q.options = func() []option {
+		out := options()
+		for i, o := range out {
+			if r := []rune(o.label); len(r) > room {
+				out[i].label = string(r[:room-1]) + "…"
+			}
+		}
+		return out
+	}
 }
 
 // newForm builds the huh form of the questions, one per group, so that one
@@ -127,6 +161,9 @@ func field(q question) huh.Field {
 		return describe(q, f)
 	case q.choices != nil:
 		f := huh.NewMultiSelect[string]().Title(q.title).Value(q.choices).Height(len(q.options()) + 4)
+		if q.validateAll != nil {
+			f.Validate(q.validateAll)
+		}
 		if q.optionsChange != nil {
 			f.OptionsFunc(options, q.optionsChange)
 		} else {
@@ -148,10 +185,17 @@ type describedField[F huh.Field] interface {
 // describe sets a field's description: fixed, or recomputed when
 // q.helpChanges changes.
 func describe[F huh.Field](q question, f describedField[F]) huh.Field {
-	if q.help != nil && q.helpChanges != nil {
-		return f.DescriptionFunc(q.help, q.helpChanges)
+	help := q.help
+	if q.keys != "" {
+		help = func() string { return strings.TrimSpace(q.helpText() + " " + q.keys) }
 	}
-	return f.Description(q.helpText())
+	if help != nil && q.helpChanges != nil {
+		return f.DescriptionFunc(help, q.helpChanges)
+	}
+	if help == nil {
+		return f.Description("")
+	}
+	return f.Description(help())
 }
 
 // runForm runs a form on a terminal. Cancelling (ctrl+c, or esc outside a
@@ -272,24 +316,53 @@ func askChoice(q question, readLine lineReader, out io.Writer) error {
 		}
 	}
 	for {
-		line, err := readLine(fmt.Sprintf("Choose 1-%d [%d] > ", len(opts), current+1))
+		line, err := readLine(fmt.Sprintf("Number or name [%s] > ", opts[current].value))
 		if err != nil {
 			return err
 		}
-		n := current + 1
+		n := current
 		if line != "" {
-			if n, err = strconv.Atoi(line); err != nil || n < 1 || n > len(opts) {
-				fmt.Fprintf(out, "  enter a number from 1 to %d\n", len(opts))
+			if n = pick(opts, line); n < 0 {
+				fmt.Fprintln(out, "  "+notAnOption(opts, line))
 				continue
 			}
 		}
-		if err := q.check(opts[n-1].value); err != nil {
+		if err := q.check(opts[n].value); err != nil {
 			fmt.Fprintln(out, "  "+err.Error())
 			continue
 		}
-		*q.choice = opts[n-1].value
+		*q.choice = opts[n].value
 		return nil
 	}
+}
+
+// pick finds the option a line names: by number, or by value (any case);
+// -1 when none.
+func pick(opts []option, line string) int {
+	if n, err := strconv.Atoi(line); err == nil {
+		if n >= 1 && n <= len(opts) {
+			return n - 1
+		}
+		return -1
+	}
+	for i, o := range opts {
+		if strings.EqualFold(o.value, line) {
+			return i
+		}
+	}
+	return -1
+}
+
+func notAnOption(opts []option, line string) string {
+	values := make([]string, len(opts))
+	for i, o := range opts {
+		values[i] = o.value
+	}
+	msg := fmt.Sprintf("%q is not one of the numbers 1 to %d or the names %s", line, len(opts), strings.Join(values, ", "))
+	if c := similar.Closest(line, values); c != "" {
+		msg += fmt.Sprintf(" (did you mean %s?)", c)
+	}
+	return msg
 }
 
 func askChoices(q question, readLine lineReader, out io.Writer) error {
@@ -297,6 +370,15 @@ func askChoices(q question, readLine lineReader, out io.Writer) error {
 	selected := make([]bool, len(opts))
 	for i, o := range opts {
 		selected[i] = o.selected || slices.Contains(*q.choices, o.value)
+	}
+	values := func() []string {
+		var out []string
+		for i, o := range opts {
+			if selected[i] {
+				out = append(out, o.value)
+			}
+		}
+		return out
 	}
 	for {
 		for i, o := range opts {
@@ -306,29 +388,29 @@ func askChoices(q question, readLine lineReader, out io.Writer) error {
 			}
 			fmt.Fprintf(out, "  %d. [%s] %s\n", i+1, mark, o.label)
 		}
-		line, err := readLine("Numbers to select or unselect, separated by spaces; empty to accept > ")
+		line, err := readLine("Numbers or names to select or unselect, separated by spaces; empty to accept > ")
 		if err != nil {
 			return err
 		}
 		if line == "" {
+			if q.validateAll != nil {
+				if err := q.validateAll(values()); err != nil {
+					fmt.Fprintln(out, "  "+err.Error())
+					continue
+				}
+			}
 			break
 		}
 		for _, field := range strings.FieldsFunc(line, func(r rune) bool { return r == ' ' || r == ',' }) {
-			n, err := strconv.Atoi(field)
-			if err != nil || n < 1 || n > len(opts) {
-				fmt.Fprintf(out, "  %q is not a number from 1 to %d\n", field, len(opts))
+			n := pick(opts, field)
+			if n < 0 {
+				fmt.Fprintln(out, "  "+notAnOption(opts, field))
 				continue
 			}
-			selected[n-1] = !selected[n-1]
+			selected[n] = !selected[n]
 		}
 	}
-	var values []string
-	for i, o := range opts {
-		if selected[i] {
-			values = append(values, o.value)
-		}
-	}
-	*q.choices = values
+	*q.choices = values()
 	return nil
 }
 

@@ -96,7 +96,7 @@ func (st *initState) questions() []question {
 	if !skip.Repo {
 		qs = append(qs, text("Repository URL (optional)", "Where the source lives, e.g. https://github.com/you/plugin; leave empty for none.", &o.Repo, scaffold.CheckRepo))
 	}
-	if !skip.Language {
+	if !skip.Language && len(scaffold.Languages) > 1 {
 		qs = append(qs, question{title: "Language", help: fixed("Plugins are written in Python; Go is not available yet."),
 			choice: &o.Language, validate: scaffold.CheckLanguage, options: func() []option {
 				var out []option
@@ -107,7 +107,7 @@ func (st *initState) questions() []question {
 			}})
 	}
 	if !skip.Category {
-		qs = append(qs, question{title: "Category", help: fixed("What the plugin provides. / filters the list."),
+		qs = append(qs, question{title: "Category", help: fixed("What the plugin provides."), keys: "/ filters the list.",
 			choice: &o.Category, validate: scaffold.CheckCategory, options: func() []option {
 				var out []option
 				for _, c := range scaffold.Categories {
@@ -118,15 +118,16 @@ func (st *initState) questions() []question {
 	}
 	if !skip.Permissions {
 		qs = append(qs,
-			question{title: "Permissions", help: fixed("What the plugin may ask Dify to do; the category's code needs those already chosen. Space toggles; enter accepts."),
-				choices: &st.perms, options: st.permissionOptions, optionsChange: &o.Category},
+			question{title: "Permissions", help: fixed("What the plugin may ask Dify to do; the category's code needs those already chosen."),
+				keys:    "Space toggles; enter accepts.",
+				choices: &st.perms, options: st.permissionOptions, optionsChange: &o.Category, validateAll: st.checkPermissions},
 			question{title: "Storage size", help: fixed(fmt.Sprintf("How much the plugin may store: bytes or a size such as 1MiB, 512KiB or 1MB, from 1 KiB to 1 GiB (default %s).", bytesize.Format(manifest.DefaultStorage))),
 				text: &st.storageSize, validate: func(s string) error { _, err := manifest.ParseStorageSize(s); return err },
 				hidden: func() bool { return !slices.Contains(st.perms, "storage") }},
 		)
 	}
 	if !skip.MinDifyVersion {
-		qs = append(qs, question{title: "Minimum Dify version (optional)", help: fixed("The oldest Dify the plugin works with, e.g. 1.0.0; leave empty for any."),
+		qs = append(qs, question{title: "Minimum Dify version", help: fixed("The oldest Dify the plugin works with (the marketplace asks for one)."),
 			text: &o.MinDifyVersion, placeholder: "1.0.0", validate: scaffold.CheckMinDifyVersion})
 	}
 	if !skip.Readmes {
@@ -157,6 +158,19 @@ func storageText(n uint64) string {
 		return fmt.Sprintf("%dKiB", n>>10)
 	}
 	return fmt.Sprint(n)
+}
+
+// checkPermissions refuses a choice without a permission the category's
+// generated code needs: the plugin's calls would be refused at run time.
+func (st *initState) checkPermissions(keys []string) error {
+	need := scaffold.DefaultPermissions(st.o.Category)
+	for _, k := range permissionKeys(need) {
+		if !slices.Contains(keys, k) {
+			p, _ := manifest.FindPermission(k)
+			return fmt.Errorf("the %s category's code calls what %q allows; keep it selected (remove the call from the code first to drop it)", st.o.Category, p.Label)
+		}
+	}
+	return nil
 }
 
 // permissionOptions lists the permissions with the category's defaults

@@ -35,8 +35,7 @@ func TestFormHappyPath(t *testing.T) {
 		typeText("weather"), enter,
 		typeText("acme"), enter,
 		typeText(`Weather & "more"`), enter,
-		enter,       // language: python
-		down, enter, // category: llm
+		down, enter, // category: llm (python is the only language: not asked)
 		enter, // permissions: as proposed
 		enter, // confirm: Create, the default
 	)
@@ -160,21 +159,35 @@ func TestEscWhileFilteringClearsTheFilter(t *testing.T) {
 	_ = st
 }
 
-// Python is the only language offered: Go is named, not selectable.
-func TestOnlyAvailableLanguagesAreOffered(t *testing.T) {
+// While Python is the only language, there is nothing to ask.
+func TestOneLanguageIsNotAsked(t *testing.T) {
 	st, _ := newTestForm(Init{})
 	for _, q := range st.questions() {
-		if q.title != "Language" {
-			continue
+		if q.title == "Language" {
+			t.Errorf("a language question with %d options", len(q.options()))
 		}
-		for _, o := range q.options() {
-			if o.value != "python" {
-				t.Errorf("language option %q is offered", o.value)
-			}
-		}
-		return
 	}
-	t.Fatal("no language question")
+	if st.o.Language != "python" {
+		t.Errorf("language %q", st.o.Language)
+	}
+}
+
+// The permissions the category's code needs cannot be unselected.
+func TestNeededPermissionsStay(t *testing.T) {
+	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, MinDifyVersion: true, Readmes: true}
+	st, f := newTestForm(Init{Skip: onlyPerms})
+	// agent-strategy, then unselect tool (the first option) and try to accept.
+	m := drive(t, escToQuit{f}, f.Init(), down, down, down, down, down, down, down, down, enter, space, enter)
+	if f.State == huh.StateCompleted {
+		t.Fatalf("the form accepted permissions without tool: %v", st.perms)
+	}
+	if !strings.Contains(view(m), "agent-strategy category's code calls") {
+		t.Errorf("no reason on screen:\n%s", view(m))
+	}
+	drive(t, m, space, enter)
+	if f.State != huh.StateCompleted {
+		t.Fatalf("state %v after selecting tool again", f.State)
+	}
 }
 
 func TestPermissionDefaultsFollowCategory(t *testing.T) {
