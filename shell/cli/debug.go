@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dify-cli/dify/debug"
+	"github.com/dify-cli/dify/remote"
 	"github.com/dify-cli/dify/internal/capped"
 	"github.com/spf13/cobra"
 )
@@ -72,7 +72,7 @@ go of the previous connection. Ctrl-C stops it.`,
 	f.BoolVar(&o.writeEnv, "write-env", false, "save the address and key in the plugin's .env, once Dify takes them")
 	f.StringVar(&o.python, "python", "", "the Python interpreter to build the environment from")
 	f.BoolVar(&o.refresh, "refresh", false, "build the Python environment again")
-	f.DurationVar(&o.reconnectWait, "reconnect-wait", debug.ReconnectWait, "with --watch: how long Dify needs to let go of a stopped plugin")
+	f.DurationVar(&o.reconnectWait, "reconnect-wait", remote.ReconnectWait, "with --watch: how long Dify needs to let go of a stopped plugin")
 	return cmd
 }
 
@@ -88,7 +88,7 @@ func debugRun(o *debugOptions) error {
 		return fmt.Errorf("%s is not a plugin directory", o.dir)
 	}
 	envPath := filepath.Join(o.dir, ".env")
-	src := debug.Sources{URL: o.url, Key: o.key, Getenv: s.getenv, DotEnvAt: envPath}
+	src := remote.Sources{URL: o.url, Key: o.key, Getenv: s.getenv, DotEnvAt: envPath}
 	if o.keyFile != "" {
 		key, err := readDebugKey(s, o.keyFile)
 		if err != nil {
@@ -97,11 +97,11 @@ func debugRun(o *debugOptions) error {
 		src.Key, src.KeyFlag = key, "--key-file"
 	}
 	if data, err := capped.ReadFile(os.DirFS(o.dir), ".env", 1<<20); err == nil {
-		src.DotEnv = debug.ParseDotEnv(data)
+		src.DotEnv = remote.ParseDotEnv(data)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
-	c, err := debug.Resolve(src)
+	c, err := remote.Resolve(src)
 	if err != nil {
 		return &usageError{err}
 	}
@@ -111,7 +111,7 @@ func debugRun(o *debugOptions) error {
 	defer stop()
 	if !o.noCheck {
 		failed := false
-		for _, step := range debug.Check(ctx, c, debug.CheckOptions{}) {
+		for _, step := range remote.Check(ctx, c, remote.CheckOptions{}) {
 			mark := "ok"
 			if !step.OK {
 				mark, failed = "FAILED", true
@@ -132,7 +132,7 @@ func debugRun(o *debugOptions) error {
 		}
 	}
 	if o.writeEnv {
-		if err := debug.WriteEnv(envPath, debug.EnvValues(c)); err != nil {
+		if err := remote.WriteEnv(envPath, remote.EnvValues(c)); err != nil {
 			return err
 		}
 		unchecked := ""
@@ -140,7 +140,7 @@ func debugRun(o *debugOptions) error {
 			unchecked = " (not checked: --no-check)"
 		}
 		fmt.Fprintf(s.Err, "saved the address and key in %s%s\n", envPath, unchecked)
-		for _, w := range debug.Exposure(o.dir) {
+		for _, w := range remote.Exposure(o.dir) {
 			s.warnf("%s", w)
 		}
 	}
@@ -155,7 +155,7 @@ func debugRun(o *debugOptions) error {
 	if o.watch {
 		fmt.Fprintln(s.Err, "watching the plugin's files; Ctrl-C to stop")
 	}
-	err = debug.Run(ctx, debug.Options{
+	err = remote.Run(ctx, remote.Options{
 		Dir: o.dir, Config: c, Setup: setup,
 		Watch: o.watch, ReconnectWait: o.reconnectWait,
 		Out: s.Out, Err: s.Err,

@@ -15,7 +15,7 @@ import (
 	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
-	pluginrun "github.com/dify-cli/dify/run"
+	"github.com/dify-cli/dify/runner"
 	"github.com/spf13/cobra"
 	"gopkg.in/yaml.v3"
 )
@@ -139,7 +139,7 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 	f.BoolVarP(&o.logs, "enable-logs", "l", false, "show the plugin's logs and stderr on stderr")
 	f.StringVar(&o.launch.python, "python", "", "the Python interpreter to build the environment from")
 	f.BoolVar(&o.launch.refresh, "refresh", false, "build the Python environment again")
-	f.DurationVar(&o.launch.readyTimeout, "ready-timeout", pluginrun.DefaultReadyTimeout, "how long the plugin may take to start")
+	f.DurationVar(&o.launch.readyTimeout, "ready-timeout", runner.DefaultReadyTimeout, "how long the plugin may take to start")
 	addMaxSizeFlag(f, &o.launch.maxSizeMB)
 
 	credentialFlags := func() {
@@ -334,7 +334,7 @@ func invokeRun(o *invokeOptions) error {
 		warnLeftovers(s, l.Plugin)
 	}()
 
-	stream, err := l.Invoke(ctx, pluginrun.Request{Type: call.Type, Action: call.Action, Body: call.Body})
+	stream, err := l.Invoke(ctx, runner.Request{Type: call.Type, Action: call.Action, Body: call.Body})
 	if err != nil {
 		return err
 	}
@@ -349,9 +349,9 @@ func invokeRun(o *invokeOptions) error {
 			if ctx.Err() != nil {
 				return context.Cause(ctx)
 			}
-			var pe *pluginrun.PluginError
+			var pe *runner.PluginError
 			if errors.As(err, &pe) {
-				return errors.New(pluginrun.HumanError(pe.Error()))
+				return errors.New(runner.HumanError(pe.Error()))
 			}
 			return err
 		}

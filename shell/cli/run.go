@@ -12,7 +12,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	pluginrun "github.com/dify-cli/dify/run"
+	"github.com/dify-cli/dify/runner"
 	"github.com/spf13/cobra"
 )
 
@@ -71,7 +71,7 @@ DIFY_CACHE_DIR (instead of the user cache directory).`,
 	f.BoolVarP(&o.logs, "enable-logs", "l", false, "show the plugin's logs and stderr on stderr")
 	f.StringVar(&o.host, "host", "127.0.0.1", "the address to listen on in tcp mode")
 	f.IntVar(&o.port, "port", 0, "the port to listen on in tcp mode (0 picks a free one)")
-	f.DurationVar(&o.readyTimeout, "ready-timeout", pluginrun.DefaultReadyTimeout, "how long the plugin may take to start, after its environment is ready")
+	f.DurationVar(&o.readyTimeout, "ready-timeout", runner.DefaultReadyTimeout, "how long the plugin may take to start, after its environment is ready")
 	f.BoolVar(&o.refresh, "refresh", false, "build the Python environment again")
 	f.StringVar(&o.python, "python", "", "the Python interpreter to build the environment from (default: $PYTHON_INTERPRETER_PATH, else the one meta.runner.version names)")
 	addMaxSizeFlag(f, &o.maxSizeMB)
@@ -83,7 +83,7 @@ DIFY_CACHE_DIR (instead of the user cache directory).`,
 
 func runRun(o *runOptions) error {
 	s := o.io
-	format, err := pluginrun.ParseFormat(o.format)
+	format, err := runner.ParseFormat(o.format)
 	if err != nil {
 		return usagef("--response-format: %v", err)
 	}
@@ -99,16 +99,16 @@ func runRun(o *runOptions) error {
 
 	ctx, stop := withInterrupts(context.Background())
 	defer stop()
-	system := func(r pluginrun.GenericResponse) {
-		if format == pluginrun.JSON {
-			s.Out.Write(pluginrun.Encode(pluginrun.JSON, r, ""))
+	system := func(r runner.GenericResponse) {
+		if format == runner.JSON {
+			s.Out.Write(runner.Encode(runner.JSON, r, ""))
 		}
 	}
 	fail := func(err error) error {
-		system(pluginrun.Failure(err))
+		system(runner.Failure(err))
 		return err
 	}
-	system(pluginrun.Info("loading plugin", nil))
+	system(runner.Info("loading plugin", nil))
 
 	logs := newLogSink(s.Err, o.logs)
 	defer logs.close()
@@ -120,7 +120,7 @@ func runRun(o *runOptions) error {
 
 	// The run ends when the plugin does, too: the server stops reading, and
 	// the requests in flight end with the plugin's exit.
-	server := &pluginrun.Server{Plugin: l.Plugin, Format: format, Notify: func(m string) { s.warnf("%s", m) }}
+	server := &runner.Server{Plugin: l.Plugin, Format: format, Notify: func(m string) { s.warnf("%s", m) }}
 	if o.mode == "stdio" {
 		err = server.Serve(ctx, s.In, s.Out)
 	} else {
@@ -149,21 +149,21 @@ func runRun(o *runOptions) error {
 
 // warnLeftovers names the processes the plugin started that outlived it
 // and hold its output: they were out of its reach (a session of their own).
-func warnLeftovers(s *Streams, p *pluginrun.Plugin) {
+func warnLeftovers(s *Streams, p *runner.Plugin) {
 	for _, left := range p.Leftovers() {
 		s.warnf("%s, started by the plugin in a session of its own, is still running and was not stopped; end it with: kill %d", left, left.Pid)
 	}
 }
 
-func serveTCP(ctx context.Context, s *Streams, server *pluginrun.Server, host string, port int, system func(pluginrun.GenericResponse)) error {
+func serveTCP(ctx context.Context, s *Streams, server *runner.Server, host string, port int, system func(runner.GenericResponse)) error {
 	ln, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(port)))
 	if err != nil {
 		return err
 	}
 	addr := ln.Addr().(*net.TCPAddr)
 	where := net.JoinHostPort(addr.IP.String(), strconv.Itoa(addr.Port))
-	system(pluginrun.Info("plugin is running on "+where, map[string]any{"host": addr.IP.String(), "port": addr.Port}))
-	if server.Format == pluginrun.Text {
+	system(runner.Info("plugin is running on "+where, map[string]any{"host": addr.IP.String(), "port": addr.Port}))
+	if server.Format == runner.Text {
 		fmt.Fprintf(s.Out, "Listening on %s: each connection writes one JSON request per line.\n", where)
 	}
 	return server.ServeTCP(ctx, ln)
@@ -178,12 +178,12 @@ type launchFlags struct {
 }
 
 // launch prepares and starts the plugin at path.
-func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *logSink) (*pluginrun.Launched, error) {
+func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *logSink) (*runner.Launched, error) {
 	setup, err := pythonSetup(s, f.python, f.refresh)
 	if err != nil {
 		return nil, err
 	}
-	l, err := pluginrun.Launch(ctx, pluginrun.LaunchOptions{
+	l, err := runner.Launch(ctx, runner.LaunchOptions{
 		Path:         path,
 		MaxSize:      maxSizeBytes(f.maxSizeMB),
 		Setup:        setup,
@@ -206,10 +206,10 @@ func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *l
 // environments cached under the cache directory, the interpreter from
 // --python or $PYTHON_INTERPRETER_PATH, uv when it is installed, and set-up
 // progress on a terminal's stderr only (so that nobody's pipe fills with it).
-func pythonSetup(s *Streams, python string, refresh bool) (pluginrun.Setup, error) {
+func pythonSetup(s *Streams, python string, refresh bool) (runner.Setup, error) {
 	cache, err := cacheDir(s)
 	if err != nil {
-		return pluginrun.Setup{}, err
+		return runner.Setup{}, err
 	}
 	var progress io.Writer
 	if s.ErrTerminal {
@@ -218,7 +218,7 @@ func pythonSetup(s *Streams, python string, refresh bool) (pluginrun.Setup, erro
 	if python == "" {
 		python = s.getenv("PYTHON_INTERPRETER_PATH")
 	}
-	return pluginrun.Setup{
+	return runner.Setup{
 		CacheDir:    filepath.Join(cache, "envs"),
 		UV:          findUV(s),
 		Interpreter: python,
@@ -264,7 +264,7 @@ func newLogSink(w io.Writer, all bool) *logSink {
 	return l
 }
 
-func (l *logSink) add(x pluginrun.Log) {
+func (l *logSink) add(x runner.Log) {
 	var line string
 	switch {
 	case x.Source == "stdout" && x.Level == "WARNING":

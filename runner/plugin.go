@@ -1,0 +1,423 @@
+// Package runner starts a plugin's Python process and speaks the daemon's
+// protocol with it (plugin-run.md): requests in, streamed answers out, and
+// the plugin's calls back into Dify answered by a stand-in for Dify. It also
+// serves the front end of `dify plugin run` (frontend.go), line for line
+// what the official tool prints, and the requests `dify plugin invoke`
+// builds.
+package runner
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/dify-cli/dify/internal/lazyregexp"
+	"github.com/dify-cli/dify/manifest"
+)
+
+// DefaultReadyTimeout is how long a plugin may take to send its first
+// heartbeat, as in the daemon (MAX_HEARTBEAT_INTERVAL).
+const DefaultReadyTimeout = 120 * time.Second
+
+// stopGrace is how long a stopping plugin gets after SIGTERM before SIGKILL.
+const stopGrace = 3 * time.Second
+
+// Options say how to start a plugin.
+type Options struct {
+	Dir        string   // the plugin's files; the process runs here
+	Python     string   // the interpreter of its environment
+	Entrypoint string   // the module to run: meta.runner.entrypoint
+	Env        []string // the environment; INSTALL_METHOD is forced to local
+	// Manifest gives the permissions and storage size that calls back into
+	// Dify are checked against, and the plugin's id.
+	Manifest *manifest.Manifest
+	// ReadyTimeout bounds the wait for the first heartbeat;
+	// DefaultReadyTimeout when zero.
+	ReadyTimeout time.Duration
+	// Dify answers the plugin's calls into Dify; NewMock's when nil.
+	Dify Dify
+	// Log receives what the plugin logs, writes to stderr, or prints to
+	// stdout outside the protocol. It must not block. Nil drops it.
+	Log func(Log)
+}
+
+// Log is one line the plugin wrote outside its answers.
+type Log struct {
+	Source string // "log" (a log event), "error" (an error event), "stderr", "stdout"
+	Level  string // for "log": INFO, WARNING, ...
+	Text   string
+}
+
+// Plugin is a running plugin process that speaks the protocol on its
+// stdin and stdout.
+type Plugin struct {
+	opts  Options
+	proc  *Process
+	dify  Dify
+	grant manifest.Grant
+	id    string // author/name
+
+	// ctx ends when the process does; calls into Dify run under it.
+	ctx    context.Context
+	cancel context.CancelFunc
+
+	mu       sync.Mutex
+	sessions map[string]*session
+
+	ready     chan struct{}
+	readyOnce sync.Once
+	exited    chan struct{} // closed once the requests in flight are ended
+	strayOnce sync.Once
+}
+
+type session struct {
+	id       string
+	from     string // the request's type: what the daemon calls invoke_from
+	userID   string
+	tenantID string
+	stream   *Stream
+}
+
+// Start launches the plugin and waits until it is ready: its first
+// heartbeat. A plugin that exits or stays silent before that is an error
+// carrying the end of its stderr.
+func Start(ctx context.Context, o Options) (*Plugin, error) {
+	if o.ReadyTimeout <= 0 {
+		o.ReadyTimeout = DefaultReadyTimeout
+	}
+	if o.Entrypoint == "" {
+		o.Entrypoint = "main"
+	}
+	p := &Plugin{
+		opts:     o,
+		dify:     o.Dify,
+		sessions: map[string]*session{},
+		ready:    make(chan struct{}),
+		exited:   make(chan struct{}),
+	}
+	p.ctx, p.cancel = context.WithCancel(context.Background())
+	if o.Manifest != nil {
+		p.grant = o.Manifest.Grant()
+		p.id = o.Manifest.Author + "/" + o.Manifest.Name
+	}
+	if p.dify == nil {
+		p.dify = NewMock(p.grant)
+	}
+	proc, err := StartProcess(ProcessOptions{
+		Dir: o.Dir, Python: o.Python, Entrypoint: o.Entrypoint,
+		Env:    Environment(o.Env, o.Python, "INSTALL_METHOD=local"),
+		Stdin:  true,
+		Stdout: p.handle,
+		Stderr: func(line []byte, dropped int64) {
+			text := string(line)
+			if len(text) > 4096 {
+				dropped += int64(len(text) - 4096)
+				text = text[:4096]
+			}
+			if dropped > 0 {
+				text += fmt.Sprintf("... (%d more bytes)", dropped)
+			}
+			p.log(Log{Source: "stderr", Text: text})
+		},
+	})
+	if err != nil {
+		p.cancel()
+		return nil, err
+	}
+	p.proc = proc
+	go p.wait()
+
+	timer := time.NewTimer(o.ReadyTimeout)
+	defer timer.Stop()
+	select {
+	case <-p.ready:
+		return p, nil
+	case <-p.exited:
+		return nil, &StartError{Reason: fmt.Sprintf("the plugin exited before it was ready (%s)", p.proc.ExitErr()), Stderr: p.proc.StderrLines(20), Dir: o.Dir, Entrypoint: o.Entrypoint}
+	case <-timer.C:
+		p.Stop()
+		return nil, &StartError{Reason: fmt.Sprintf("the plugin sent no heartbeat within %s of starting", o.ReadyTimeout), Stderr: p.proc.StderrLines(20), Dir: o.Dir, Entrypoint: o.Entrypoint, Silent: true}
+	case <-ctx.Done():
+		p.Stop()
+		return nil, ctx.Err()
+	}
+}
+
+// StartError is a plugin that did not become ready.
+type StartError struct {
+	Reason     string
+	Stderr     []string // its last lines
+	Dir        string
+	Entrypoint string
+	Silent     bool // no heartbeat, rather than an exit
+}
+
+func (e *StartError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Reason)
+	if len(e.Stderr) > 0 {
+		b.WriteString("; its stderr ends with:")
+		for _, l := range e.Stderr {
+			b.WriteString("\n  " + l)
+		}
+	} else {
+		b.WriteString("; it wrote nothing to stderr")
+	}
+	if hint := e.hint(); hint != "" {
+		b.WriteString("\n" + hint)
+	}
+	return b.String()
+}
+
+func (e *StartError) hint() string {
+	text := strings.Join(e.Stderr, "\n")
+	switch {
+	case strings.Contains(text, "No module named 'dify_plugin'"):
+		return "dify_plugin is not installed: list it in requirements.txt (or pyproject.toml); the environment is rebuilt when that file changes."
+	case strings.Contains(text, "No module named '"+e.Entrypoint+"'") || strings.Contains(text, "No module named "+e.Entrypoint):
+		return fmt.Sprintf("There is no module %q in %s: meta.runner.entrypoint in manifest.yaml names the file to start (without .py).", e.Entrypoint, e.Dir)
+	case e.Silent:
+		return "A plugin sends its first heartbeat when Plugin(...).run() starts; check that the entrypoint calls it under `if __name__ == \"__main__\":`."
+	}
+	return ""
+}
+
+// Exited is closed when the plugin process has ended.
+func (p *Plugin) Exited() <-chan struct{} { return p.exited }
+
+// Err says why the plugin ended: nil after Stop, otherwise its exit with
+// the end of its stderr. Valid once Exited is closed.
+func (p *Plugin) Err() error {
+	<-p.exited
+	if p.proc.Stopped() {
+		return nil
+	}
+	msg := fmt.Sprintf("the plugin exited (%s)", p.proc.ExitErr())
+	if lines := p.proc.StderrLines(20); len(lines) > 0 {
+		msg += "; its stderr ends with:\n  " + strings.Join(lines, "\n  ")
+	}
+	return errors.New(msg)
+}
+
+// Stop ends the plugin and every process it started: SIGTERM to its
+// process group, SIGKILL after a grace period. Requests in flight end with
+// ErrPluginExited.
+func (p *Plugin) Stop() error {
+	p.proc.Stop()
+	<-p.exited
+	return nil
+}
+
+// Pid is the plugin process's id (its process group's, where there are
+// groups).
+func (p *Plugin) Pid() int { return p.proc.Pid() }
+
+// wait ends every request in flight once the process has gone.
+func (p *Plugin) wait() {
+	<-p.proc.Exited()
+	p.cancel()
+	p.mu.Lock()
+	sessions := p.sessions
+	p.sessions = map[string]*session{}
+	p.mu.Unlock()
+	for _, s := range sessions {
+		s.stream.finish(fmt.Errorf("%w (%s) before it finished the request", ErrPluginExited, p.proc.ExitErr()))
+	}
+	close(p.exited)
+}
+
+// Request is one call of the plugin, as the daemon makes it.
+type Request struct {
+	Type   string         // tool, model, endpoint, agent_strategy, ...
+	Action string         // invoke_tool, invoke_llm, ...
+	Body   map[string]any // the action's fields
+	// UserID and TenantID say who calls; random when empty.
+	UserID, TenantID string
+}
+
+// Invoke sends a request; the answer streams back.
+func (p *Plugin) Invoke(ctx context.Context, r Request) (*Stream, error) {
+	select {
+	case <-p.exited:
+		return nil, fmt.Errorf("%w (%s)", ErrPluginExited, p.proc.ExitErr())
+	default:
+	}
+	if r.UserID == "" {
+		r.UserID = NewID()
+	}
+	if r.TenantID == "" {
+		r.TenantID = NewID()
+	}
+	// The daemon's request data: user_id, type and action, then every key
+	// of the request, which wins on a collision.
+	data := make(map[string]any, len(r.Body)+3)
+	data["user_id"], data["type"], data["action"] = r.UserID, r.Type, r.Action
+	for k, v := range r.Body {
+		data[k] = v
+	}
+	s := &session{id: NewID(), from: r.Type, userID: r.UserID, tenantID: r.TenantID, stream: newStream()}
+	p.mu.Lock()
+	p.sessions[s.id] = s
+	p.mu.Unlock()
+	if err := p.send(inMessage{SessionID: s.id, Event: inRequest, Data: data}); err != nil {
+		p.drop(s.id)
+		return nil, errors.Join(err, errors.New("failed to write request"))
+	}
+	stop := context.AfterFunc(ctx, func() {
+		if s.stream.finish(ctx.Err()) {
+			p.drop(s.id)
+		}
+	})
+	go func() {
+		// Let the AfterFunc go once the request is over.
+		s.stream.waitEnd()
+		stop()
+	}()
+	return s.stream, nil
+}
+
+func (p *Plugin) send(m inMessage) error {
+	line, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	return p.proc.Write(line)
+}
+
+func (p *Plugin) session(id string) *session {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.sessions[id]
+}
+
+func (p *Plugin) drop(id string) {
+	p.mu.Lock()
+	delete(p.sessions, id)
+	p.mu.Unlock()
+}
+
+func (p *Plugin) log(l Log) {
+	if p.opts.Log != nil {
+		p.opts.Log(l)
+	}
+}
+
+// Leftovers are the processes the plugin started that outlived it and
+// were not stopped (see Process.Leftovers). Valid once Exited is closed.
+func (p *Plugin) Leftovers() []Leftover { return p.proc.Leftovers() }
+
+func (p *Plugin) handle(line []byte, dropped int64) {
+	if dropped > 0 {
+		p.tooLong(line, dropped)
+		return
+	}
+	line = bytes.TrimSpace(line)
+	if len(line) == 0 {
+		return
+	}
+	var ev event
+	if line[0] != '{' || json.Unmarshal(line, &ev) != nil {
+		p.stray(line)
+		return
+	}
+	switch ev.Event {
+	case "":
+		// The manifest the SDK prints first, as JSON without an event.
+	case eventHeartbeat:
+		p.readyOnce.Do(func() { close(p.ready) })
+	case eventLog:
+		var l struct {
+			Level   string `json:"level"`
+			Message string `json:"message"`
+		}
+		json.Unmarshal(ev.Data, &l)
+		p.log(Log{Source: "log", Level: l.Level, Text: l.Message})
+	case eventError:
+		var e struct {
+			Error string `json:"error"`
+		}
+		if json.Unmarshal(ev.Data, &e) != nil || e.Error == "" {
+			e.Error = string(ev.Data)
+		}
+		p.log(Log{Source: "error", Level: "ERROR", Text: e.Error})
+	case eventSession:
+		if ev.SessionID != nil {
+			p.onSession(*ev.SessionID, ev.Data)
+		}
+	default:
+		p.stray(line)
+	}
+}
+
+// sessionIDRe finds the session a line belongs to at its start.
+var sessionIDRe = lazyregexp.New(`"session_id"\s*:\s*"([^"\\]{1,200})"`)
+
+// tooLong is a stdout line over the daemon's limit: the daemon would stop
+// the plugin. It is said, the request it belongs to (when its start names
+// one) ends with that error, and the plugin goes on.
+func (p *Plugin) tooLong(start []byte, dropped int64) {
+	size := int64(len(start)) + dropped
+	msg := fmt.Sprintf("the plugin wrote a stdout line of %d bytes, more than the %d MiB the Dify daemon reads; the daemon stops a plugin that does. Send large results in parts (the SDK sends blobs as 8 KiB chunks)", size, MaxPluginLine>>20)
+	p.log(Log{Source: "error", Level: "ERROR", Text: msg})
+	head := start[:min(len(start), 4096)]
+	if m := sessionIDRe().FindSubmatch(head); m != nil {
+		if s := p.session(string(m[1])); s != nil {
+			p.end(s, errors.New(msg))
+		}
+	}
+}
+
+// stray is a stdout line outside the protocol: usually a print() in the
+// plugin's code, which the daemon cannot read either.
+func (p *Plugin) stray(line []byte) {
+	text := string(line)
+	if len(text) > 1024 {
+		text = text[:1024] + "..."
+	}
+	p.strayOnce.Do(func() {
+		p.log(Log{Source: "stdout", Level: "WARNING", Text: "the plugin printed to stdout outside the protocol (Dify ignores such lines; print to sys.stderr or use logging):"})
+	})
+	p.log(Log{Source: "stdout", Text: text})
+}
+
+func (p *Plugin) onSession(id string, data json.RawMessage) {
+	s := p.session(id)
+	if s == nil {
+		return // finished, or never ours: the daemon drops these too
+	}
+	var m sessionMessage
+	if err := json.Unmarshal(data, &m); err != nil {
+		p.end(s, protocolError("unmarshal_error", "unmarshal json failed: %s", err))
+		return
+	}
+	switch m.Type {
+	case sessionStream:
+		if _, err := decodeObject(m.Data); err != nil {
+			p.end(s, protocolError("unmarshal_error", "unmarshal json failed: %s", err))
+			return
+		}
+		s.stream.push(m.Data)
+	case sessionEnd:
+		p.end(s, nil)
+	case sessionError:
+		var e PluginError
+		if err := json.Unmarshal(m.Data, &e); err != nil || (e.Type == "" && e.Message == "") {
+			e = PluginError{Type: "unknown_error", Message: string(m.Data)}
+		}
+		p.end(s, &e)
+	case sessionInvoke:
+		go p.backwards(s, m.Data)
+	default:
+		p.end(s, protocolError("unknown_stream_message_type", "unknown stream message type: %s", m.Type))
+	}
+}
+
+func (p *Plugin) end(s *session, err error) {
+	s.stream.finish(err)
+	p.drop(s.id)
+}
