@@ -62,6 +62,37 @@ func ParseArgs(list []string) ([]Arg, error) {
 	return out, nil
 }
 
+// CredentialsFile reads credentials from a JSON or YAML file (name is for
+// messages): a scalar is a value as -c gives it (port: 8080 fills a text
+// field), anything else is JSON. The names come sorted.
+func CredentialsFile(name string, data []byte) ([]Arg, error) {
+	var m map[string]any
+	if err := yaml.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var args []Arg
+	for _, k := range names {
+		switch v := m[k].(type) {
+		case string:
+			args = append(args, Arg{Name: k, Value: v})
+		case bool, int, int64, uint64, float64:
+			args = append(args, Arg{Name: k, Value: fmt.Sprint(v)})
+		default:
+			data, err := json.Marshal(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", name, k, err)
+			}
+			args = append(args, Arg{Name: k, Value: string(data), JSON: true})
+		}
+	}
+	return args, nil
+}
+
 // UsageError is a call that does not fit the declarations: an unknown name,
 // a missing value, a value of the wrong type. The command line shows it as
 // a usage error.

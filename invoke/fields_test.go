@@ -128,3 +128,17 @@ func TestValuesAreCheckedHoweverGiven(t *testing.T) {
 		t.Errorf("good JSON values: %#v, %v", got, err)
 	}
 }
+
+func TestCredentialsFile(t *testing.T) {
+	args, err := CredentialsFile("creds.yaml", []byte("port: 8080\napi_key: k\nenabled: true\nscopes: [a, b]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Arg{{Name: "api_key", Value: "k"}, {Name: "enabled", Value: "true"}, {Name: "port", Value: "8080"}, {Name: "scopes", Value: `["a","b"]`, JSON: true}}
+	if !reflect.DeepEqual(args, want) {
+		t.Errorf("got %+v", args)
+	}
+	if _, err := CredentialsFile("creds.yaml", []byte("a: [\n")); err == nil || !strings.Contains(err.Error(), "creds.yaml") {
+		t.Errorf("broken file: %v", err)
+	}
+}

@@ -253,7 +253,7 @@ type ModelRequest struct {
 }
 
 // ModelTypes are the model types a provider may offer, in the SDK's names.
-var ModelTypes = []string{"llm", "text-embedding", "rerank", "tts", "speech2text", "moderation"}
+var ModelTypes = manifest.ModelTypeNames()
 
 // Model builds the request for one model call.
 func Model(p *manifest.Plugin, r ModelRequest) (Call, error) {

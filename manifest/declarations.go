@@ -27,8 +27,7 @@ var (
 	datasourceParamTypes = []string{"string", "number", "boolean", "select", "secret-input"}
 	eventParamTypes      = []string{"string", "number", "boolean", "select", "file", "files", "model-selector", "app-selector",
 		"object", "array", "dynamic-select", "checkbox"}
-	modelTypes = []string{"llm", "text-embedding", "rerank", "speech2text", "moderation", "tts", "text2img",
-		"multimodal-embedding", "multimodal-rerank"}
+	modelTypes = append(ModelTypeNames(), "text2img", "multimodal-embedding", "multimodal-rerank")
 	modelFormTypes       = []string{"text-input", "secret-input", "select", "radio", "switch"}
 	configurateMethods   = []string{"predefined-model", "customizable-model"}
 	datasourceProviders  = []string{"website_crawl", "online_document", "online_drive"}
@@ -39,7 +38,7 @@ var (
 	// scopes lists the scope tokens allowed per owner type (spec 4.3).
 	scopes = map[string][]string{
 		"app-selector":   {"all", "chat", "workflow", "completion"},
-		"model-selector": {"llm", "text-embedding", "rerank", "tts", "speech2text", "moderation", "vision", "document", "tool-call"},
+		"model-selector": append(ModelTypeNames(), "vision", "document", "tool-call"),
 		"any":            {"string", "number", "object", "array[number]", "array[string]", "array[object]", "array[file]"},
 	}
 )
@@ -51,7 +50,7 @@ var (
 var (
 	sdkAgentParamTypes      = append(slices.Clone(agentParamTypes), "object", "array")
 	sdkDatasourceParamTypes = append(slices.Clone(datasourceParamTypes), "file", "files")
-	sdkModelTypes           = []string{"llm", "text-embedding", "rerank", "speech2text", "moderation", "tts", "text2img"}
+	sdkModelTypes           = append(ModelTypeNames(), "text2img")
 	// Provider identity tags: ToolLabelEnum (tools, agent strategies),
 	// DatasourceLabelEnum, EventLabelEnum (triggers).
 	sdkToolTags       = []string{"search", "image", "videos", "weather", "finance", "design", "travel", "social", "news", "medical", "productivity", "education", "business", "entertainment", "utilities", "rag", "other"}

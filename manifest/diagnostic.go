@@ -121,3 +121,19 @@ func (e *InvalidError) Error() string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// Fatal reports whether the findings include one no Dify gets past, with
+// or without validation: manifest.yaml is missing, cannot be read, is not
+// YAML, repeats a key, or the plugin is too large to read it.
+func (ds Diagnostics) Fatal() bool {
+	for _, d := range ds {
+		if d.Pos.File != FileName {
+			continue
+		}
+		switch d.Rule {
+		case "yaml", "file-missing", "file-unreadable", "duplicate-key", "file-size", "size":
+			return true
+		}
+	}
+	return false
+}

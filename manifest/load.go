@@ -249,7 +249,7 @@ func (l *loader) children(prov *Provider) Diagnostics {
 }
 
 // modelKinds are the keys of a model provider's models block.
-var modelKinds = []string{"llm", "text_embedding", "rerank", "tts", "speech2text", "moderation"}
+var modelKinds = ModelTypeKeys()
 
 // models loads the position files and the model files matched by the
 // predefined patterns of a model provider.

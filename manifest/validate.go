@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"fmt"
+	"github.com/dify-cli/dify/depfile"
 	"io/fs"
 	"path"
 	"slices"
@@ -381,9 +382,8 @@ func (v *validator) runtime(p *Plugin) {
 				"entrypoint %q does not resolve to a module: neither %s.py nor %s/__main__.py is in the plugin", ep, mod, mod)
 		}
 	}
-	_, errReq := fs.Stat(v.fsys, "requirements.txt")
-	_, errPy := fs.Stat(v.fsys, "pyproject.toml")
-	if errReq != nil && errPy != nil {
+	has := func(name string) bool { _, err := fs.Stat(v.fsys, name); return err == nil }
+	if _, err := depfile.Choose(has, depfile.Settings{}); err != nil {
 		v.errorf(doc, root, "dependency-file", "add a requirements.txt listing dify_plugin", "the plugin has neither requirements.txt nor pyproject.toml; the Dify runtime cannot install it")
 	}
 }
@@ -401,7 +401,7 @@ var manifestSchema = schema{
 		"resource": {keys: []string{"memory", "permission"}, children: map[string]schema{
 			"permission": {keys: []string{"tool", "model", "node", "endpoint", "app", "storage"}, children: map[string]schema{
 				"tool":     {keys: []string{"enabled"}},
-				"model":    {keys: []string{"enabled", "llm", "text_embedding", "rerank", "tts", "speech2text", "moderation"}},
+				"model":    {keys: append([]string{"enabled"}, ModelTypeKeys()...)},
 				"node":     {keys: []string{"enabled"}},
 				"endpoint": {keys: []string{"enabled"}},
 				"app":      {keys: []string{"enabled"}},

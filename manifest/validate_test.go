@@ -349,3 +349,17 @@ func TestUnknownKeysSeeInlineFields(t *testing.T) {
 		t.Errorf("findings %v; want only descripton, with a hint", v.ds)
 	}
 }
+
+func TestFatal(t *testing.T) {
+	at := func(file, rule string) Diagnostics {
+		return Diagnostics{{Pos: Position{File: file}, Severity: Error, Rule: rule}}
+	}
+	for _, rule := range []string{"yaml", "file-missing", "file-unreadable", "duplicate-key", "file-size", "size"} {
+		if !at(FileName, rule).Fatal() {
+			t.Errorf("%s in manifest.yaml is not fatal", rule)
+		}
+	}
+	if at("provider/x.yaml", "yaml").Fatal() || at(FileName, "icon-missing").Fatal() {
+		t.Error("a finding Dify gets past with --no-validate is fatal")
+	}
+}

@@ -10,15 +10,22 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
 )
 
-// BuildOptions describe one offline build.
-type BuildOptions struct {
-	Options
-	From   string // a plugin directory, or a .difypkg to package again
-	Output string // the package to write
+// PackageOptions describe one offline package, as a person asks for it.
+type PackageOptions struct {
+	Options // where wheels come from; Targets, when empty, come from below
+	// From is a plugin directory, or a .difypkg to package again.
+	From string
+	// Output is the package to write; "" is NAME-offline.difypkg.
+	Output string
+	// Platforms and Python choose the targets; empty, the manifest's
+	// meta.arch and meta.runner.version.
+	Platforms []string
+	Python    string
 	// MaxSize caps the uncompressed size; ≤ 0 lets it grow to fit the
 	// wheels.
 	MaxSize      int64
@@ -32,31 +39,51 @@ type BuildOptions struct {
 type Result struct {
 	*pack.Result
 	Selection *Selection
+	Targets   []Target
 	FileSize  int64 // the package file's size in bytes
 }
 
-// Build writes the offline package of a plugin: its files, without
+// TargetError is a --platform or --python that names no target.
+type TargetError struct{ Err error }
+
+func (e *TargetError) Error() string { return e.Err.Error() }
+func (e *TargetError) Unwrap() error { return e.Err }
+
+// Package writes the offline package of a plugin: its files, without
 // pyproject.toml and uv.lock (the daemon would run `uv sync` against the
 // network if they were there), with the wheels under wheels/ and a
-// requirements.txt that installs from them alone. Nothing is written when
-// a wheel is missing or a download fails its check.
-func Build(ctx context.Context, o BuildOptions) (*Result, error) {
+// requirements.txt that installs from them alone. The plugin is read once:
+// its manifest gives the targets. Nothing is written when a wheel is
+// missing or a download fails its check.
+func Package(ctx context.Context, o PackageOptions) (*Result, error) {
+	if err := checkTargetFlags(o); err != nil {
+		return nil, err
+	}
 	res := &Result{}
 	maxSize := o.MaxSize
 	if maxSize <= 0 {
 		maxSize = pack.Ceiling
 	}
-	opts := pack.Options{Dir: o.From, Output: o.Output, MaxSize: maxSize, Validate: o.Validate, Sign: o.Sign, Progress: o.Write, AllowSecrets: o.AllowSecrets,
+	out := o.Output
+	if out == "" {
+		var err error
+		if out, err = pack.OutputName(o.From, "-offline"); err != nil {
+			return nil, err
+		}
+	}
+	opts := pack.Options{Dir: o.From, Output: out, MaxSize: maxSize, Validate: o.Validate, Sign: o.Sign, Progress: o.Write, AllowSecrets: o.AllowSecrets,
 		Transform: func(plan *pack.Plan) error {
-			sel, err := Select(ctx, ProjectFiles(plan), o.Options)
+			sel, targets, err := selectFor(ctx, plan, o)
+			res.Selection, res.Targets = sel, targets
 			if err != nil {
 				return err
 			}
-			res.Selection = sel
 			if err := sel.Err(); err != nil {
 				return err
 			}
-			if err := Fetch(ctx, sel, o.Options); err != nil {
+			fo := o.Options
+			fo.Targets = targets
+			if err := Fetch(ctx, sel, fo); err != nil {
 				return err
 			}
 			Apply(plan, sel)
@@ -76,11 +103,65 @@ func Build(ctx context.Context, o BuildOptions) (*Result, error) {
 	return res, nil
 }
 
+// Preview is the dry run of Package: the targets and the wheels chosen for
+// each, and what is missing; nothing is downloaded or written.
+func Preview(ctx context.Context, o PackageOptions) (*Selection, error) {
+	if err := checkTargetFlags(o); err != nil {
+		return nil, err
+	}
+	plan, err := pack.Open(o.From, pack.PlanOptions{MaxSize: pack.Ceiling})
+	if err != nil {
+		return nil, err
+	}
+	defer plan.Close()
+	if err := plan.Err(); err != nil {
+		return nil, err
+	}
+	sel, _, err := selectFor(ctx, plan, o)
+	return sel, err
+}
+
+// checkTargetFlags refuses platforms and Python versions that name no
+// target, before anything is read.
+func checkTargetFlags(o PackageOptions) error {
+	for _, p := range o.Platforms {
+		if _, err := ParseArch(p); err != nil {
+			return &TargetError{err}
+		}
+	}
+	if o.Python != "" {
+		if _, err := ParsePython(o.Python); err != nil {
+			return &TargetError{err}
+		}
+	}
+	return nil
+}
+
+// selectFor reads the plan's manifest for the targets and selects the
+// wheels for them.
+func selectFor(ctx context.Context, plan *pack.Plan, o PackageOptions) (*Selection, []Target, error) {
+	targets := o.Targets
+	if len(targets) == 0 {
+		p, ds := manifest.Load(plan)
+		if p == nil {
+			return nil, nil, &manifest.InvalidError{Diagnostics: ds}
+		}
+		var err error
+		if targets, err = Targets(&p.Manifest, o.Platforms, o.Python); err != nil {
+			return nil, nil, &TargetError{err}
+		}
+	}
+	so := o.Options
+	so.Targets = targets
+	sel, err := Select(ctx, ProjectFiles(plan), so)
+	return sel, targets, err
+}
+
 // Apply turns a plan into its offline form with the selection's files,
 // which must have been fetched.
 func Apply(plan *pack.Plan, sel *Selection) {
-	plan.Remove("pyproject.toml", "uv.lock", "wheels/")
-	plan.Generate(pack.RequirementsFile, sel.Requirements)
+	plan.Remove(depfile.Pyproject, depfile.Lock, "wheels/")
+	plan.Generate(depfile.Requirements, sel.Requirements)
 	for _, f := range sel.Files {
 		plan.AddDiskFile("wheels/"+f.Name, f.Local, f.Size)
 	}
@@ -94,17 +175,6 @@ func ProjectFiles(plan *pack.Plan) fs.FS {
 		return plan
 	}
 	return pack.DiskFiles(plan.From)
-}
-
-// DefaultOutput names the offline package of a plugin directory or
-// package: NAME-offline.difypkg in the working directory.
-func DefaultOutput(from string) (string, error) {
-	abs, err := filepath.Abs(from)
-	if err != nil {
-		return "", err
-	}
-	base := strings.TrimSuffix(filepath.Base(abs), ".difypkg")
-	return base + "-offline.difypkg", nil
 }
 
 // DifySettings are the settings a Dify needs to install an offline package

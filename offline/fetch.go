@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/dify-cli/dify/depfile"
 	"io"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func Fetch(ctx context.Context, s *Selection, o Options) error {
 	}
 	w := o.web()
 	var mirror *index
-	if o.IndexURL != "" && s.Source != "requirements.txt" {
+	if o.IndexURL != "" && s.Source != depfile.Requirements {
 		mirror = &index{url: o.IndexURL, web: w}
 	}
 	ctx, cancel := context.WithCancelCause(ctx)

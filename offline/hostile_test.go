@@ -56,7 +56,7 @@ func TestHostileLockWritesNothing(t *testing.T) {
 			dir := oneWheelProject(t, wheels)
 			out := filepath.Join(t.TempDir(), "out.difypkg")
 			o := Options{Targets: []Target{x86}, CacheDir: cache}
-			_, err := Build(context.Background(), BuildOptions{Options: o, From: dir, Output: out})
+			_, err := Package(context.Background(), PackageOptions{Options: o, From: dir, Output: out})
 			if err == nil || !strings.Contains(err.Error(), "uv.lock:") || !strings.Contains(err.Error(), "regenerate it with `uv lock`") {
 				t.Fatalf("err = %v", err)
 			}

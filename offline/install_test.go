@@ -34,7 +34,7 @@ func TestOfflinePackageInstallsWithoutNetwork(t *testing.T) {
 			cp + "-" + cp + "-manylinux_2_17_" + target.Machine(), cp + "-" + cp + "-win_amd64"}},
 		{name: "purelib", version: "3.0.0", wheels: []string{"py3-none-any"}},
 	})
-	res, err := Build(context.Background(), BuildOptions{Options: options(t, target), From: dir,
+	res, err := Package(context.Background(), PackageOptions{Options: options(t, target), From: dir,
 		Output: filepath.Join(t.TempDir(), "offline.difypkg")})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/pack"
@@ -153,12 +154,12 @@ func TestWhatCannotBeOffline(t *testing.T) {
 	}
 }
 
-func build(t *testing.T, o BuildOptions) (*Result, error) {
+func build(t *testing.T, o PackageOptions) (*Result, error) {
 	t.Helper()
 	if o.Output == "" {
 		o.Output = filepath.Join(t.TempDir(), "double-offline.difypkg")
 	}
-	return Build(context.Background(), o)
+	return Package(context.Background(), o)
 }
 
 func entries(t *testing.T, path string) map[string][]byte {
@@ -182,7 +183,7 @@ func TestBuildAndCache(t *testing.T) {
 	dir := project(t, srv, srv.URL, fixture())
 	// An ignore rule that leaves out wheels/ does not drop the generated ones.
 	os.WriteFile(filepath.Join(dir, ".difyignore"), []byte("wheels/\n"), 0o644)
-	o := BuildOptions{Options: options(t, x86, arm), From: dir}
+	o := PackageOptions{Options: options(t, x86, arm), From: dir}
 	res, err := build(t, o)
 	if err != nil {
 		t.Fatal(err)
@@ -234,7 +235,7 @@ func TestBuildAndCache(t *testing.T) {
 	if _, err := pack.Package(context.Background(), pack.Options{Dir: dir, Output: plain}); err != nil {
 		t.Fatal(err)
 	}
-	fromPkg, err := build(t, BuildOptions{Options: o.Options, From: plain})
+	fromPkg, err := build(t, PackageOptions{Options: o.Options, From: plain})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -248,7 +249,7 @@ func TestHashMismatchWritesNothing(t *testing.T) {
 	srv := newServer(t)
 	dir := project(t, srv, srv.URL, fixture())
 	srv.tampered["purelib-3.0.0-py3-none-any.whl"] = []byte("not the wheel the lock names")
-	o := BuildOptions{Options: options(t, x86), From: dir, Output: filepath.Join(t.TempDir(), "out.difypkg")}
+	o := PackageOptions{Options: options(t, x86), From: dir, Output: filepath.Join(t.TempDir(), "out.difypkg")}
 	_, err := build(t, o)
 	var he *HashError
 	if !errors.As(err, &he) || he.File != "purelib-3.0.0-py3-none-any.whl" {
@@ -271,7 +272,7 @@ func TestMirror(t *testing.T) {
 	dir := project(t, srv, "http://127.0.0.1:1", fixture())
 	for _, htmlOnly := range []bool{false, true} {
 		srv.htmlOnly = htmlOnly
-		o := BuildOptions{Options: options(t, x86, arm), From: dir}
+		o := PackageOptions{Options: options(t, x86, arm), From: dir}
 		o.IndexURL = srv.URL + "/simple"
 		res, err := build(t, o)
 		if err != nil {
@@ -296,7 +297,7 @@ func TestRequirementsPins(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("# pinned\nfastlib==1.0.0\npurelib==3.0.0 ; python_version >= '3.8'\nwinonly==1.0 ; sys_platform == 'win32'\n"), 0o644)
-	o := BuildOptions{Options: options(t, x86, arm), From: dir}
+	o := PackageOptions{Options: options(t, x86, arm), From: dir}
 	o.IndexURL = srv.URL + "/simple"
 	res, err := build(t, o)
 	if err != nil {
@@ -342,7 +343,7 @@ func TestSizeLimitGrowsUnlessGiven(t *testing.T) {
 	}
 	big.Truncate(pack.DefaultMaxSize + 1<<20)
 	big.Close()
-	o := BuildOptions{Options: options(t, x86), From: dir}
+	o := PackageOptions{Options: options(t, x86), From: dir}
 	o.Wheelhouse = house
 	res, err := build(t, o)
 	if err != nil {
@@ -354,5 +355,30 @@ func TestSizeLimitGrowsUnlessGiven(t *testing.T) {
 	o.MaxSize = pack.DefaultMaxSize
 	if _, err := build(t, o); err == nil || !strings.Contains(err.Error(), "limit") {
 		t.Errorf("over a limit that was given: %v", err)
+	}
+}
+
+// Without targets given, the plugin's manifest (read from the one plan the
+// package is written from) decides them; flags that name no target are
+// refused before anything is read.
+func TestPackageTakesTargetsFromTheManifest(t *testing.T) {
+	srv := newServer(t)
+	dir := project(t, srv, srv.URL, []lockPackage{{name: "purelib", version: "3.0.0", wheels: []string{"py3-none-any"}}})
+	o := PackageOptions{Options: Options{CacheDir: t.TempDir(), Backoff: time.Millisecond}, From: dir,
+		Output: filepath.Join(t.TempDir(), "out.difypkg")}
+	res, err := Package(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Targets) != 2 || res.Targets[0].Arch != "amd64" || res.Targets[1].Arch != "arm64" || res.Targets[0].Python != "3.12" {
+		t.Errorf("targets %v", res.Targets)
+	}
+	sel, err := Preview(context.Background(), PackageOptions{Options: o.Options, From: dir, Platforms: []string{"linux/arm64"}})
+	if err != nil || len(sel.Targets) != 1 || sel.Targets[0].Arch != "arm64" {
+		t.Errorf("preview for arm64: %+v, %v", sel, err)
+	}
+	var te *TargetError
+	if _, err := Package(context.Background(), PackageOptions{Options: o.Options, From: dir, Platforms: []string{"windows/x86"}}); !errors.As(err, &te) {
+		t.Errorf("a platform that is no target: %v", err)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dify-cli/dify/depfile"
 	"io/fs"
 	"net/http"
 	"os"
@@ -139,21 +140,27 @@ func Select(ctx context.Context, fsys fs.FS, o Options) (*Selection, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, errPy := fs.Stat(fsys, uvlock.PyprojectFile)
-	_, errLock := fs.Stat(fsys, uvlock.LockFile)
-	_, errReq := fs.Stat(fsys, "requirements.txt")
+	has := func(name string) bool { _, err := fs.Stat(fsys, name); return err == nil }
 	s := &Selection{Targets: o.Targets}
+	c, err := depfile.Choose(has, depfile.Settings{})
 	switch {
-	case errPy == nil && errLock == nil:
-		s.Source = uvlock.LockFile
-		err = s.fromLock(fsys, o, house)
-	case errReq == nil:
-		s.Source = "requirements.txt"
-		err = s.fromRequirements(ctx, fsys, o, house)
-	case errPy == nil:
-		return nil, errors.New("pyproject.toml has no uv.lock: run `uv lock` (an offline package needs every version pinned), or give a requirements.txt of exact pins (name==version)")
-	default:
+	case errors.Is(err, depfile.ErrNone):
 		return nil, errors.New("the plugin has neither uv.lock nor requirements.txt to take its dependencies from")
+	case err != nil:
+		return nil, err
+	case c.Frozen:
+		s.Source = depfile.Lock
+		err = s.fromLock(fsys, o, house)
+	case c.File == depfile.Requirements || has(depfile.Requirements):
+		// An unlocked pyproject.toml pins nothing; its requirements.txt
+		// (what the offline package installs from anyway) may.
+		if c.File == depfile.Pyproject {
+			s.Warnings = append(s.Warnings, "pyproject.toml has no uv.lock: the versions come from requirements.txt")
+		}
+		s.Source = depfile.Requirements
+		err = s.fromRequirements(ctx, fsys, o, house)
+	default:
+		return nil, errors.New("pyproject.toml has no uv.lock: run `uv lock` (an offline package needs every version pinned), or give a requirements.txt of exact pins (name==version)")
 	}
 	if err != nil {
 		return nil, err
@@ -266,9 +273,9 @@ func (s *Selection) fromLock(fsys fs.FS, o Options, house map[string][]candidate
 var pinRe = lazyregexp.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*===?\s*([^\s;\\]+)\s*(?:;\s*([^\\#]*?))?\s*((?:--hash[= ]\S+\s*)*)$`)
 
 func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options, house map[string][]candidate) error {
-	data, err := capped.ReadFile(fsys, "requirements.txt", 4<<20)
+	data, err := capped.ReadFile(fsys, depfile.Requirements, 4<<20)
 	if err != nil {
-		return fmt.Errorf("reading requirements.txt: %w", err)
+		return fmt.Errorf("reading %s: %w", depfile.Requirements, err)
 	}
 	a := marker.New()
 	ixURL := o.IndexURL

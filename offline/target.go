@@ -13,6 +13,7 @@ import (
 
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/uvlock/marker"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // DaemonGlibc is the C library of the Dify daemon's image (Ubuntu 24.04):
@@ -88,26 +89,21 @@ func ParseArch(s string) (string, error) {
 
 // ParsePython reads a Python version: 3.12 or 3.12.3.
 func ParsePython(s string) (string, error) {
-	parts := strings.Split(strings.TrimSpace(s), ".")
-	if len(parts) < 2 || len(parts) > 3 || parts[0] != "3" {
+	v, err := pep440.Parse(strings.TrimSpace(s))
+	if err != nil || !v.IsReleaseOnly() || v.Epoch != 0 || len(v.Release) < 2 || len(v.Release) > 3 || v.Release[0] != 3 {
 		return "", fmt.Errorf("python version %q is not 3.X or 3.X.Y", s)
 	}
-	for _, p := range parts {
-		if _, err := strconv.Atoi(p); err != nil {
-			return "", fmt.Errorf("python version %q is not 3.X or 3.X.Y", s)
-		}
-	}
-	return strings.Join(parts, "."), nil
+	return v.String(), nil
 }
 
-func (t Target) minor() string {
-	parts := strings.SplitN(t.Python, ".", 3)
-	return parts[0] + "." + parts[1]
-}
+func (t Target) minor() string { return pep440.MajorMinorOf(t.Python) }
 
 func (t Target) minorNumber() int {
-	parts := strings.SplitN(t.Python, ".", 3)
-	n, _ := strconv.Atoi(parts[1])
+	v, _ := pep440.Parse(t.Python)
+	n := 0
+	if len(v.Release) > 1 {
+		n = int(v.Release[1])
+	}
 	return n
 }
 

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
@@ -57,16 +58,21 @@ type Result struct {
 
 // DefaultOutput is where a package of dir goes when no output is given:
 // NAME.difypkg in the working directory, NAME being dir's base name.
-func DefaultOutput(dir string) (string, error) {
-	abs, err := filepath.Abs(dir)
+func DefaultOutput(dir string) (string, error) { return OutputName(dir, "") }
+
+// OutputName names the package made from a plugin directory or package:
+// its base name (without .difypkg), then suffix, then .difypkg, in the
+// working directory.
+func OutputName(from, suffix string) (string, error) {
+	abs, err := filepath.Abs(from)
 	if err != nil {
 		return "", err
 	}
-	base := filepath.Base(abs)
-	if base == string(filepath.Separator) || base == "." {
-		return "", fmt.Errorf("cannot name a package after %q; give the output file with -o", dir)
+	base := strings.TrimSuffix(filepath.Base(abs), ".difypkg")
+	if base == string(filepath.Separator) || base == "." || base == "" {
+		return "", fmt.Errorf("cannot name a package after %q; give the output file with -o", from)
 	}
-	return base + ".difypkg", nil
+	return base + suffix + ".difypkg", nil
 }
 
 // PlanFor makes the plan Package writes for opts: the output is never part

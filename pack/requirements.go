@@ -3,15 +3,13 @@ package pack
 import (
 	"bytes"
 	"fmt"
+	"github.com/dify-cli/dify/depfile"
 	"io/fs"
 	"os"
 	"path/filepath"
 
 	"github.com/dify-cli/dify/uvlock"
 )
-
-// RequirementsFile is the dependency list the Dify runtime installs.
-const RequirementsFile = "requirements.txt"
 
 // Requirements says how a plugin without requirements.txt but with a uv.lock gets one.
 type Requirements struct {
@@ -38,14 +36,14 @@ type GeneratedRequirements struct {
 // It returns nil when nothing is generated.
 func generateRequirements(p *Plan, r Requirements) (*GeneratedRequirements, error) {
 	root := p.walk.abs
-	if _, err := os.Lstat(filepath.Join(root, RequirementsFile)); err == nil {
+	if _, err := os.Lstat(filepath.Join(root, depfile.Requirements)); err == nil {
 		return nil, nil
 	}
-	if _, err := os.Lstat(filepath.Join(root, uvlock.LockFile)); err != nil {
+	if _, err := os.Lstat(filepath.Join(root, depfile.Lock)); err != nil {
 		return nil, nil
 	}
 	var data []byte
-	gen := &GeneratedRequirements{By: uvlock.LockFile}
+	gen := &GeneratedRequirements{By: depfile.Lock}
 	if r.UV != "" {
 		out, err := uvlock.RunUV(r.UV, p.From)
 		if err != nil {
@@ -55,12 +53,12 @@ func generateRequirements(p *Plan, r Requirements) (*GeneratedRequirements, erro
 	} else {
 		res, err := uvlock.Export(regularFiles(root), uvlock.Options{})
 		if err != nil {
-			return nil, fmt.Errorf("cannot generate %s: %w", RequirementsFile, uvlock.InDir(err, p.From))
+			return nil, fmt.Errorf("cannot generate %s: %w", depfile.Requirements, uvlock.InDir(err, p.From))
 		}
 		data, gen.Warnings = res.Requirements, res.Warnings
 	}
 	gen.Lines = bytes.Count(data, []byte("\n"))
-	p.addGenerated(RequirementsFile, generated{data: data}, int64(len(data)))
+	p.addGenerated(depfile.Requirements, generated{data: data}, int64(len(data)))
 	return gen, nil
 }
 

@@ -8,16 +8,9 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/uvlock"
-)
-
-// Dependency files, chosen as the daemon chooses them: pyproject.toml when
-// there is one (with uv.lock pinning it), else requirements.txt.
-const (
-	Pyproject    = "pyproject.toml"
-	Lock         = "uv.lock"
-	Requirements = "requirements.txt"
 )
 
 // maxDepFile bounds what is read of a dependency file; uv.lock files of
@@ -26,10 +19,11 @@ const maxDepFile = 64 << 20
 
 // deps says how an environment gets its packages.
 type deps struct {
-	Source string            // for people: "pyproject.toml + uv.lock", "requirements.txt", ...
+	Source string            // for people: which file, and why (depfile.Choice.Why)
 	Files  map[string][]byte // the files whose content defines the environment
-	// Sync installs with `uv sync --frozen` from pyproject.toml and uv.lock.
-	Sync bool
+	// Sync installs with `uv sync --no-dev` from pyproject.toml, and
+	// --frozen when uv.lock pins it (Frozen).
+	Sync, Frozen bool
 	// Install is the requirements file to install from (a name in the
 	// project, or "" with Generated holding the content); unused with Sync.
 	Install   string
@@ -38,12 +32,13 @@ type deps struct {
 	Empty bool
 }
 
-// chooseDeps picks the dependency files of the project in dir. Without uv,
-// a locked pyproject is exported to requirements with uvlock (what `uv
-// export` prints) and installed with pip.
-func chooseDeps(dir string, haveUV bool) (*deps, error) {
+// chooseDeps picks the dependency file of the project in dir as the daemon
+// does (depfile.Choose). Without uv, a locked pyproject is exported to
+// requirements with uvlock (what `uv export` prints) and installed with
+// pip; an unlocked one needs uv, or requirements.txt beside it.
+func chooseDeps(dir string, haveUV bool, s depfile.Settings) (*deps, error) {
 	files := map[string][]byte{}
-	for _, name := range []string{Pyproject, Lock, Requirements} {
+	for _, name := range []string{depfile.Pyproject, depfile.Lock, depfile.Requirements} {
 		data, err := readDepFile(dir, name)
 		if err != nil {
 			return nil, err
@@ -52,34 +47,37 @@ func chooseDeps(dir string, haveUV bool) (*deps, error) {
 			files[name] = data
 		}
 	}
-	_, hasPyproject := files[Pyproject]
-	_, hasLock := files[Lock]
-	req, hasReq := files[Requirements]
-
-	switch {
-	case hasPyproject && hasLock:
-		d := &deps{Source: "pyproject.toml + uv.lock", Files: pick(files, Pyproject, Lock)}
-		if haveUV {
-			d.Sync = true
-			return d, nil
+	has := func(name string) bool { _, ok := files[name]; return ok }
+	c, err := depfile.Choose(has, s)
+	if err != nil {
+		if errors.Is(err, depfile.ErrNone) {
+			return nil, fmt.Errorf("%s has neither requirements.txt nor pyproject.toml; the plugin's dependencies (dify_plugin at least) go in one of them", dir)
 		}
+		return nil, fmt.Errorf("%s: %w", dir, err)
+	}
+	requirements := func(source string) *deps {
+		req := files[depfile.Requirements]
+		return &deps{Source: source, Files: pick(files, depfile.Requirements), Install: depfile.Requirements, Empty: !hasRequirement(req)}
+	}
+	switch {
+	case c.File == depfile.Requirements:
+		return requirements(c.Why), nil
+	case c.Frozen && haveUV:
+		return &deps{Source: c.Why, Files: pick(files, depfile.Pyproject, depfile.Lock), Sync: true, Frozen: true}, nil
+	case c.Frozen:
 		res, err := uvlock.Export(os.DirFS(dir), uvlock.Options{})
 		if err != nil {
-			return nil, fmt.Errorf("reading the dependencies in %s: %w", filepath.Join(dir, Lock), err)
+			return nil, fmt.Errorf("reading the dependencies in %s: %w", filepath.Join(dir, depfile.Lock), err)
 		}
-		d.Source = "uv.lock (exported without uv)"
-		d.Generated = res.Requirements
-		d.Empty = !hasRequirement(res.Requirements)
-		return d, nil
-	case hasPyproject && haveUV:
-		return &deps{Source: "pyproject.toml", Files: pick(files, Pyproject), Install: Pyproject}, nil
-	case hasReq:
-		return &deps{Source: "requirements.txt", Files: pick(files, Requirements), Install: Requirements, Empty: !hasRequirement(req)}, nil
-	case hasPyproject:
-		return nil, fmt.Errorf("%s has no uv.lock and there is no requirements.txt: install uv, run `uv lock`, or add requirements.txt",
-			filepath.Join(dir, Pyproject))
+		return &deps{Source: c.Why + " (exported without uv)", Files: pick(files, depfile.Pyproject, depfile.Lock),
+			Generated: res.Requirements, Empty: !hasRequirement(res.Requirements)}, nil
+	case haveUV:
+		return &deps{Source: c.Why, Files: pick(files, depfile.Pyproject), Sync: true}, nil
+	case has(depfile.Requirements):
+		return requirements("requirements.txt: pyproject.toml has no uv.lock, and resolving it needs uv, which is not installed"), nil
 	}
-	return nil, fmt.Errorf("%s has neither requirements.txt nor pyproject.toml; the plugin's dependencies (dify_plugin at least) go in one of them", dir)
+	return nil, fmt.Errorf("%s has no uv.lock and there is no requirements.txt: install uv, run `uv lock`, or add requirements.txt",
+		filepath.Join(dir, depfile.Pyproject))
 }
 
 func readDepFile(dir, name string) ([]byte, error) {

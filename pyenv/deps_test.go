@@ -2,6 +2,8 @@ package pyenv
 
 import (
 	"strings"
+
+	"github.com/dify-cli/dify/depfile"
 	"testing"
 )
 
@@ -25,21 +27,29 @@ source = { registry = "https://pypi.org/simple" }
 		name    string
 		files   map[string]string
 		uv      bool
+		s       depfile.Settings
 		source  string
 		sync    bool
+		frozen  bool
 		install string
 		gen     string
 		empty   bool
 		err     string
 	}{
 		{name: "locked with uv", files: map[string]string{"pyproject.toml": pyproject, "uv.lock": lock, "requirements.txt": "x\n"}, uv: true,
-			source: "pyproject.toml + uv.lock", sync: true},
+			source: "pyproject.toml (the daemon prefers it to requirements.txt), pinned by uv.lock", sync: true, frozen: true},
+		{name: "a mirror prefers requirements", files: map[string]string{"pyproject.toml": pyproject, "uv.lock": lock, "requirements.txt": "x\n"}, uv: true,
+			s: depfile.Settings{Mirror: true}, source: "requirements.txt: with a pip mirror (PIP_MIRROR_URL) the daemon prefers it", install: "requirements.txt"},
+		{name: "the lock ignored", files: map[string]string{"pyproject.toml": pyproject, "uv.lock": lock}, uv: true,
+			s: depfile.Settings{IgnoreLock: true}, source: "pyproject.toml; uv.lock is ignored (PLUGIN_IGNORE_UV_LOCK), so versions are resolved afresh", sync: true},
+		{name: "asked for requirements", files: map[string]string{"pyproject.toml": pyproject, "uv.lock": lock, "requirements.txt": "x\n"}, uv: true,
+			s: depfile.Settings{Prefer: depfile.Requirements}, source: "requirements.txt, as asked", install: "requirements.txt"},
 		{name: "locked without uv", files: map[string]string{"pyproject.toml": pyproject, "uv.lock": lock}, uv: false,
-			source: "uv.lock (exported without uv)", gen: "six==1.16.0\n"},
+			source: "pyproject.toml, pinned by uv.lock (exported without uv)", gen: "six==1.16.0\n"},
 		{name: "pyproject with uv", files: map[string]string{"pyproject.toml": pyproject, "requirements.txt": "x\n"}, uv: true,
-			source: "pyproject.toml", install: "pyproject.toml"},
+			source: "pyproject.toml (the daemon prefers it to requirements.txt); without uv.lock, versions are resolved afresh", sync: true},
 		{name: "pyproject without uv falls to requirements", files: map[string]string{"pyproject.toml": pyproject, "requirements.txt": "x\n"},
-			source: "requirements.txt", install: "requirements.txt"},
+			source: "requirements.txt: pyproject.toml has no uv.lock, and resolving it needs uv, which is not installed", install: "requirements.txt"},
 		{name: "requirements with comments only", files: map[string]string{"requirements.txt": "# none\n\n"},
 			source: "requirements.txt", install: "requirements.txt", empty: true},
 		{name: "pyproject alone without uv", files: map[string]string{"pyproject.toml": pyproject}, err: "has no uv.lock"},
@@ -47,7 +57,7 @@ source = { registry = "https://pypi.org/simple" }
 		{name: "broken lock", files: map[string]string{"pyproject.toml": pyproject, "uv.lock": "version = [\n"}, err: "uv.lock"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			d, err := chooseDeps(project(t, c.files), c.uv)
+			d, err := chooseDeps(project(t, c.files), c.uv, c.s)
 			if c.err != "" {
 				if err == nil || !strings.Contains(err.Error(), c.err) {
 					t.Fatalf("error %v, want %q", err, c.err)
@@ -57,7 +67,7 @@ source = { registry = "https://pypi.org/simple" }
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d.Source != c.source || d.Sync != c.sync || d.Install != c.install || string(d.Generated) != c.gen || d.Empty != c.empty {
+			if d.Source != c.source || d.Sync != c.sync || d.Frozen != c.frozen || d.Install != c.install || string(d.Generated) != c.gen || d.Empty != c.empty {
 				t.Errorf("got %+v (generated %q)", d, d.Generated)
 			}
 		})

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dify-cli/dify/depfile"
 	"io"
 	"os"
 	"os/exec"
@@ -34,16 +35,38 @@ import (
 // Options say what environment to prepare.
 type Options struct {
 	Dir     string // the plugin's files on disk; dependency files are read here
-	Want    Want   // the interpreter
-	UV      string // the uv executable; "" installs with venv and pip
-	Refresh bool   // build again even when a cached environment matches
+	Version string // the Python the manifest asks for (meta.runner.version)
+	Setup
+}
+
+// Setup is how environments are made: the same for every plugin of a run
+// (plugin run, invoke, debug), from flags, the environment and the
+// command's Factory.
+type Setup struct {
 	// CacheDir holds the environments, one directory each.
 	CacheDir string
-	// Env is the environment of uv, pip and the probes: proxies and index
-	// settings (HTTP(S)_PROXY, PIP_INDEX_URL, UV_INDEX_URL) pass through.
+	// UV is the uv executable; "" installs with venv and pip.
+	UV string
+	// Interpreter is one the user named (--python, PYTHON_INTERPRETER_PATH),
+	// used instead of searching.
+	Interpreter string
+	Refresh     bool // build again even when a cached environment matches
+	// Env is the environment of uv, pip, the probes and the plugin:
+	// proxies and index settings (HTTP(S)_PROXY, PIP_INDEX_URL,
+	// UV_INDEX_URL) pass through.
 	Env []string
 	// Progress receives one line per step; nil for none.
 	Progress io.Writer
+	// DepFile says which dependency file to install from, as the daemon's
+	// settings (PIP_MIRROR_URL, PLUGIN_IGNORE_UV_LOCK) and the user decide.
+	DepFile depfile.Settings
+	// LookPath finds commands; exec.LookPath when nil.
+	LookPath func(string) (string, error)
+}
+
+// want is what to look for in an interpreter.
+func (o Options) want() Want {
+	return Want{Version: o.Version, Override: o.Interpreter, UV: o.UV, LookPath: o.LookPath, Env: o.Env}
 }
 
 // Env is a ready environment. Release it when the plugin has stopped.
@@ -86,7 +109,7 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	base, err := Find(ctx, o.Want)
+	base, err := Find(ctx, o.want())
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +122,7 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 	} else if !base.Venv {
 		return nil, fmt.Errorf("the Python %s at %s has no venv module: install it (python3-venv on Debian and Ubuntu) or install uv", base.Version, base.Path)
 	}
-	d, err := chooseDeps(o.Dir, o.UV != "")
+	d, err := chooseDeps(o.Dir, o.UV != "", o.DepFile)
 	if err != nil {
 		return nil, err
 	}
@@ -208,8 +231,13 @@ func build(ctx context.Context, o Options, env *Env, d *deps, progress io.Writer
 
 	if d.Sync {
 		syncEnv := append(slices.Clip(cmdEnv), "UV_PROJECT_ENVIRONMENT="+env.Dir)
-		if err := run("installing dependencies", withoutVar(syncEnv, "VIRTUAL_ENV"), o.UV,
-			"sync", "--frozen", "--no-dev", "--python", env.Base.Path); err != nil {
+		// As the daemon runs it.
+		args := []string{"sync", "--no-dev"}
+		if d.Frozen {
+			args = append(args, "--frozen")
+		}
+		args = append(args, "--python", env.Base.Path)
+		if err := run("installing dependencies", withoutVar(syncEnv, "VIRTUAL_ENV"), o.UV, args...); err != nil {
 			return err
 		}
 	} else {

@@ -54,7 +54,7 @@ func TestEnvironmentIsCachedByContent(t *testing.T) {
 	cache := t.TempDir()
 	dir := project(t, map[string]string{"requirements.txt": "# nothing yet\n"})
 	var progress bytes.Buffer
-	o := Options{Dir: dir, Want: Want{Override: py}, CacheDir: cache, Env: os.Environ(), Progress: &progress}
+	o := Options{Dir: dir, Setup: Setup{Interpreter: py, CacheDir: cache, Env: os.Environ(), Progress: &progress}}
 
 	first := ensure(t, o)
 	if first.Reused || first.Tool != "pip" || first.Source != "requirements.txt" {
@@ -108,8 +108,8 @@ func TestInstallsRequirementsWithPip(t *testing.T) {
 	dir := project(t, map[string]string{"requirements.txt": "./wheels/demo_pkg-1.0-py3-none-any.whl\n"})
 	os.MkdirAll(filepath.Join(dir, "wheels"), 0o755)
 	writeWheel(t, filepath.Join(dir, "wheels", "demo_pkg-1.0-py3-none-any.whl"))
-	env := ensure(t, Options{Dir: dir, Want: Want{Override: py}, CacheDir: t.TempDir(),
-		Env: append(os.Environ(), "PIP_NO_INDEX=1")})
+	env := ensure(t, Options{Dir: dir, Setup: Setup{Interpreter: py, CacheDir: t.TempDir(),
+		Env: append(os.Environ(), "PIP_NO_INDEX=1")}})
 	out, err := exec.Command(env.Python, "-c", "import demo_pkg; print(demo_pkg.VALUE)").CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "42" {
 		t.Errorf("the installed package: %s %v", out, err)
@@ -124,8 +124,8 @@ func TestFailedInstallLeavesNothing(t *testing.T) {
 	}
 	cache := t.TempDir()
 	dir := project(t, map[string]string{"requirements.txt": "no-such-package-anywhere==9.9\n"})
-	_, err := Ensure(context.Background(), Options{Dir: dir, Want: Want{Override: py}, CacheDir: cache,
-		Env: append(os.Environ(), "PIP_NO_INDEX=1")})
+	_, err := Ensure(context.Background(), Options{Dir: dir, Setup: Setup{Interpreter: py, CacheDir: cache,
+		Env: append(os.Environ(), "PIP_NO_INDEX=1")}})
 	if err == nil {
 		t.Fatal("installing a package that does not exist succeeded")
 	}
@@ -157,16 +157,16 @@ esac
 	os.WriteFile(uv, []byte(script), 0o755)
 
 	locked := project(t, map[string]string{"pyproject.toml": "[project]\nname = \"p\"\nversion = \"0.1\"\n", "uv.lock": "version = 1\n"})
-	env := ensure(t, Options{Dir: locked, Want: Want{Override: py}, UV: uv, CacheDir: t.TempDir(), Env: os.Environ()})
+	env := ensure(t, Options{Dir: locked, Setup: Setup{Interpreter: py, UV: uv, CacheDir: t.TempDir(), Env: os.Environ()}})
 	got, _ := os.ReadFile(log)
-	want := "sync --frozen --no-dev --python " + env.Base.Path + " | UV_PROJECT_ENVIRONMENT=" + env.Dir + "\n"
+	want := "sync --no-dev --frozen --python " + env.Base.Path + " | UV_PROJECT_ENVIRONMENT=" + env.Dir + "\n"
 	if string(got) != want {
 		t.Errorf("uv ran\n%s\nwant\n%s", got, want)
 	}
 
 	os.Remove(log)
 	reqs := project(t, map[string]string{"requirements.txt": "dify_plugin>=0.5\n"})
-	env = ensure(t, Options{Dir: reqs, Want: Want{Override: py}, UV: uv, CacheDir: t.TempDir(), Env: os.Environ()})
+	env = ensure(t, Options{Dir: reqs, Setup: Setup{Interpreter: py, UV: uv, CacheDir: t.TempDir(), Env: os.Environ()}})
 	got, _ = os.ReadFile(log)
 	want = "venv --no-project --python " + env.Base.Path + " " + env.Dir + " | UV_PROJECT_ENVIRONMENT=\n" +
 		"pip install --python " + env.Python + " -r requirements.txt | UV_PROJECT_ENVIRONMENT=\n"
@@ -180,8 +180,8 @@ func TestCacheListAndRemove(t *testing.T) {
 	cache := t.TempDir()
 	a := project(t, map[string]string{"requirements.txt": "# a\n"})
 	b := project(t, map[string]string{"requirements.txt": "# b\n"})
-	held := ensure(t, Options{Dir: a, Want: Want{Override: py}, CacheDir: cache, Env: os.Environ()})
-	free := ensure(t, Options{Dir: b, Want: Want{Override: py}, CacheDir: cache, Env: os.Environ()})
+	held := ensure(t, Options{Dir: a, Setup: Setup{Interpreter: py, CacheDir: cache, Env: os.Environ()}})
+	free := ensure(t, Options{Dir: b, Setup: Setup{Interpreter: py, CacheDir: cache, Env: os.Environ()}})
 	free.Release()
 
 	list, err := List(cache)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/dify-cli/dify/uvlock/pep440"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -219,13 +220,7 @@ func lookupEnv(env []string, name string) string {
 	return ""
 }
 
-func minorVersion(v string) string {
-	parts := strings.SplitN(strings.TrimSpace(v), ".", 3)
-	if len(parts) < 2 {
-		return strings.TrimSpace(v)
-	}
-	return parts[0] + "." + parts[1]
-}
+func minorVersion(v string) string { return pep440.MajorMinorOf(v) }
 
 func firstLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -3,7 +3,6 @@ package runner
 import (
 	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -11,16 +10,9 @@ import (
 	"github.com/dify-cli/dify/pyenv"
 )
 
-// Setup says how to prepare a plugin's Python environment (see pyenv.Options);
-// `plugin run`, `invoke` and `debug` share it.
-type Setup struct {
-	CacheDir    string    // where environments are kept
-	UV          string    // the uv executable, "" for venv and pip
-	Interpreter string    // an interpreter to use instead of searching (PYTHON_INTERPRETER_PATH)
-	Refresh     bool      // rebuild the environment
-	Progress    io.Writer // set-up progress for people; nil for none
-	Env         []string  // the environment of the tools and the plugin
-}
+// Setup says how to prepare a plugin's Python environment; `plugin run`,
+// `invoke` and `debug` share it.
+type Setup = pyenv.Setup
 
 // Prepare loads the plugin in dir and makes its Python environment ready:
 // built the first time, found in the cache after that. name is how messages
@@ -35,15 +27,7 @@ func Prepare(ctx context.Context, dir, name string, s Setup) (*manifest.Plugin, 
 	if runner.Language != "python" {
 		return nil, nil, fmt.Errorf("%s: meta.runner.language is %q; only python plugins can run", filepath.Join(name, manifest.FileName), runner.Language)
 	}
-	env, err := pyenv.Ensure(ctx, pyenv.Options{
-		Dir:      dir,
-		Want:     pyenv.Want{Version: runner.Version, Override: s.Interpreter, UV: s.UV, Env: s.Env},
-		UV:       s.UV,
-		Refresh:  s.Refresh,
-		CacheDir: s.CacheDir,
-		Env:      s.Env,
-		Progress: s.Progress,
-	})
+	env, err := pyenv.Ensure(ctx, pyenv.Options{Dir: dir, Version: runner.Version, Setup: s})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/Masterminds/sprig/v3"
+
+	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/templates"
 	"gopkg.in/yaml.v3"
 )
@@ -80,7 +82,7 @@ func Plan(o Options) ([]File, error) {
 		Options:        o,
 		Class:          className(o.Name),
 		ModelType:      c.ModelType,
-		ModelKey:       strings.ReplaceAll(c.ModelType, "-", "_"),
+		ModelKey:       manifest.ModelTypeKey(c.ModelType),
 		ModelEnum:      strings.ToUpper(strings.ReplaceAll(c.ModelType, "-", "_")),
 		ModelID:        modelIDs[c.ModelType],
 		CreatedAt:      created.UTC().Format(time.RFC3339),

@@ -15,14 +15,15 @@ import (
 	"io/fs"
 	"slices"
 
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/uvlock/marker"
 )
 
 // The files export reads, relative to the project directory.
 const (
-	PyprojectFile = "pyproject.toml"
-	LockFile      = "uv.lock"
+	pyprojectName = depfile.Pyproject
+	lockName      = depfile.Lock
 )
 
 // Limits on what is read: a large project's lock is a few megabytes.
@@ -63,19 +64,19 @@ func Export(fsys fs.FS, opts Options) (*Result, error) {
 }
 
 func export(fsys fs.FS, opts Options) (*exporter, *Result, error) {
-	ppData, err := capped.ReadFile(fsys, PyprojectFile, maxPyproject)
+	ppData, err := capped.ReadFile(fsys, pyprojectName, maxPyproject)
 	if err != nil {
-		return nil, nil, missing(PyprojectFile, err, "add one with a [project] table")
+		return nil, nil, missing(pyprojectName, err, "add one with a [project] table")
 	}
-	lockData, err := capped.ReadFile(fsys, LockFile, maxLock)
+	lockData, err := capped.ReadFile(fsys, lockName, maxLock)
 	if err != nil {
-		return nil, nil, missing(LockFile, err, "create it with `uv lock`")
+		return nil, nil, missing(lockName, err, "create it with `uv lock`")
 	}
-	pp, err := decodePyproject(PyprojectFile, ppData)
+	pp, err := decodePyproject(pyprojectName, ppData)
 	if err != nil {
 		return nil, nil, err
 	}
-	lf, err := decodeLock(LockFile, lockData)
+	lf, err := decodeLock(lockName, lockData)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -103,11 +104,11 @@ type exporter struct {
 }
 
 func (e *exporter) packageErrorf(pkg, format string, args ...any) error {
-	return &LockError{File: LockFile, Line: packageLine(e.lockData, pkg), Msg: fmt.Sprintf(format, args...)}
+	return &LockError{File: lockName, Line: packageLine(e.lockData, pkg), Msg: fmt.Sprintf(format, args...)}
 }
 
 func (e *exporter) errorf(needle, format string, args ...any) error {
-	return &LockError{File: LockFile, Line: lineOf(e.lockData, needle), Msg: fmt.Sprintf(format, args...)}
+	return &LockError{File: lockName, Line: lineOf(e.lockData, needle), Msg: fmt.Sprintf(format, args...)}
 }
 
 // parse reads a marker written in the lock (already simplified against requires-python).
@@ -144,7 +145,7 @@ func (e *exporter) run(opts Options) (*Result, error) {
 		cands := e.idx.byName[name]
 		switch len(cands) {
 		case 0:
-			return nil, e.errorf("", "project %s is not in the lock; it is out of date with %s: run `uv lock`", name, PyprojectFile)
+			return nil, e.errorf("", "project %s is not in the lock; it is out of date with %s: run `uv lock`", name, pyprojectName)
 		case 1:
 			rootPkgs[i] = cands[0]
 		default:
@@ -299,8 +300,8 @@ func (e *exporter) checkUpToDate(root *lockPackage) error {
 	}
 	for _, name := range e.pp.dependencyNames() {
 		if !locked[name] {
-			return &LockError{File: LockFile, Line: packageLine(e.lockData, root.Name),
-				Msg: fmt.Sprintf("is out of date: %s depends on %s, which the lock does not have; run `uv lock`", PyprojectFile, name)}
+			return &LockError{File: lockName, Line: packageLine(e.lockData, root.Name),
+				Msg: fmt.Sprintf("is out of date: %s depends on %s, which the lock does not have; run `uv lock`", pyprojectName, name)}
 		}
 	}
 	return nil
@@ -310,7 +311,7 @@ func (e *exporter) checkUpToDate(root *lockPackage) error {
 func (e *exporter) selectedGroups(roots []*lockPackage) (map[string]bool, error) {
 	defaults, all, err := e.pp.defaultGroups()
 	if err != nil {
-		return nil, &LockError{File: PyprojectFile, Line: 0, Msg: err.Error()}
+		return nil, &LockError{File: pyprojectName, Line: 0, Msg: err.Error()}
 	}
 	selected := map[string]bool{}
 	if all {

@@ -68,10 +68,10 @@ source = { registry = "https://pypi.org/simple" }
 func project(pyproject, lock string) fstest.MapFS {
 	fsys := fstest.MapFS{}
 	if pyproject != "" {
-		fsys[PyprojectFile] = &fstest.MapFile{Data: []byte(pyproject)}
+		fsys[pyprojectName] = &fstest.MapFile{Data: []byte(pyproject)}
 	}
 	if lock != "" {
-		fsys[LockFile] = &fstest.MapFile{Data: []byte(lock)}
+		fsys[lockName] = &fstest.MapFile{Data: []byte(lock)}
 	}
 	return fsys
 }

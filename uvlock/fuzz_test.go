@@ -15,7 +15,7 @@ func FuzzExport(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		pp, _ := os.ReadFile(filepath.Join(filepath.Dir(l), PyprojectFile))
+		pp, _ := os.ReadFile(filepath.Join(filepath.Dir(l), pyprojectName))
 		f.Add(data, pp)
 	}
 	f.Add([]byte(minimalLock), []byte(minimalProject))

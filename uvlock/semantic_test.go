@@ -26,7 +26,7 @@ func TestSemantics(t *testing.T) {
 	}
 	envs := grid()
 	for _, dir := range dirs {
-		if _, err := os.Stat(filepath.Join(dir, LockFile)); err != nil {
+		if _, err := os.Stat(filepath.Join(dir, lockName)); err != nil {
 			continue
 		}
 		t.Run(filepath.Base(dir), func(t *testing.T) {
@@ -99,13 +99,13 @@ type walker struct {
 }
 
 func newWalker(t *testing.T, dir string) *walker {
-	ppData, _ := os.ReadFile(filepath.Join(dir, PyprojectFile))
-	lockData, _ := os.ReadFile(filepath.Join(dir, LockFile))
-	pp, err := decodePyproject(PyprojectFile, ppData)
+	ppData, _ := os.ReadFile(filepath.Join(dir, pyprojectName))
+	lockData, _ := os.ReadFile(filepath.Join(dir, lockName))
+	pp, err := decodePyproject(pyprojectName, ppData)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lf, err := decodeLock(LockFile, lockData)
+	lf, err := decodeLock(lockName, lockData)
 	if err != nil {
 		t.Fatal(err)
 	}

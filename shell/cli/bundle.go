@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dify-cli/dify/bundle"
 	"github.com/dify-cli/dify/internal/bytesize"
@@ -123,7 +122,7 @@ func bundleInitRun(o *bundleInitOptions) error {
 		return &usageError{err}
 	}
 	target := filepath.Join(o.dir, p.Name)
-	if err := bundle.Init(target, p, time.Now()); err != nil {
+	if err := bundle.Init(target, p, s.now()); err != nil {
 		return err
 	}
 	fmt.Fprintln(s.Out, target)

@@ -140,7 +140,7 @@ func cleanupWorkingDir(o *cleanupOptions, in *bufio.Reader) error {
 
 func cleanupEnvs(o *cleanupOptions, in *bufio.Reader) error {
 	s := o.io
-	cache, err := cacheDir(s)
+	cache, err := s.cacheDir()
 	if err != nil {
 		return err
 	}

@@ -10,13 +10,14 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dify-cli/dify/remote"
 	"github.com/dify-cli/dify/internal/capped"
+	"github.com/dify-cli/dify/remote"
 	"github.com/spf13/cobra"
 )
 
 type debugOptions struct {
 	io            *Streams
+	ctx           context.Context
 	dir           string
 	url           string
 	key           string
@@ -58,7 +59,7 @@ go of the previous connection. Ctrl-C stops it.`,
   pbpaste | dify plugin debug --url debug-plugin.dify.dev:5003 --key-file - --write-env`,
 		Args: maxArgs(1, "one plugin directory"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			o.dir = targetArg(args)
+			o.ctx, o.dir = cmd.Context(), targetArg(args)
 			return dispatch(o, runF, debugRun)
 		}),
 	}
@@ -107,7 +108,7 @@ func debugRun(o *debugOptions) error {
 	}
 	fmt.Fprintf(s.Err, "Dify at %s (%s), key %s (%s)\n", c.Address(), c.AddressFrom, c.MaskedKey(), c.KeyFrom)
 
-	ctx, stop := withInterrupts(context.Background())
+	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
 	if !o.noCheck {
 		failed := false

@@ -17,11 +17,11 @@ import (
 	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/runner"
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 )
 
 type invokeOptions struct {
 	io    *Streams
+	ctx   context.Context
 	kind  string   // the subcommand: tool, llm, endpoint, ...
 	path  string   // the plugin
 	names []string // what to call: TOOL, MODEL, METHOD PATH, TYPE ACTION
@@ -121,8 +121,8 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 			}
 			return nil
 		},
-		RunE: run(func(_ *cobra.Command, args []string) error {
-			o.path = "."
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			o.ctx, o.path = cmd.Context(), "."
 			if len(args) == count+1 {
 				o.path, args = args[0], args[1:]
 			}
@@ -321,7 +321,7 @@ func invokeRun(o *invokeOptions) error {
 		return err
 	}
 
-	ctx, stop := withInterrupts(context.Background())
+	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
 	logs := newLogSink(s.Err, o.logs)
 	defer logs.close()
@@ -462,30 +462,8 @@ func (o *invokeOptions) credentialArgs() ([]invoke.Arg, error) {
 		if err != nil {
 			return nil, err
 		}
-		var m map[string]any
-		if err := yaml.Unmarshal(data, &m); err != nil {
-			return nil, fmt.Errorf("%s: %w", o.credFile, err)
-		}
-		names := make([]string, 0, len(m))
-		for k := range m {
-			names = append(names, k)
-		}
-		slices.Sort(names)
-		for _, k := range names {
-			// A scalar is a value as -c gives it (port: 8080 fills a
-			// text field); anything else is JSON.
-			switch v := m[k].(type) {
-			case string:
-				args = append(args, invoke.Arg{Name: k, Value: v})
-			case bool, int, int64, uint64, float64:
-				args = append(args, invoke.Arg{Name: k, Value: fmt.Sprint(v)})
-			default:
-				data, err := json.Marshal(v)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %s: %w", o.credFile, k, err)
-				}
-				args = append(args, invoke.Arg{Name: k, Value: string(data), JSON: true})
-			}
+		if args, err = invoke.CredentialsFile(o.credFile, data); err != nil {
+			return nil, err
 		}
 	}
 	given, err := invoke.ParseArgs(o.credentials)

@@ -6,11 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dify-cli/dify/internal/bytesize"
 	"github.com/dify-cli/dify/offline"
-	"github.com/dify-cli/dify/pack"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -43,63 +41,48 @@ func (f *offlineFlags) given(cmd *cobra.Command) bool {
 
 func offlineRun(o *packageOptions) error {
 	s := o.io
-	plan, err := pack.Open(o.dir, pack.PlanOptions{MaxSize: pack.Ceiling})
+	cache, err := s.cacheDir()
 	if err != nil {
 		return err
 	}
-	decl, err := loadManifest(s, plan, o.dir)
-	if err != nil {
-		plan.Close()
-		return err
+	po := offline.PackageOptions{
+		Options: offline.Options{Wheelhouse: o.offline.wheelhouse, IndexURL: o.offline.indexURL,
+			CacheDir: filepath.Join(cache, "wheels"), Client: s.factory().HTTPClient(), Warn: func(w string) { s.warnf("%s", w) }},
+		From: o.dir, Output: o.output, Platforms: o.offline.platforms, Python: o.offline.python,
+		Validate: validateAll, AllowSecrets: o.allowSecrets,
 	}
-	targets, err := offline.Targets(&decl.Manifest, o.offline.platforms, o.offline.python)
-	if err != nil {
-		plan.Close()
-		return &usageError{err}
-	}
-	cache, err := cacheDir(s)
-	if err != nil {
-		plan.Close()
-		return err
-	}
-	opts := offline.Options{Targets: targets, Wheelhouse: o.offline.wheelhouse, IndexURL: o.offline.indexURL,
-		CacheDir: filepath.Join(cache, "wheels"), Warn: func(w string) { s.warnf("%s", w) }}
 	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
-
+	var te *offline.TargetError
 	if o.dryRun {
-		defer plan.Close()
-		sel, err := offline.Select(ctx, offline.ProjectFiles(plan), opts)
+		sel, err := offline.Preview(ctx, po)
+		if errors.As(err, &te) {
+			return &usageError{err}
+		}
 		if err != nil {
-			return err
+			return o.failure(ctx, err)
 		}
 		return offlineListing(o, sel)
 	}
-	plan.Close()
-
-	out := o.output
-	if out == "" {
-		if out, err = offline.DefaultOutput(o.dir); err != nil {
-			return err
-		}
-	}
-	build := offline.BuildOptions{Options: opts, From: o.dir, Output: out, Validate: validateAll, AllowSecrets: o.allowSecrets}
 	if o.maxSizeGiven {
-		build.MaxSize = maxSizeBytes(o.maxSizeMB)
+		po.MaxSize = maxSizeBytes(o.maxSizeMB)
 	}
 	if o.signKey != "" {
-		if build.Sign, err = o.signer(); err != nil {
+		if po.Sign, err = o.signer(); err != nil {
 			return err
 		}
 	}
-	var bar *downloadBar
+	var bar *progressBar
 	if s.ErrTerminal {
-		bar = &downloadBar{w: s.Err, start: time.Now()}
-		build.Progress = bar.update
+		bar = newProgressBar(s.Err, s.factory().Now)
+		po.Progress = bar.downloading
 	}
-	res, err := offline.Build(ctx, build)
+	res, err := offline.Package(ctx, po)
 	if bar != nil {
 		bar.finish()
+	}
+	if errors.As(err, &te) {
+		return &usageError{err}
 	}
 	if res != nil && res.Result != nil {
 		for _, w := range res.Warnings {
@@ -129,6 +112,7 @@ func offlineRun(o *packageOptions) error {
 		}
 	}
 	var names []string
+	targets := res.Targets
 	for _, t := range targets {
 		names = append(names, "linux/"+t.Arch)
 	}
@@ -175,31 +159,4 @@ func offlineListing(o *packageOptions, sel *offline.Selection) error {
 		return err
 	}
 	return nil
-}
-
-// downloadBar shows the downloads on a terminal, after the first second.
-type downloadBar struct {
-	w     interface{ Write([]byte) (int, error) }
-	start time.Time
-	last  time.Time
-	shown bool
-}
-
-func (b *downloadBar) update(p offline.Progress) {
-	now := time.Now()
-	if p.Downloads == 0 || now.Sub(b.start) < time.Second || b.shown && now.Sub(b.last) < 100*time.Millisecond {
-		return
-	}
-	b.last, b.shown = now, true
-	total := "?"
-	if p.TotalBytes > 0 {
-		total = bytesize.Format(p.TotalBytes)
-	}
-	fmt.Fprintf(b.w, "\r\x1b[Kdownloading wheels: %d/%d files, %s of %s", p.Files, p.TotalFiles, bytesize.Format(p.Bytes), total)
-}
-
-func (b *downloadBar) finish() {
-	if b.shown {
-		fmt.Fprint(b.w, "\r\x1b[K")
-	}
 }

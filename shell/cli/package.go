@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
-	"time"
 
 	"github.com/dify-cli/dify/internal/bytesize"
 	"github.com/dify-cli/dify/manifest"
@@ -144,8 +143,8 @@ func packageRun(o *packageOptions) error {
 	}
 	var bar *progressBar
 	if s.ErrTerminal {
-		bar = newProgressBar(s.Err, time.Now)
-		opts.Progress = bar.update
+		bar = newProgressBar(s.Err, s.factory().Now)
+		opts.Progress = bar.packing
 	}
 	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
@@ -194,7 +193,7 @@ func (o *packageOptions) failure(ctx context.Context, err error) error {
 			fmt.Fprintln(s.Err, d)
 		}
 		n := len(invalid.Diagnostics)
-		if o.noValidate || fatal(invalid.Diagnostics) {
+		if o.noValidate || invalid.Diagnostics.Fatal() {
 			return fmt.Errorf("%s cannot be packaged: manifest.yaml must exist and be valid YAML; nothing was written", o.dir)
 		}
 		return fmt.Errorf("%s has %d error%s; nothing was written (use --no-validate to package anyway)", o.dir, n, plural(n))
@@ -216,19 +215,8 @@ func (o *packageOptions) signer() (func(io.Writer, *zip.Reader) error, error) {
 		o.io.warnf("%s", w)
 	}
 	return func(w io.Writer, unsigned *zip.Reader) error {
-		return sign.Sign(w, unsigned, key, sign.Options{Category: cat, Time: time.Now()})
+		return sign.Sign(w, unsigned, key, sign.Options{Category: cat, Time: o.io.now()})
 	}, nil
-}
-
-// fatal reports whether findings include one no Dify gets past: no
-// manifest.yaml, or one that is not YAML.
-func fatal(ds manifest.Diagnostics) bool {
-	for _, d := range ds {
-		if d.Pos.File == manifest.FileName && (d.Rule == "yaml" || d.Rule == "file-missing" || d.Rule == "file-unreadable" || d.Rule == "duplicate-key" || d.Rule == "file-size" || d.Rule == "size") {
-			return true
-		}
-	}
-	return false
 }
 
 type dryRunFile struct {

@@ -4,17 +4,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"path/filepath"
 	"strings"
 
-	"github.com/dify-cli/dify/internal/atomicfile"
-	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/shell/tui"
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 )
 
 // permissionOptions is everything `plugin permission` needs.
@@ -63,47 +58,32 @@ code is checked for calls that need a permission the manifest lacks.`,
 
 func permissionRun(o *permissionOptions) error {
 	s := o.io
-	file := filepath.Join(o.dir, manifest.FileName)
-	data, err := capped.ReadFile(pack.DiskFiles(o.dir), manifest.FileName, manifest.MaxYAML)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("%s does not exist; run this in a plugin directory or give its path", file)
-		}
-		return err
-	}
-	var m manifest.Manifest
-	if err := yaml.Unmarshal(data, &m); err != nil {
-		return fmt.Errorf("%s: %v", file, err)
-	}
-	grant, err := o.apply(m.Grant())
-	if err != nil {
-		return err
-	}
-	switch {
-	case o.changed:
-	case s.CanPrompt():
-		err := tui.PermissionForm(s.tuiOptions(), &grant)
-		if errors.Is(err, tui.ErrCancelled) {
-			return errCancelled
-		}
+	asked := false
+	grant, err := manifest.EditPermissions(o.dir, func(current manifest.Grant) (manifest.Grant, bool, error) {
+		grant, err := o.apply(current)
 		if err != nil {
-			return err
+			return grant, false, err
 		}
-	default:
-		printGrant(s.Out, grant)
-		return nil
-	}
-	out, err := manifest.SetPermissions(data, grant)
+		switch {
+		case o.changed:
+			return grant, true, nil
+		case s.CanPrompt():
+			asked = true
+			err := tui.PermissionForm(s.tuiOptions(), &grant)
+			if errors.Is(err, tui.ErrCancelled) {
+				return grant, false, errCancelled
+			}
+			return grant, err == nil, err
+		}
+		return grant, false, nil // no change asked for: show it
+	})
 	if err != nil {
-		return fmt.Errorf("%s: %v", file, err)
-	}
-	if string(out) != string(data) {
-		if err := atomicfile.Write(file, 0o644, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
-			return err
-		}
+		return err
 	}
 	printGrant(s.Out, grant)
-	reportMissingPermissions(s, o.dir)
+	if o.changed || asked {
+		reportMissingPermissions(s, o.dir)
+	}
 	return nil
 }
 

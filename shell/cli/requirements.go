@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"github.com/dify-cli/dify/depfile"
 	"os"
 	"path/filepath"
 
@@ -47,8 +48,8 @@ func requirementsRun(o *requirementsOptions) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return fmt.Errorf("%s is not a directory; give the plugin directory", dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, pack.RequirementsFile)); err == nil {
-		fmt.Fprintf(s.Err, "note: %s has its own %s, which packaging uses as it is\n", dir, pack.RequirementsFile)
+	if _, err := os.Stat(filepath.Join(dir, depfile.Requirements)); err == nil {
+		fmt.Fprintf(s.Err, "note: %s has its own %s, which packaging uses as it is\n", dir, depfile.Requirements)
 	}
 	if o.useUV {
 		out, err := uvlock.RunUV(uvPath(s), dir)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strconv"
 	"sync/atomic"
@@ -18,6 +17,7 @@ import (
 
 type runOptions struct {
 	io           *Streams
+	ctx          context.Context
 	path         string
 	mode         string
 	format       string
@@ -61,7 +61,7 @@ DIFY_CACHE_DIR (instead of the user cache directory).`,
   dify plugin run my_plugin.difypkg -m tcp --port 5005`,
 		Args: maxArgs(1, "one plugin directory or package"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
-			o.path = targetArg(args)
+			o.ctx, o.path = cmd.Context(), targetArg(args)
 			return dispatch(o, runF, runRun)
 		}),
 	}
@@ -97,7 +97,7 @@ func runRun(o *runOptions) error {
 		s.warnf("--host %q listens on every network interface: anyone who can reach this machine can call the plugin (and its credentials); use 127.0.0.1 unless that is what you want", o.host)
 	}
 
-	ctx, stop := withInterrupts(context.Background())
+	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
 	system := func(r runner.GenericResponse) {
 		if format == runner.JSON {
@@ -207,7 +207,7 @@ func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *l
 // --python or $PYTHON_INTERPRETER_PATH, uv when it is installed, and set-up
 // progress on a terminal's stderr only (so that nobody's pipe fills with it).
 func pythonSetup(s *Streams, python string, refresh bool) (runner.Setup, error) {
-	cache, err := cacheDir(s)
+	cache, err := s.cacheDir()
 	if err != nil {
 		return runner.Setup{}, err
 	}
@@ -219,6 +219,7 @@ func pythonSetup(s *Streams, python string, refresh bool) (runner.Setup, error) 
 		python = s.getenv("PYTHON_INTERPRETER_PATH")
 	}
 	return runner.Setup{
+		LookPath:    s.factory().LookPath,
 		CacheDir:    filepath.Join(cache, "envs"),
 		UV:          findUV(s),
 		Interpreter: python,
@@ -228,17 +229,8 @@ func pythonSetup(s *Streams, python string, refresh bool) (runner.Setup, error) 
 	}, nil
 }
 
-// cacheDir is where dify keeps what it can rebuild: $DIFY_CACHE_DIR, else
-// dify in the user cache directory.
-func cacheDir(s *Streams) (string, error) {
-	if d := s.getenv("DIFY_CACHE_DIR"); d != "" {
-		return filepath.Abs(d)
-	}
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return "", fmt.Errorf("no cache directory (set DIFY_CACHE_DIR): %w", err)
-	}
-	return filepath.Join(d, "dify"), nil
+func errNoCacheDir(err error) error {
+	return fmt.Errorf("no cache directory (set DIFY_CACHE_DIR): %w", err)
 }
 
 // logSink shows the plugin's logs on stderr when asked to (-l), and the

@@ -5,17 +5,16 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"github.com/dify-cli/dify/depfile"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/sign"
-	"github.com/dify-cli/dify/uvlock"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -177,7 +176,7 @@ func findUV(s *Streams) string {
 	if p := s.getenv("UV_PATH"); p != "" {
 		return p
 	}
-	if p, err := exec.LookPath("uv"); err == nil {
+	if p, err := s.factory().LookPath("uv"); err == nil {
 		return p
 	}
 	return ""
@@ -197,12 +196,12 @@ func reportGenerated(s *Streams, dir string, g *pack.GeneratedRequirements) {
 	if g == nil {
 		return
 	}
-	by := "from " + uvlock.LockFile
-	if g.By != uvlock.LockFile {
+	by := "from " + depfile.Lock
+	if g.By != depfile.Lock {
 		by = "by " + g.By + " export"
 	}
 	fmt.Fprintf(s.Err, "note: %s has no %s; generated one %s (%d package%s), added to the package only\n",
-		dir, pack.RequirementsFile, by, g.Lines, plural(g.Lines))
+		dir, depfile.Requirements, by, g.Lines, plural(g.Lines))
 }
 
 // maxKeyFile bounds a key file: an RSA-4096 PEM key is about 3 KB.

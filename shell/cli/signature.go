@@ -157,7 +157,7 @@ func signRun(o *signOptions) error {
 	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
 	err = atomicfile.Write(output, 0o644, func(w io.Writer) error {
-		return sign.Sign(cancelWriter{ctx, w}, arc.Reader, key, sign.Options{Category: cat, Time: time.Now()})
+		return sign.Sign(cancelWriter{ctx, w}, arc.Reader, key, sign.Options{Category: cat, Time: o.io.now()})
 	})
 	if cause := context.Cause(ctx); err != nil && cause != nil {
 		return cause

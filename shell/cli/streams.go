@@ -26,6 +26,9 @@ type Streams struct {
 	// Environ lists the environment, for the processes dify starts; nil
 	// means an empty one.
 	Environ func() []string
+	// Factory makes the HTTP client, the clock, the cache directory and
+	// finds programs; the system's when nil.
+	Factory *Factory
 }
 
 // SystemStreams returns the process's own streams.
@@ -38,6 +41,7 @@ func SystemStreams() *Streams {
 		ErrTerminal: term.IsTerminal(int(os.Stderr.Fd())),
 		Getenv:      os.Getenv,
 		Environ:     os.Environ,
+		Factory:     SystemFactory(),
 	}
 	if s.ErrTerminal {
 		s.ErrWidth, _, _ = term.GetSize(int(os.Stderr.Fd()))

@@ -176,6 +176,26 @@ func clamp(n uint64) int64 {
 	return int64(n)
 }
 
+// MajorMinor is "X.Y" of a version's release ("3.12" of 3.12.4), and
+// whether it has both.
+func (v Version) MajorMinor() (string, bool) {
+	if len(v.Release) < 2 {
+		return "", false
+	}
+	return fmt.Sprintf("%d.%d", v.Release[0], v.Release[1]), true
+}
+
+// MajorMinorOf is MajorMinor of a version written s; s, trimmed, when it
+// is not a version with two numbers.
+func MajorMinorOf(s string) string {
+	if v, err := Parse(strings.TrimSpace(s)); err == nil {
+		if mm, ok := v.MajorMinor(); ok {
+			return mm
+		}
+	}
+	return strings.TrimSpace(s)
+}
+
 // IsReleaseOnly reports whether the version has nothing but a release part.
 func (v Version) IsReleaseOnly() bool {
 	return v.Epoch == 0 && v.Pre == "" && v.Post < 0 && v.Dev < 0 && len(v.Local) == 0
