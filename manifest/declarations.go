@@ -27,7 +27,7 @@ var (
 	datasourceParamTypes = []string{"string", "number", "boolean", "select", "secret-input"}
 	eventParamTypes      = []string{"string", "number", "boolean", "select", "file", "files", "model-selector", "app-selector",
 		"object", "array", "dynamic-select", "checkbox"}
-	modelTypes = append(ModelTypeNames(), "text2img", "multimodal-embedding", "multimodal-rerank")
+	modelTypes           = append(ModelTypeNames(), "text2img", "multimodal-embedding", "multimodal-rerank")
 	modelFormTypes       = []string{"text-input", "secret-input", "select", "radio", "switch"}
 	configurateMethods   = []string{"predefined-model", "customizable-model"}
 	datasourceProviders  = []string{"website_crawl", "online_document", "online_drive"}

@@ -20,8 +20,8 @@ const ReconnectWait = 6 * time.Second
 
 // Options say how to run a plugin for debugging.
 type Options struct {
-	Dir       string
-	Config    Config
+	Dir          string
+	Config       Config
 	runner.Setup // the Python environment, as for `plugin run`
 
 	Watch         bool          // restart when a file the package would contain changes
