@@ -12,6 +12,9 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/semver"
+
 	"github.com/dify-cli/dify/internal/lazyregexp"
 )
 
@@ -86,35 +89,45 @@ func devLabel(commit string, modified bool) string {
 }
 
 var (
-	semverRe = lazyregexp.New(`^v?(\d+)\.(\d+)\.(\d+)(?:-([0-9A-Za-z.-]+))?(?:\+([0-9A-Za-z.-]+))?$`)
-	// Go pseudo-versions: vX.Y.Z-yyyymmddhhmmss-hash, vX.Y.(Z+1)-0.yyyymmddhhmmss-hash,
-	// vX.Y.Z-pre.0.yyyymmddhhmmss-hash.
-	pseudoRe = lazyregexp.New(`^(?:(.+)\.0\.|0\.)?(\d{14})-([0-9a-f]{12})$`)
-	preRe    = lazyregexp.New(`^(alpha|a|beta|b|rc|c|pre|preview|dev)[.-]?(\d*)$`)
-	localRe  = lazyregexp.New(`[^0-9A-Za-z]+`)
+	preRe   = lazyregexp.New(`^(alpha|a|beta|b|rc|c|pre|preview|dev)[.-]?(\d*)$`)
+	localRe = lazyregexp.New(`[^0-9A-Za-z]+`)
 )
 
 // PEP440 turns a Go module or tag version into a version Python tooling
 // accepts (PEP 440), because the Dify Python SDK parses `dify version`.
-// Unknown or development versions become 0.0.0.dev0 (which Read raises to Floor).
+// Semantic versions and Go's pseudo-versions are read with
+// golang.org/x/mod, the toolchain's own rules. Unknown or development
+// versions become 0.0.0.dev0 (which Read raises to Floor).
 func PEP440(v string) string {
-	m := semverRe().FindStringSubmatch(strings.TrimSpace(v))
-	if m == nil {
+	v = strings.TrimSpace(v)
+	if !strings.HasPrefix(v, "v") {
+		v = "v" + v
+	}
+	if !semver.IsValid(v) {
 		return "0.0.0.dev0"
 	}
-	out := m[1] + "." + m[2] + "." + m[3]
-	pre, build := m[4], m[5]
+	build := strings.TrimPrefix(semver.Build(v), "+")
+	core := strings.TrimSuffix(v, semver.Build(v))
+	release := strings.TrimPrefix(strings.TrimSuffix(core, semver.Prerelease(core)), "v")
+	if n := strings.Count(release, "."); n < 2 {
+		release += strings.Repeat(".0", 2-n)
+	}
+	out := release
 	var local []string
-	if pre != "" {
-		if p := pseudoRe().FindStringSubmatch(pre); p != nil {
-			if p[1] != "" {
-				out += pep440Pre(p[1], &local)
-			}
-			out += ".dev" + p[2]
-			local = append(local, p[3])
-		} else {
+	if module.IsPseudoVersion(core) {
+		// vX.Y.Z-yyyymmddhhmmss-hash, vX.Y.(Z+1)-0.yyyymmddhhmmss-hash,
+		// vX.Y.Z-pre.0.yyyymmddhhmmss-hash: the pre-release of the base,
+		// a dev release at the commit time, the commit as a local label.
+		base, _ := module.PseudoVersionBase(core)
+		if pre := strings.TrimPrefix(semver.Prerelease(base), "-"); pre != "" {
 			out += pep440Pre(pre, &local)
 		}
+		t, _ := module.PseudoVersionTime(core)
+		rev, _ := module.PseudoVersionRev(core)
+		out += ".dev" + t.UTC().Format("20060102150405")
+		local = append(local, rev)
+	} else if pre := strings.TrimPrefix(semver.Prerelease(core), "-"); pre != "" {
+		out += pep440Pre(pre, &local)
 	}
 	if build != "" {
 		local = append(local, localRe().ReplaceAllString(build, "."))
