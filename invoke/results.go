@@ -5,16 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"mime"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/dify-cli/dify/internal/atomicfile"
 )
 
 // Output shows the answer of one call as it streams: text as text, JSON
@@ -52,45 +46,68 @@ func (o *Output) Chunk(raw json.RawMessage) error {
 	if err := dec.Decode(&c); err != nil {
 		return err
 	}
-	switch o.Kind {
-	case "tool", "datasource":
-		if _, ok := c["type"].(string); ok {
-			return o.message(c)
+	if show := renderers[o.Kind]; show != nil {
+		if done, err := show(o, c); done || err != nil {
+			return err
 		}
-	case "llm":
-		return o.llm(c)
-	case "tts":
+	}
+	return o.pretty(c)
+}
+
+// renderers show a chunk of each kind of answer in the form people read
+// it; one reports false for a chunk it does not know, which is then shown
+// as indented JSON.
+var renderers = map[string]func(o *Output, c map[string]any) (bool, error){
+	"tool":       renderMessage,
+	"datasource": renderMessage,
+	"llm":        func(o *Output, c map[string]any) (bool, error) { return true, o.llm(c) },
+	"endpoint":   func(o *Output, c map[string]any) (bool, error) { return true, o.endpoint(c) },
+	"tts": func(o *Output, c map[string]any) (bool, error) {
 		s, _ := c["result"].(string)
 		b, err := hex.DecodeString(s)
 		if err != nil {
-			return fmt.Errorf("the plugin sent speech that is not hex: %v", err)
+			return true, fmt.Errorf("the plugin sent speech that is not hex: %v", err)
 		}
 		o.audio.Write(b)
-		return nil
-	case "speech2text":
-		if s, ok := c["result"].(string); ok {
-			return o.line(s)
-		}
-	case "moderation":
-		if b, ok := c["result"].(bool); ok {
-			return o.line(map[bool]string{true: "flagged", false: "not flagged"}[b])
-		}
-	case "credentials":
-		if b, ok := c["result"].(bool); ok {
+		return true, nil
+	},
+	"speech2text": func(o *Output, c map[string]any) (bool, error) {
+		s, ok := c["result"].(string)
+		return ok, ifOK(ok, func() error { return o.line(s) })
+	},
+	"moderation": func(o *Output, c map[string]any) (bool, error) {
+		b, ok := c["result"].(bool)
+		return ok, ifOK(ok, func() error { return o.line(map[bool]string{true: "flagged", false: "not flagged"}[b]) })
+	},
+	"credentials": func(o *Output, c map[string]any) (bool, error) {
+		b, ok := c["result"].(bool)
+		return ok, ifOK(ok, func() error {
 			return o.line(map[bool]string{true: "The credentials are valid.", false: "The credentials are not valid."}[b])
-		}
-	case "rerank":
-		if docs, ok := c["docs"].([]any); ok {
-			return o.rerank(docs)
-		}
-	case "text-embedding":
-		if e, ok := c["embeddings"].([]any); ok {
-			return o.embeddings(e)
-		}
-	case "endpoint":
-		return o.endpoint(c)
+		})
+	},
+	"rerank": func(o *Output, c map[string]any) (bool, error) {
+		docs, ok := c["docs"].([]any)
+		return ok, ifOK(ok, func() error { return o.rerank(docs) })
+	},
+	"text-embedding": func(o *Output, c map[string]any) (bool, error) {
+		e, ok := c["embeddings"].([]any)
+		return ok, ifOK(ok, func() error { return o.embeddings(e) })
+	},
+}
+
+// renderMessage shows a ToolInvokeMessage (tools, datasources).
+func renderMessage(o *Output, c map[string]any) (bool, error) {
+	if _, ok := c["type"].(string); !ok {
+		return false, nil
 	}
-	return o.pretty(c)
+	return true, o.message(c)
+}
+
+func ifOK(ok bool, f func() error) error {
+	if !ok {
+		return nil
+	}
+	return f()
 }
 
 // Close finishes the answer: it writes what was assembled (speech) and ends
@@ -290,102 +307,4 @@ func (o *Output) pretty(v any) error {
 		return err
 	}
 	return o.line(string(b))
-}
-
-// file writes a blob under the name its meta gives, else one made of its
-// id and type, and says where.
-func (o *Output) file(meta map[string]any, id string, data []byte) error {
-	mimeType, _ := meta["mime_type"].(string)
-	name, _ := meta["filename"].(string)
-	name = filepath.Base(filepath.Clean("/" + name))
-	if name == "/" || name == "." || name == "" {
-		name = id + extension(mimeType)
-	}
-	path, err := o.save(name, data)
-	if err != nil {
-		return err
-	}
-	return o.line(fmt.Sprintf("file: %s (%d bytes%s)", path, len(data), map[bool]string{true: ", " + mimeType, false: ""}[mimeType != ""]))
-}
-
-// save writes data to a new file in Dir, never over an existing one. The
-// name comes from the plugin (a blob's id, its meta's filename) and is made
-// one plain file name first.
-func (o *Output) save(name string, data []byte) (string, error) {
-	name = plainName(name)
-	dir := o.Dir
-	if dir == "" {
-		dir = "."
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	ext := filepath.Ext(name)
-	stem := strings.TrimSuffix(name, ext)
-	path := filepath.Join(dir, name)
-	for i := 2; ; i++ {
-		if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-			break
-		}
-		path = filepath.Join(dir, fmt.Sprintf("%s-%d%s", stem, i, ext))
-	}
-	err := atomicfile.Write(path, 0o644, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	o.Files = append(o.Files, path)
-	return path, nil
-}
-
-// plainName makes a name from the plugin one file name inside the output
-// folder: path separators and control characters become "_", leading dots
-// go (no "..", no hidden files), and it is at most 200 bytes.
-func plainName(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r < 0x20 || r == 0x7f {
-			return '_'
-		}
-		return r
-	}, name)
-	name = strings.TrimLeft(name, ".")
-	if len(name) > 200 {
-		ext := filepath.Ext(name)
-		if len(ext) > 20 {
-			ext = ""
-		}
-		name = strings.ToValidUTF8(name[:200-len(ext)], "") + ext
-	}
-	if name == "" {
-		name = "file"
-	}
-	return name
-}
-
-func extension(mimeType string) string {
-	if mimeType == "" {
-		return ".bin"
-	}
-	if exts, _ := mime.ExtensionsByType(mimeType); len(exts) > 0 {
-		sort.Strings(exts)
-		return exts[0]
-	}
-	return ".bin"
-}
-
-// audioExt names speech by its first bytes.
-func audioExt(b []byte) string {
-	switch {
-	case bytes.HasPrefix(b, []byte("ID3")), len(b) > 1 && b[0] == 0xff && b[1]&0xe0 == 0xe0:
-		return ".mp3"
-	case bytes.HasPrefix(b, []byte("RIFF")):
-		return ".wav"
-	case bytes.HasPrefix(b, []byte("OggS")):
-		return ".ogg"
-	case bytes.HasPrefix(b, []byte("fLaC")):
-		return ".flac"
-	}
-	return ".bin"
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
@@ -19,6 +17,8 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// invokeOptions are what every kind of invoke takes; the kind's own
+// options live with its entry in invokeKinds, which makes call.
 type invokeOptions struct {
 	io    *Streams
 	ctx   context.Context
@@ -26,54 +26,14 @@ type invokeOptions struct {
 	path  string   // the plugin
 	names []string // what to call: TOOL, MODEL, METHOD PATH, TYPE ACTION
 
-	provider    string
-	params      []string
-	credentials []string
-	credFile    string
-	json        bool
-	outDir      string
-	logs        bool
-	launch      launchFlags
+	json   bool
+	outDir string
+	logs   bool
+	launch launchFlags
 
-	credentialType string   // tool
-	credKind       string   // credentials
-	prompt         string   // llm
-	system         string   // llm
-	stop           []string // llm
-	noStream       bool     // llm
-	texts          []string // text-embedding, tts, moderation
-	inputType      string   // text-embedding
-	query          string   // rerank
-	docs           []string // rerank
-	topN           int      // rerank
-	voice          string   // tts
-	audio          string   // speech2text: a file
-	headers        []string // endpoint
-	data           string   // endpoint body, or @file
-	settings       []string // endpoint
-	request        string   // raw: JSON, or @file
-}
-
-// invokeKind is a subcommand of invoke: the names it takes after the
-// optional plugin path, and how many.
-type invokeKind struct {
-	name, names, short string
-	count              int
-}
-
-var invokeKinds = []invokeKind{
-	{"tool", "TOOL", "Call a tool", 1},
-	{"llm", "MODEL", "Ask an LLM", 1},
-	{"text-embedding", "MODEL", "Embed texts", 1},
-	{"rerank", "MODEL", "Rerank documents against a query", 1},
-	{"tts", "MODEL", "Turn text into speech (written to a file)", 1},
-	{"speech2text", "MODEL", "Turn an audio file into text", 1},
-	{"moderation", "MODEL", "Check a text with a moderation model", 1},
-	{"agent-strategy", "STRATEGY", "Run an agent strategy", 1},
-	{"datasource", "DATASOURCE", "Crawl, list pages or browse files with a datasource", 1},
-	{"endpoint", "METHOD PATH", "Send an HTTP request to an endpoint", 2},
-	{"credentials", "", "Check provider credentials as Dify does when they are saved", 0},
-	{"raw", "TYPE ACTION", "Send any request, given as JSON", 2},
+	// call builds the request from the kind's options, checked against
+	// the plugin's declarations.
+	call func(decl *manifest.Plugin) (invoke.Call, error)
 }
 
 func newInvokeCmd(s *Streams, runF func(*invokeOptions) error) *cobra.Command {
@@ -97,25 +57,27 @@ Answers are shown for people: text as text, JSON indented, files written to
 is 1 when the plugin reports an error, 2 when the call does not fit the
 declarations.`
 	for _, k := range invokeKinds {
-		cmd.AddCommand(newInvokeKindCmd(s, k.name, k.names, k.short, k.count, runF))
+		cmd.AddCommand(newInvokeKindCmd(s, k, runF))
 	}
 	return cmd
 }
 
-func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF func(*invokeOptions) error) *cobra.Command {
-	o := &invokeOptions{io: s, kind: kind}
-	use := kind + " [DIR|PKG]"
-	if names != "" {
-		use += " " + names
+// newInvokeKindCmd makes the subcommand of one kind: the flags every kind
+// has, and the kind's own.
+func newInvokeKindCmd(s *Streams, k invokeKind, runF func(*invokeOptions) error) *cobra.Command {
+	o := &invokeOptions{io: s, kind: k.name}
+	use := k.name + " [DIR|PKG]"
+	if k.names != "" {
+		use += " " + k.names
 	}
 	cmd := &cobra.Command{
 		Use:   use,
-		Short: short,
+		Short: k.short,
 		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) != count && len(args) != count+1 {
+			if len(args) != k.count && len(args) != k.count+1 {
 				what := "an optional plugin"
-				if names != "" {
-					what += " and " + names
+				if k.names != "" {
+					what += " and " + k.names
 				}
 				return usagef("%s takes %s (got %d argument%s)", cmd.CommandPath(), what, len(args), plural(len(args)))
 			}
@@ -123,15 +85,15 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 		},
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			o.ctx, o.path = cmd.Context(), "."
-			if len(args) == count+1 {
+			if len(args) == k.count+1 {
 				o.path, args = args[0], args[1:]
 			}
 			o.names = args
 			return dispatch(o, runF, invokeRun)
 		}),
 	}
-	if count == 1 {
-		cmd.ValidArgsFunction = completeInvokeName(kind)
+	if k.count == 1 {
+		cmd.ValidArgsFunction = completeInvokeName(k.name)
 	}
 	f := cmd.Flags()
 	f.BoolVar(&o.json, "json", false, "print the answer's chunks as the plugin sent them, one JSON object per line")
@@ -141,76 +103,7 @@ func newInvokeKindCmd(s *Streams, kind, names, short string, count int, runF fun
 	f.BoolVar(&o.launch.refresh, "refresh", false, "build the Python environment again")
 	f.DurationVar(&o.launch.readyTimeout, "ready-timeout", runner.DefaultReadyTimeout, "how long the plugin may take to start")
 	addMaxSizeFlag(f, &o.launch.maxSizeMB)
-
-	credentialFlags := func() {
-		f.StringArrayVarP(&o.credentials, "credential", "c", nil, "a credential, name=value (repeatable)")
-		f.StringVar(&o.credFile, "credentials", "", "a JSON or YAML file of credentials")
-	}
-	providerFlag := func(what string) {
-		f.StringVar(&o.provider, "provider", "", strings.TrimSpace("the "+what)+" provider, when the plugin has several")
-	}
-	paramFlag := func(help string) {
-		f.StringArrayVarP(&o.params, "param", "p", nil, help)
-	}
-	switch kind {
-	case "tool":
-		providerFlag("tool")
-		paramFlag("a tool parameter, name=value or name:=JSON (repeatable)")
-		credentialFlags()
-		f.StringVar(&o.credentialType, "credential-type", "api-key", "api-key, oauth2 or unauthorized")
-		completeValues(cmd, "credential-type", []string{"api-key", "oauth2", "unauthorized"})
-	case "llm":
-		providerFlag("model")
-		credentialFlags()
-		paramFlag("a model parameter such as temperature=0.2 (repeatable)")
-		f.StringVar(&o.prompt, "prompt", "", "the user message (default: stdin when it is not a terminal)")
-		f.StringVar(&o.system, "system", "", "a system message before it")
-		f.StringArrayVar(&o.stop, "stop", nil, "a stop sequence (repeatable)")
-		f.BoolVar(&o.noStream, "no-stream", false, "ask for the answer in one piece")
-	case "text-embedding":
-		providerFlag("model")
-		credentialFlags()
-		f.StringArrayVar(&o.texts, "text", nil, "a text to embed (repeatable)")
-		f.StringVar(&o.inputType, "input-type", "document", "document or query")
-		completeValues(cmd, "input-type", []string{"document", "query"})
-	case "rerank":
-		providerFlag("model")
-		credentialFlags()
-		f.StringVar(&o.query, "query", "", "the query")
-		f.StringArrayVar(&o.docs, "doc", nil, "a document (repeatable)")
-		f.IntVar(&o.topN, "top-n", 0, "keep the best N (0: all)")
-	case "tts":
-		providerFlag("model")
-		credentialFlags()
-		f.StringArrayVar(&o.texts, "text", nil, "the text to speak")
-		f.StringVar(&o.voice, "voice", "", "the voice")
-	case "speech2text":
-		providerFlag("model")
-		credentialFlags()
-		f.StringVar(&o.audio, "file", "", "the audio file")
-	case "moderation":
-		providerFlag("model")
-		credentialFlags()
-		f.StringArrayVar(&o.texts, "text", nil, "the text to check")
-	case "agent-strategy":
-		providerFlag("agent strategy")
-		paramFlag("a strategy parameter, name=value or name:=JSON (repeatable)")
-	case "datasource":
-		providerFlag("datasource")
-		paramFlag("a datasource parameter, name=value or name:=JSON (repeatable)")
-		credentialFlags()
-	case "endpoint":
-		f.StringArrayVarP(&o.headers, "header", "H", nil, `a request header, "Name: value" (repeatable)`)
-		f.StringVarP(&o.data, "data", "d", "", "the request body, or @FILE")
-		f.StringArrayVarP(&o.settings, "setting", "s", nil, "an endpoint setting, name=value (repeatable)")
-	case "credentials":
-		providerFlag("")
-		credentialFlags()
-		f.StringVar(&o.credKind, "kind", "", "tool, model or datasource, when the plugin has several kinds of provider")
-		completeValues(cmd, "kind", []string{"tool", "model", "datasource"})
-	case "raw":
-		f.StringVar(&o.request, "request", "{}", "the request as a JSON object, or @FILE")
-	}
+	o.call = k.setup(cmd, o)
 	return cmd
 }
 
@@ -371,110 +264,6 @@ func loadDeclarations(s *Streams, path string, maxSizeMB int64) (*manifest.Plugi
 	}
 	defer plan.Close()
 	return loadManifest(s, plan, path)
-}
-
-// call builds the request from the options.
-func (o *invokeOptions) call(decl *manifest.Plugin) (invoke.Call, error) {
-	params, err := invoke.ParseArgs(o.params)
-	if err != nil {
-		return invoke.Call{}, &invoke.UsageError{Problems: []string{"-p " + err.Error()}}
-	}
-	creds, err := o.credentialArgs()
-	if err != nil {
-		return invoke.Call{}, err
-	}
-	switch o.kind {
-	case "tool":
-		return invoke.Tool(decl, invoke.ToolRequest{Provider: o.provider, Tool: o.names[0], Params: params, Credentials: creds, CredentialType: o.credentialType})
-	case "agent-strategy":
-		return invoke.Agent(decl, invoke.AgentRequest{Provider: o.provider, Strategy: o.names[0], Params: params})
-	case "datasource":
-		return invoke.Datasource(decl, invoke.DatasourceRequest{Provider: o.provider, Datasource: o.names[0], Params: params, Credentials: creds})
-	case "credentials":
-		return invoke.Credentials(decl, invoke.CredentialsRequest{Kind: o.credKind, Provider: o.provider, Credentials: creds})
-	case "endpoint":
-		settings, err := invoke.ParseArgs(o.settings)
-		if err != nil {
-			return invoke.Call{}, &invoke.UsageError{Problems: []string{"-s " + err.Error()}}
-		}
-		body, err := readValue(o.data, "--data")
-		if err != nil {
-			return invoke.Call{}, err
-		}
-		return invoke.Endpoint(decl, invoke.EndpointRequest{Method: o.names[0], Path: o.names[1], Headers: o.headers, Body: body, Settings: settings})
-	case "raw":
-		data, err := readValue(o.request, "--request")
-		if err != nil {
-			return invoke.Call{}, err
-		}
-		var body map[string]any
-		if err := json.Unmarshal(data, &body); err != nil {
-			return invoke.Call{}, &invoke.UsageError{Problems: []string{"--request is not a JSON object: " + err.Error()}}
-		}
-		return invoke.Raw(o.names[0], o.names[1], body), nil
-	}
-	// A model.
-	r := invoke.ModelRequest{ModelType: o.kind, Provider: o.provider, Model: o.names[0], Credentials: creds, Params: params,
-		System: o.system, Stop: o.stop, NoStream: o.noStream, Texts: o.texts, InputType: o.inputType,
-		Query: o.query, Docs: o.docs, TopN: o.topN, Voice: o.voice}
-	switch o.kind {
-	case "llm":
-		r.Prompt = o.prompt
-		if r.Prompt == "" && !o.io.InTerminal {
-			data, err := capped.Read("stdin", o.io.In, 16<<20)
-			if err != nil {
-				return invoke.Call{}, err
-			}
-			r.Prompt = strings.TrimRight(string(data), "\n")
-		}
-		if r.Prompt == "" {
-			return invoke.Call{}, &invoke.UsageError{Problems: []string{"give the prompt with --prompt (or on stdin)"}}
-		}
-	case "speech2text":
-		if o.audio == "" {
-			return invoke.Call{}, &invoke.UsageError{Problems: []string{"give the audio with --file"}}
-		}
-		f, err := os.Open(o.audio)
-		if err != nil {
-			return invoke.Call{}, err
-		}
-		defer f.Close()
-		if r.Audio, err = capped.Read(o.audio, f, 64<<20); err != nil {
-			return invoke.Call{}, err
-		}
-	case "text-embedding", "tts", "moderation":
-		if len(o.texts) == 0 {
-			return invoke.Call{}, &invoke.UsageError{Problems: []string{"give the text with --text"}}
-		}
-	case "rerank":
-		if o.query == "" || len(o.docs) == 0 {
-			return invoke.Call{}, &invoke.UsageError{Problems: []string{"give --query and at least one --doc"}}
-		}
-	}
-	return invoke.Model(decl, r)
-}
-
-// credentialArgs gathers -c values and the --credentials file; -c wins.
-func (o *invokeOptions) credentialArgs() ([]invoke.Arg, error) {
-	var args []invoke.Arg
-	if o.credFile != "" {
-		data, err := readKeyFile("credentials file", o.credFile)
-		if err != nil {
-			return nil, err
-		}
-		if args, err = invoke.CredentialsFile(o.credFile, data); err != nil {
-			return nil, err
-		}
-	}
-	given, err := invoke.ParseArgs(o.credentials)
-	if err != nil {
-		return nil, &invoke.UsageError{Problems: []string{"-c " + err.Error()}}
-	}
-	for _, g := range given {
-		args = slices.DeleteFunc(args, func(a invoke.Arg) bool { return a.Name == g.Name })
-		args = append(args, g)
-	}
-	return args, nil
 }
 
 // readValue is a flag's value, or the content of the file after @.
