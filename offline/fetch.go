@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/dify-cli/dify/depfile"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/internal/stale"
 	"github.com/dify-cli/dify/uvlock"
 )

@@ -3,11 +3,11 @@ package pack
 import (
 	"bytes"
 	"fmt"
-	"github.com/dify-cli/dify/depfile"
 	"io/fs"
 	"os"
 	"path/filepath"
 
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/uvlock"
 )
 

@@ -1,17 +1,16 @@
 package pack
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
-
-	"archive/zip"
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"errors"
 	"os"
 	"path/filepath"
 	"reflect"

@@ -2,9 +2,9 @@ package pyenv
 
 import (
 	"strings"
+	"testing"
 
 	"github.com/dify-cli/dify/depfile"
-	"testing"
 )
 
 func TestChooseDeps(t *testing.T) {

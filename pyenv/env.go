@@ -17,7 +17,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dify-cli/dify/depfile"
 	"io"
 	"os"
 	"os/exec"
@@ -27,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/internal/filelock"
 	"github.com/dify-cli/dify/internal/tail"

@@ -6,12 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/dify-cli/dify/uvlock/pep440"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // Interpreter is a Python installed on this machine.

@@ -9,7 +9,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"github.com/dify-cli/dify/internal/similar"
 	"io"
 	"path"
 	"strconv"
@@ -17,6 +16,7 @@ import (
 	"time"
 
 	"github.com/dify-cli/dify/checksum"
+	"github.com/dify-cli/dify/internal/similar"
 )
 
 // VerificationFile is the package entry that records the signer's category.

@@ -3,13 +3,14 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"github.com/dify-cli/dify/depfile"
 	"os"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/uvlock"
-	"github.com/spf13/cobra"
 )
 
 type requirementsOptions struct {

@@ -5,18 +5,19 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
-	"github.com/dify-cli/dify/depfile"
 	"io"
 	"io/fs"
 	"os"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/internal/capped"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
 	"github.com/dify-cli/dify/sign"
-	"github.com/spf13/cobra"
-	"github.com/spf13/pflag"
 )
 
 // What several commands share: opening a plugin, its flags, reading keys,
