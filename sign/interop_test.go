@@ -18,13 +18,21 @@ import (
 	"github.com/dify-cli/dify/internal/testref"
 )
 
-// Interoperability with the reference tool's key pair and signed package.
+// Interoperability with the official tool's key pair and signed package:
+// the repository's reference set in every clone, the shared one when
+// present.
 func TestReferenceInterop(t *testing.T) {
-	pubPEM, err := os.ReadFile(testref.Path(t, "fixture_key.public.pem"))
+	for _, r := range testref.References(t) {
+		t.Run(r.Name, func(t *testing.T) { referenceInterop(t, r) })
+	}
+}
+
+func referenceInterop(t *testing.T, r testref.Reference) {
+	pubPEM, err := os.ReadFile(r.PublicKey)
 	if err != nil {
 		t.Fatal(err)
 	}
-	privPEM, _ := os.ReadFile(testref.Path(t, "fixture_key.private.pem"))
+	privPEM, _ := os.ReadFile(r.PrivateKey)
 	pub, err := ParsePublicKey(pubPEM)
 	if err != nil {
 		t.Fatal(err)
@@ -34,16 +42,16 @@ func TestReferenceInterop(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	refSigned, _ := os.ReadFile(testref.Path(t, "weather.signed.difypkg"))
+	refSigned, _ := os.ReadFile(r.Signed)
 	v, err := Verify(reader(t, refSigned), []*rsa.PublicKey{pub})
-	if err != nil || v.Category != "community" {
-		t.Fatalf("reference-signed package: %+v, %v", v, err)
+	if err != nil || v.Category != r.Category || v.Time.Unix() != r.SignedAt {
+		t.Fatalf("reference-signed package: %+v, %v; the official tool signed it in %s at %d", v, err, r.Category, r.SignedAt)
 	}
 	if _, err := Verify(reader(t, refSigned), []*rsa.PublicKey{OfficialKey()}); err == nil {
 		t.Errorf("reference-signed package verified with the official key")
 	}
 
-	unsigned, _ := os.ReadFile(testref.Path(t, "weather.difypkg"))
+	unsigned, _ := os.ReadFile(r.Unsigned)
 	when := time.Unix(1795257210, 0)
 	ours := officialSign(t, unsigned, priv, "community", when)
 	zr := reader(t, ours)
@@ -87,7 +95,7 @@ func TestReferenceInterop(t *testing.T) {
 	var refComment struct{ Time int64 }
 	json.Unmarshal([]byte(reader(t, refSigned).Comment), &refComment)
 	if same := officialSign(t, unsigned, priv, "community", time.Unix(refComment.Time, 0)); !bytes.Equal(same, refSigned) {
-		t.Errorf("signing at the reference's time gives different bytes from weather.signed.difypkg")
+		t.Errorf("signing at the reference's time gives different bytes from %s", r.Signed)
 	}
 }
 

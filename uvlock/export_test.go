@@ -8,6 +8,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/dify-cli/dify/internal/testref"
 	"github.com/dify-cli/dify/uvlock/marker"
 )
 
@@ -36,6 +37,11 @@ func TestFixtures(t *testing.T) {
 				t.Errorf("warnings: %q", res.Warnings)
 			}
 		})
+	}
+	// uv's own cases (another project's tests), when they are beside the
+	// repository: more of the same proof.
+	if cases, ok := testref.Shared("testdata-uvexport"); ok {
+		t.Run("shared", func(t *testing.T) { sharedCases(t, cases) })
 	}
 }
 

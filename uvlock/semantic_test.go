@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dify-cli/dify/internal/testref"
 	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
@@ -17,7 +18,8 @@ import (
 // evaluator that shares nothing with the decision diagrams the exporter prints from.
 func TestSemantics(t *testing.T) {
 	dirs, _ := filepath.Glob("testdata/*")
-	shared, _ := filepath.Glob(filepath.Join(sharedCases, "*", "uv.lock"))
+	cases, _ := testref.Shared("testdata-uvexport")
+	shared, _ := filepath.Glob(filepath.Join(cases, "*", "uv.lock"))
 	for _, lock := range shared {
 		if _, err := os.Stat(filepath.Join(filepath.Dir(lock), "expected-error.txt")); err == nil {
 			continue

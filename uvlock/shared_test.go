@@ -8,21 +8,17 @@ import (
 	"testing"
 )
 
-const sharedCases = "../../shared/testdata-uvexport"
-
-// TestSharedCases runs every case of the shared uv test data that has an expected output,
-// when that data is present.
-func TestSharedCases(t *testing.T) {
-	entries, err := os.ReadDir(sharedCases)
-	if os.IsNotExist(err) {
-		t.Skip("shared uv test data not present")
-	}
+// sharedCases runs every case of the shared uv test data that has an
+// expected output; TestFixtures calls it, after the repository's own
+// fixtures, when that data is present.
+func sharedCases(t *testing.T, cases string) {
+	entries, err := os.ReadDir(cases)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ran := 0
 	for _, ent := range entries {
-		dir := filepath.Join(sharedCases, ent.Name())
+		dir := filepath.Join(cases, ent.Name())
 		want, err := os.ReadFile(filepath.Join(dir, "expected.txt"))
 		if err != nil {
 			continue

@@ -18,6 +18,7 @@ import (
 	"github.com/dify-cli/dify/internal/fakedaemon"
 	"github.com/dify-cli/dify/internal/hostile"
 	"github.com/dify-cli/dify/internal/testdouble"
+	"github.com/dify-cli/dify/internal/testref"
 	"github.com/dify-cli/dify/internal/testwheel"
 	"github.com/dify-cli/dify/shell/cli"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -298,8 +299,8 @@ func damageZip(name, entry string) error {
 }
 
 func sharedDir() string {
-	wd, _ := os.Getwd()
-	return wd + "/../../../shared/testdata-reference"
+	dir, _ := testref.Shared("testdata-reference")
+	return dir
 }
 
 // hostilePackage builds the packages of hostile.txtar: a plugin whose

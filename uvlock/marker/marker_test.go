@@ -3,20 +3,16 @@ package marker
 import (
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dify-cli/dify/internal/testref"
 )
 
-const sharedNormalization = "../../../shared/testdata-uvexport/marker-normalization.json"
-
-// TestSharedNormalization checks the printer against uv's own marker tests, when the shared
-// test data is present.
-func TestSharedNormalization(t *testing.T) {
-	data, err := os.ReadFile(filepath.FromSlash(sharedNormalization))
-	if os.IsNotExist(err) {
-		t.Skip("shared uv test data not present")
-	}
+// sharedNormalization checks the printer against uv's own marker tests;
+// TestNormalization calls it when the shared test data is present.
+func sharedNormalization(t *testing.T, file string) {
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,5 +101,8 @@ func TestNormalization(t *testing.T) {
 	}
 	if n < 20 {
 		t.Errorf("only %d cases read", n)
+	}
+	if file, ok := testref.Shared("testdata-uvexport/marker-normalization.json"); ok {
+		t.Run("uv", func(t *testing.T) { sharedNormalization(t, file) })
 	}
 }
