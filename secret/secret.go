@@ -17,6 +17,7 @@ import (
 	"strings"
 
 	"github.com/dify-cli/dify/internal/lazyregexp"
+	"github.com/dify-cli/dify/internal/pytext"
 )
 
 // Finding is one credential found in a file.
@@ -62,13 +63,13 @@ var binarySuffixes = map[string]bool{
 	".gif": true, ".gz": true, ".ico": true, ".jpeg": true, ".jpg": true, ".mov": true, ".mp3": true,
 	".mp4": true, ".otf": true, ".pdf": true, ".png": true, ".rar": true, ".so": true, ".tar": true,
 	".tgz": true, ".ttf": true, ".webm": true, ".webp": true, ".woff": true, ".woff2": true, ".xz": true,
-	".zip": true, ".whl": true, ".difypkg": true,
+	".zip": true,
 }
 
 // Scannable reports whether a file is worth scanning: not over MaxFile,
 // not of a binary kind, and without a NUL byte in its first 4 KiB.
 func Scannable(p string, size int64, head []byte) bool {
-	if size > MaxFile || binarySuffixes[strings.ToLower(path.Ext(p))] {
+	if size > MaxFile || binarySuffixes[strings.ToLower(pytext.Suffix(p))] {
 		return false
 	}
 	return !bytes.ContainsRune(head[:min(len(head), 4096)], 0)
@@ -93,16 +94,14 @@ var privateKeyRe = lazyregexp.New(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)
 // code files read an unquoted value as an expression, not a literal.
 func Scan(name string, data []byte, assignments bool) []Finding {
 	var out []Finding
-	code := codeSuffixes[strings.ToLower(path.Ext(name))]
-	line := 0
-	for len(data) > 0 {
-		var text []byte
-		text, data, _ = bytes.Cut(data, []byte("\n"))
-		line++
-		if !mayHold(text, assignments) {
+	code := codeSuffixes[strings.ToLower(pytext.Suffix(name))]
+	// Lines are numbered as the marketplace's validator numbers them: the
+	// text decoded as UTF-8, invalid bytes dropped, split as Python splits.
+	for i, s := range pytext.Lines(pytext.Decode(data)) {
+		line := i + 1
+		if !mayHold(s, assignments) {
 			continue
 		}
-		s := string(text)
 		if loc := privateKeyRe().FindStringIndex(s); loc != nil {
 			out = append(out, Finding{Line: line, Col: loc[0] + 1, Kind: "a private key"})
 		}
@@ -122,13 +121,13 @@ func Scan(name string, data []byte, assignments bool) []Finding {
 }
 
 // mayHold is a quick test that skips lines no pattern can match.
-func mayHold(line []byte, assignments bool) bool {
-	if assignments && bytes.ContainsAny(line, ":=") {
+func mayHold(line string, assignments bool) bool {
+	if assignments && strings.ContainsAny(line, ":=") {
 		return true
 	}
-	return bytes.Contains(line, []byte("-----BEGIN")) || bytes.Contains(line, []byte("sk-")) ||
-		bytes.Contains(line, []byte("gh")) || bytes.Contains(line, []byte("xox")) ||
-		bytes.Contains(line, []byte("AKIA")) || bytes.Contains(line, []byte("eyJ"))
+	return strings.Contains(line, "-----BEGIN") || strings.Contains(line, "sk-") ||
+		strings.Contains(line, "gh") || strings.Contains(line, "xox") ||
+		strings.Contains(line, "AKIA") || strings.Contains(line, "eyJ")
 }
 
 // Mask hides all but the first and last four characters of a value.
@@ -159,7 +158,7 @@ func placeholder(tok string) bool {
 
 // The generic tier: a key-like name given a literal value.
 
-var assignmentRe = lazyregexp.New(`(?i)([A-Z0-9_.-]*(?:api[_-]?key|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|password|private[_-]?key|secret|token)[A-Z0-9_.-]*)\s*[:=]\s*("[^"]*"|'[^']*'|[^"',\s#}]+)`)
+var assignmentRe = lazyregexp.New(`(?i)([A-Z0-9_.-]*(?:api[_-]?key|access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret|password|private[_-]?key|secret|token)[A-Z0-9_.-]*)[` + pytext.SpaceClass + `]*[:=][` + pytext.SpaceClass + `]*("[^"]*"|'[^']*'|[^"',#}` + pytext.SpaceClass + `]+)`)
 
 var codeSuffixes = map[string]bool{
 	".c": true, ".cc": true, ".cpp": true, ".cs": true, ".go": true, ".h": true, ".hpp": true, ".java": true,
@@ -178,7 +177,7 @@ func scanAssignments(line string, n int, code bool) []Finding {
 	for _, m := range assignmentRe().FindAllStringSubmatchIndex(line, -1) {
 		key, raw := line[m[2]:m[3]], line[m[4]:m[5]]
 		quoted := len(raw) >= 2 && (raw[0] == '"' || raw[0] == '\'') && raw[len(raw)-1] == raw[0]
-		value := strings.Trim(strings.TrimSpace(raw), `"'`)
+		value := strings.Trim(pytext.Strip(raw), `"'`)
 		lower := strings.ToLower(value)
 		switch {
 		case isPlaceholderValue(value):
@@ -196,7 +195,7 @@ func scanAssignments(line string, n int, code bool) []Finding {
 }
 
 func isPlaceholderValue(v string) bool {
-	lower := strings.ToLower(strings.TrimSpace(v))
+	lower := strings.ToLower(pytext.Strip(v))
 	switch {
 	case placeholderValues[lower]:
 		return true
