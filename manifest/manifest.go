@@ -26,6 +26,14 @@ type Manifest struct {
 	CreatedAt   string   `yaml:"created_at"`
 	Privacy     string   `yaml:"privacy"`
 	Repo        *string  `yaml:"repo"`
+	// Contact and Network are read by the marketplace, not by Dify.
+	Contact string   `yaml:"contact"`
+	Network *Network `yaml:"network"`
+}
+
+// Network declares the hosts a plugin reaches, for the marketplace's page.
+type Network struct {
+	Domains []string `yaml:"domains"`
 }
 
 // Resource is the manifest's resource block.

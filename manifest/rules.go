@@ -155,6 +155,48 @@ func CheckAuthor(s string) error {
 	return nil
 }
 
+// CheckContact accepts an empty contact or one e-mail address, as the
+// marketplace's validator reads manifest.yaml's contact.
+func CheckContact(s string) error {
+	if s != "" && !emailMatches(s) {
+		return fmt.Errorf("contact %q must be one e-mail address, such as you@example.com", s)
+	}
+	return nil
+}
+
+// emailMatches is the marketplace's e-mail rule:
+// ^[A-Za-z0-9.!#$%&'*+/=?^_`+"`"+`{|}~-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$
+func emailMatches(s string) bool {
+	local, domain, ok := strings.Cut(s, "@")
+	if !ok || local == "" {
+		return false
+	}
+	for _, r := range local {
+		if !(r < 128 && (isAlnum(byte(r)) || strings.ContainsRune(".!#$%&'*+/=?^_`{|}~-", r))) {
+			return false
+		}
+	}
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" {
+			return false
+		}
+		for _, r := range l {
+			if !(r < 128 && (isAlnum(byte(r)) || r == '-')) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
 // CheckVersion explains why a version is refused, or returns nil.
 func CheckVersion(s string) error {
 	if !versionMatches(s) {

@@ -15,7 +15,7 @@ type schema struct {
 
 var manifestSchema = schema{
 	keys: []string{"version", "type", "author", "name", "label", "description", "icon", "icon_dark", "resource", "plugins", "meta",
-		"tags", "created_at", "privacy", "repo", "verified", "tool", "model", "endpoint", "agent_strategy", "datasource", "trigger"},
+		"tags", "created_at", "privacy", "repo", "contact", "network", "verified", "tool", "model", "endpoint", "agent_strategy", "datasource", "trigger"},
 	children: map[string]schema{
 		"resource": {keys: []string{"memory", "permission"}, children: map[string]schema{
 			"permission": {keys: []string{"tool", "model", "node", "endpoint", "app", "storage"}, children: map[string]schema{
@@ -27,6 +27,7 @@ var manifestSchema = schema{
 				"storage":  {keys: []string{"enabled", "size"}},
 			}},
 		}},
+		"network": {keys: []string{"domains"}},
 		"plugins": {keys: []string{"tools", "models", "endpoints", "agent_strategies", "datasources", "triggers"}},
 		"meta": {keys: []string{"version", "arch", "runner", "minimum_dify_version"}, children: map[string]schema{
 			"runner": {keys: []string{"language", "version", "entrypoint"}},

@@ -22,8 +22,9 @@ func (p *Plan) secretSeverity() manifest.Severity {
 	return manifest.Error
 }
 
-// leaveOut says how to keep a file out of the package.
-func (p *Plan) leaveOutAdvice(line string) string {
+// LeaveOut says how to keep a file out of the package, given the ignore-file
+// line that leaves it out.
+func (p *Plan) LeaveOut(line string) string {
 	switch {
 	case p.IsPackage:
 		return "package the plugin again without it"
@@ -40,7 +41,7 @@ func (p *Plan) envFile(name string) manifest.Diagnostic {
 	}
 	return manifest.Diagnostic{Pos: manifest.Position{File: name}, Severity: p.secretSeverity(), Rule: "env-file",
 		Message: "an environment file holds real values (API keys, the remote-debugging key) and would ship with the plugin; the marketplace refuses it",
-		Hint:    p.leaveOutAdvice(line) + " (.env.example, .env.sample and .env.template are fine); --allow-secrets packages it anyway"}
+		Hint:    p.LeaveOut(line) + " (.env.example, .env.sample and .env.template are fine); --allow-secrets packages it anyway"}
 }
 
 // scanSecrets reads a file (a package's entry to its end, as readAll
@@ -70,7 +71,7 @@ func (p *Plan) scanSecrets(f File, file fs.File, err *error) manifest.Diagnostic
 		}
 		ds = append(ds, manifest.Diagnostic{Pos: manifest.Position{File: f.Path, Line: s.Line, Col: s.Col}, Severity: p.secretSeverity(), Rule: "secret",
 			Message: "this line holds " + what + ", which would ship to everyone who installs the plugin",
-			Hint:    "a plugin gets its credentials from its provider's credential form: remove it (and revoke it if it was real), or " + p.leaveOutAdvice("/"+f.Path) + "; --allow-secrets packages it anyway"})
+			Hint:    "a plugin gets its credentials from its provider's credential form: remove it (and revoke it if it was real), or " + p.LeaveOut("/"+f.Path) + "; --allow-secrets packages it anyway"})
 	}
 	return ds
 }

@@ -80,6 +80,7 @@ type Options struct {
 	Author         string
 	Description    string
 	Repo           string
+	Contact        string // an e-mail address for the marketplace's reviewers
 	Category       string
 	Language       string
 	Permissions    manifest.Grant
@@ -129,6 +130,7 @@ func (o *Options) Validate() error {
 	add("author", CheckAuthor(o.Author))
 	add("description", CheckDescription(o.Description))
 	add("repo", CheckRepo(o.Repo))
+	add("contact", manifest.CheckContact(o.Contact))
 	add("category", CheckCategory(o.Category))
 	add("language", CheckLanguage(o.Language))
 	add("min-dify-version", CheckMinDifyVersion(o.MinDifyVersion))

@@ -22,13 +22,16 @@ var update = flag.Bool("update", false, "rewrite the golden trees in testdata/in
 
 func options(category string) Options {
 	return Options{
-		Name:        "demo_" + strings.ReplaceAll(category, "-", "_"),
-		Author:      "acme",
-		Description: `A "quoted" & <angled> plugin`,
-		Category:    category,
-		Language:    "python",
-		Permissions: DefaultPermissions(category),
-		CreatedAt:   time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
+		Name:           "demo_" + strings.ReplaceAll(category, "-", "_"),
+		Author:         "acme",
+		Description:    `A "quoted" & <angled> plugin`,
+		Category:       category,
+		Language:       "python",
+		Repo:           "https://github.com/acme/demo",
+		Contact:        "dev@acme.example",
+		MinDifyVersion: DefaultMinDifyVersion,
+		Permissions:    DefaultPermissions(category),
+		CreatedAt:      time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC),
 	}
 }
 

@@ -175,6 +175,7 @@ func TestInitInATerminal(t *testing.T) {
 		[2]string{"Author", "acme" + enterKey},
 		[2]string{"Description", "Current weather" + enterKey},
 		[2]string{"Repository URL", enterKey},
+		[2]string{"Contact e-mail", enterKey},
 		[2]string{"Category", enterKey},           // no Language step: python is the only one
 		[2]string{"tool: invoke tools", enterKey}, // the permissions, once listed
 		[2]string{"Minimum Dify version", enterKey},
@@ -251,6 +252,7 @@ func TestInitAccessibleInATerminal(t *testing.T) {
 		[2]string{"Author", "acme\n"},
 		[2]string{"Description", "An agent\n"},
 		[2]string{"Repository URL", "\n"},
+		[2]string{"Contact e-mail", "\n"},
 		[2]string{"Category", "agent-strategy\n"}, // by name
 		[2]string{"Permissions", "\n"},
 		[2]string{"Minimum Dify version", "\n"},

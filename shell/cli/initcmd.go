@@ -59,7 +59,7 @@ touched.`,
 			f := cmd.Flags()
 			o.given = tui.Skip{
 				Name: f.Changed("name"), Author: f.Changed("author"), Description: f.Changed("description"),
-				Repo: f.Changed("repo"), Category: f.Changed("category"), Language: f.Changed("language"),
+				Repo: f.Changed("repo"), Contact: f.Changed("contact"), Category: f.Changed("category"), Language: f.Changed("language"),
 				MinDifyVersion: f.Changed("min-dify-version"), Readmes: f.Changed("readme"),
 				Permissions: o.allow.changed(f) || f.Changed("storage-size"),
 			}
@@ -70,7 +70,8 @@ touched.`,
 	f.StringVar(&o.opts.Name, "name", "", "plugin name: a-z, 0-9, _ and -")
 	f.StringVar(&o.opts.Author, "author", "", "author (your Marketplace handle): a-z, 0-9, _ and -")
 	f.StringVar(&o.opts.Description, "description", "", "one-line description")
-	f.StringVar(&o.opts.Repo, "repo", "", "repository URL (optional)")
+	f.StringVar(&o.opts.Repo, "repo", "", "repository URL (optional; the marketplace requires one)")
+	f.StringVar(&o.opts.Contact, "contact", "", "contact e-mail address (optional; the marketplace requires one)")
 	f.StringVar(&o.opts.Category, "category", "", "plugin category: "+strings.Join(scaffold.CategoryNames(), ", ")+" (default tool)")
 	f.StringVar(&o.opts.Language, "language", "", "plugin language: python (default python)")
 	f.StringVar(&o.opts.MinDifyVersion, "min-dify-version", scaffold.DefaultMinDifyVersion, "the oldest Dify the plugin works with")

@@ -19,6 +19,7 @@ func TestAccessibleModeAsksEverything(t *testing.T) {
 		"acme",            // author
 		"Current weather", // description
 		"",                // repository: none
+		"me@example.com",  // contact
 		"9",               // category: agent-strategy (one language: not asked)
 		"11",              // permissions: add storage to the defaults…
 		"",                // …and accept
@@ -38,13 +39,13 @@ func TestAccessibleModeAsksEverything(t *testing.T) {
 	want := manifest.NewGrant("tool", "model.llm", "storage")
 	want.StorageSize = 512 << 10
 	if o.Name != "weather" || o.Author != "acme" || o.Description != "Current weather" || o.Category != "agent-strategy" ||
-		o.Language != "python" || o.MinDifyVersion != "1.0.0" || strings.Join(o.Readmes, ",") != "zh_Hans,pt_BR" || o.Permissions != want {
+		o.Language != "python" || o.Contact != "me@example.com" || o.MinDifyVersion != "1.0.0" || strings.Join(o.Readmes, ",") != "zh_Hans,pt_BR" || o.Permissions != want {
 		t.Errorf("options %+v (permissions %v)\noutput:\n%s", o, o.Permissions.Names(), out.String())
 	}
 	if err := o.Validate(); err != nil {
 		t.Errorf("invalid options: %v", err)
 	}
-	for _, title := range []string{"Plugin name", "Author", "Description", "Repository URL", "Category", "Permissions", "Storage size", "Minimum Dify version", "README translations", "Create the plugin?"} {
+	for _, title := range []string{"Plugin name", "Author", "Description", "Repository URL", "Contact e-mail", "Category", "Permissions", "Storage size", "Minimum Dify version", "README translations", "Create the plugin?"} {
 		if !strings.Contains(out.String(), title) {
 			t.Errorf("never asked %q", title)
 		}
@@ -109,7 +110,7 @@ func TestAccessibleChoicesByName(t *testing.T) {
 	var out bytes.Buffer
 	o := &scaffold.Options{Name: "w", Author: "a", Description: "d"}
 	o.ApplyDefaults(manifest.Grant{})
-	skip := Skip{Name: true, Author: true, Description: true, Repo: true, MinDifyVersion: true, Readmes: true}
+	skip := Skip{Name: true, Author: true, Description: true, Repo: true, Contact: true, MinDifyVersion: true, Readmes: true}
 	err := InitForm(Options{In: strings.NewReader(strings.Join(answers[:4], "\n") + "\n"), Out: &out, Accessible: true}, o, Init{Skip: skip})
 	if err != nil || o.Category != "llm" {
 		t.Fatalf("category %q, %v\n%s", o.Category, err, out.String())
@@ -137,7 +138,7 @@ func TestMinimumDifyVersionDefault(t *testing.T) {
 	o := &scaffold.Options{Name: "w", Author: "a", Description: "d"}
 	o.ApplyDefaults(manifest.Grant{})
 	var out bytes.Buffer
-	skip := Skip{Name: true, Author: true, Description: true, Repo: true, Category: true, Permissions: true, Readmes: true}
+	skip := Skip{Name: true, Author: true, Description: true, Repo: true, Contact: true, Category: true, Permissions: true, Readmes: true}
 	if err := InitForm(Options{In: strings.NewReader("\n"), Out: &out, Accessible: true}, o, Init{Skip: skip}); err != nil || o.MinDifyVersion != "1.0.0" {
 		t.Errorf("accessible: %q, %v\n%s", o.MinDifyVersion, err, out.String())
 	}

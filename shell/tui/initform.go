@@ -12,7 +12,7 @@ import (
 
 // Skip lists the questions whose answers came from flags.
 type Skip struct {
-	Name, Author, Description, Repo, Category, Language, Permissions, MinDifyVersion, Readmes bool
+	Name, Author, Description, Repo, Contact, Category, Language, Permissions, MinDifyVersion, Readmes bool
 }
 
 // Init is what the init form needs besides the options it fills.
@@ -95,6 +95,9 @@ func (st *initState) questions() []question {
 	}
 	if !skip.Repo {
 		qs = append(qs, text("Repository URL (optional)", "Where the source lives, e.g. https://github.com/you/plugin; leave empty for none.", &o.Repo, scaffold.CheckRepo))
+	}
+	if !skip.Contact {
+		qs = append(qs, text("Contact e-mail (optional)", "Where the marketplace's reviewers can reach you; the marketplace requires one.", &o.Contact, manifest.CheckContact))
 	}
 	if !skip.Language && len(scaffold.Languages) > 1 {
 		qs = append(qs, question{title: "Language", help: fixed("Plugins are written in Python; Go is not available yet."),
@@ -224,6 +227,9 @@ func (st *initState) summary() string {
 	)
 	if o.Repo != "" {
 		lines = append(lines, "repository:  "+o.Repo)
+	}
+	if o.Contact != "" {
+		lines = append(lines, "contact:     "+o.Contact)
 	}
 	if o.MinDifyVersion != "" {
 		lines = append(lines, "min. Dify:   "+o.MinDifyVersion)

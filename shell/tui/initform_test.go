@@ -26,7 +26,7 @@ func newTestForm(in Init) (*initState, *huh.Form) {
 // view is what the form shows, without colours.
 func view(m tea.Model) string { return ansi.Strip(m.View().Content) }
 
-var skipProfile = Skip{Repo: true, MinDifyVersion: true, Readmes: true}
+var skipProfile = Skip{Repo: true, Contact: true, MinDifyVersion: true, Readmes: true}
 
 func TestFormHappyPath(t *testing.T) {
 	st, f := newTestForm(Init{Skip: skipProfile, Confirm: true})
@@ -56,7 +56,7 @@ func TestFormHappyPath(t *testing.T) {
 
 // Enter on the summary creates the plugin; declining takes a deliberate move.
 func TestConfirmStartsOnCreate(t *testing.T) {
-	all := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}
+	all := Skip{Name: true, Author: true, Description: true, Repo: true, Contact: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}
 	st, f := newTestForm(Init{Skip: all, Confirm: true})
 	m := drive(t, escToQuit{f}, f.Init())
 	if !strings.Contains(view(m), "Create") {
@@ -89,7 +89,7 @@ func TestSummaryShowsDirectoryAndStorage(t *testing.T) {
 }
 
 func TestFormRefusesBadValues(t *testing.T) {
-	st, f := newTestForm(Init{Skip: Skip{Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}})
+	st, f := newTestForm(Init{Skip: Skip{Author: true, Description: true, Repo: true, Contact: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}})
 	m := drive(t, escToQuit{f}, f.Init())
 	m = drive(t, m, typeText("Bad Name"), enter)
 	if !strings.Contains(view(m), "must be 1–128 characters of a-z, 0-9, _ and -") {
@@ -114,7 +114,7 @@ func TestFormRefusesExistingDirectory(t *testing.T) {
 		dir := filepath.Join(parent, name)
 		return dir, scaffold.CheckTarget(dir, false)
 	}
-	st, f := newTestForm(Init{Target: target, Skip: Skip{Author: true, Description: true, Repo: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}})
+	st, f := newTestForm(Init{Target: target, Skip: Skip{Author: true, Description: true, Repo: true, Contact: true, Language: true, Category: true, Permissions: true, MinDifyVersion: true, Readmes: true}})
 	m := drive(t, escToQuit{f}, f.Init(), typeText("weather"), enter)
 	if f.State == huh.StateCompleted || !strings.Contains(strings.Join(strings.Fields(view(m)), " "), "already exists and is not empty") {
 		t.Fatalf("state %v; view:\n%s", f.State, view(m))
@@ -138,7 +138,7 @@ func TestFormCancel(t *testing.T) {
 // Esc while filtering a list leaves the filter, a second Esc clears it (as
 // the help line says), and only then does Esc quit.
 func TestEscWhileFilteringClearsTheFilter(t *testing.T) {
-	onlyCategory := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Permissions: true, MinDifyVersion: true, Readmes: true}
+	onlyCategory := Skip{Name: true, Author: true, Description: true, Repo: true, Contact: true, Language: true, Permissions: true, MinDifyVersion: true, Readmes: true}
 	st, f := newTestForm(Init{Skip: onlyCategory})
 	m := drive(t, escToQuit{f}, f.Init(), slash, typeText("rer"))
 	if !strings.Contains(view(m), "rerank") || strings.Contains(view(m), "moderation") {
@@ -174,7 +174,7 @@ func TestOneLanguageIsNotAsked(t *testing.T) {
 
 // The permissions the category's code needs cannot be unselected.
 func TestNeededPermissionsStay(t *testing.T) {
-	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, MinDifyVersion: true, Readmes: true}
+	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Contact: true, Language: true, MinDifyVersion: true, Readmes: true}
 	st, f := newTestForm(Init{Skip: onlyPerms})
 	// agent-strategy, then unselect tool (the first option) and try to accept.
 	m := drive(t, escToQuit{f}, f.Init(), down, down, down, down, down, down, down, down, enter, space, enter)
@@ -191,7 +191,7 @@ func TestNeededPermissionsStay(t *testing.T) {
 }
 
 func TestPermissionDefaultsFollowCategory(t *testing.T) {
-	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, MinDifyVersion: true, Readmes: true}
+	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Contact: true, Language: true, MinDifyVersion: true, Readmes: true}
 	st, f := newTestForm(Init{Skip: onlyPerms})
 	drive(t, escToQuit{f}, f.Init(), down, down, down, down, down, down, down, down, enter, enter) // agent-strategy, then accept
 	if f.State != huh.StateCompleted || st.o.Category != "agent-strategy" {
@@ -208,7 +208,7 @@ func TestPermissionDefaultsFollowCategory(t *testing.T) {
 // Storage sizes are written as people write them, and its question shows
 // the default.
 func TestStorageSizeAcceptsHumanSizes(t *testing.T) {
-	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Language: true, Category: true, MinDifyVersion: true, Readmes: true}
+	onlyPerms := Skip{Name: true, Author: true, Description: true, Repo: true, Contact: true, Language: true, Category: true, MinDifyVersion: true, Readmes: true}
 	st, f := newTestForm(Init{Skip: onlyPerms})
 	// storage is the last permission: toggle it, accept, see the default.
 	m := drive(t, escToQuit{f}, f.Init(), end, space, enter)
