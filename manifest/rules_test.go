@@ -84,3 +84,16 @@ func FuzzRules(f *testing.F) {
 		}
 	})
 }
+
+// CheckContact is the marketplace's e-mail expression, written out.
+func TestCheckContactIsTheMarketplaceRule(t *testing.T) {
+	re := regexp.MustCompile("^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+$")
+	for _, s := range []string{"", "a@b.co", "dev@acme.example", "x.y+z@sub.domain.org", "a@b", "@b.co", "a@@b.co", "a@b..co", "a@.b.co",
+		"a b@c.de", "a@b.c-d", "é@b.co", "a@b.co.", "a@-.co", "it's@x.io", "a@b_c.io"} {
+		got := CheckContact(s) == nil
+		want := s == "" || re.MatchString(s)
+		if got != want {
+			t.Errorf("CheckContact(%q) accepts = %v, the marketplace's rule = %v", s, got, want)
+		}
+	}
+}

@@ -162,8 +162,12 @@ func TestCommandFlags(t *testing.T) {
 
 		var val *validateOptions
 		execute(t, newValidateCmd(s, func(o *validateOptions) error { val = o; return nil }), "--json", "--strict", "--max-size", "7")
-		if val.path != "." || !val.json || !val.strict || val.plugin.maxSizeMB != 7 {
+		if len(val.paths) != 1 || val.paths[0] != "." || !val.json || !val.strict || val.plugin.maxSizeMB != 7 || val.market {
 			t.Errorf("validate: %+v", val)
+		}
+		execute(t, newValidateCmd(s, func(o *validateOptions) error { val = o; return nil }), "a", "b/...", "--marketplace", "--online", "--marketplace-url", "http://127.0.0.1:1", "--python", "/py")
+		if strings.Join(val.paths, ",") != "a,b/..." || !val.market || !val.online || val.marketURL != "http://127.0.0.1:1" || val.python != "/py" {
+			t.Errorf("validate --marketplace: %+v", val)
 		}
 
 		var sg *signOptions

@@ -1,17 +1,31 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/spf13/cobra"
 
 	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/marketplace"
 	"github.com/dify-cli/dify/pack"
-	"github.com/spf13/cobra"
 )
 
 type validateOptions struct {
-	pluginTarget
-	strict bool
+	io          *Streams
+	ctx         context.Context
+	paths       []string
+	json        bool
+	strict      bool
+	plugin      pluginFlags
+	market      bool
+	online      bool
+	marketURL   string
+	python      string
+	explicitURL bool
 }
 
 type jsonFinding struct {
@@ -19,16 +33,17 @@ type jsonFinding struct {
 	Line     int    `json:"line,omitempty"`
 	Column   int    `json:"column,omitempty"`
 	Severity string `json:"severity"`
+	Check    string `json:"check,omitempty"`
 	Rule     string `json:"rule"`
 	Message  string `json:"message"`
 	Hint     string `json:"hint,omitempty"`
 }
 
 func newValidateCmd(s *Streams, runF func(*validateOptions) error) *cobra.Command {
-	o := &validateOptions{pluginTarget: pluginTarget{io: s}}
-	cmd := newPluginTargetCmd(&cobra.Command{
-		Use:   "validate [DIR|PACKAGE]",
-		Short: "Check a plugin against every rule Dify applies, before you upload it",
+	o := &validateOptions{io: s}
+	cmd := &cobra.Command{
+		Use:   "validate [DIR|PACKAGE]...",
+		Short: "Check a plugin against every rule Dify applies, and with --marketplace the marketplace's",
 		Long: `Check a plugin directory (through its ignore rules) or a .difypkg against the rules
 the Dify daemon applies when packaging, installing and running a plugin, and what the
 Python SDK needs to start it. Each finding is printed as
@@ -49,42 +64,226 @@ damaged one is found here rather than at upload.
 Credentials are errors: .env files (not .env.example), private keys and API
 tokens (OpenAI, GitHub, Slack, AWS, JWTs) in any text file, each with the file,
 the line and the ignore line that leaves it out. --allow-secrets makes them
-warnings.`,
+warnings.
+
+--marketplace adds the Dify Marketplace's verdict: every check its validator
+(langgenius/dify-marketplace-toolkit) and the pre-check workflow of
+langgenius/dify-plugins run on a submission, blocking where they block and
+warning where they warn: package contents and size, secrets, binaries, the
+manifest's marketplace fields (repo, contact, privacy), README, dependencies,
+Python that compiles (with Python 3.12 when found), safety warnings, outbound
+domains and the icon. --online also asks the marketplace whether the version is
+already published. Exit status 1 when anything blocks.
+
+Several plugins are checked at once, side by side: give several paths, or
+DIR/... for every plugin below DIR; a summary table follows, and the exit status
+is 1 if any fails.`,
 		Example: `  dify plugin validate
   dify plugin validate ./weather --strict
-  dify plugin validate weather.difypkg --json`,
-	}, o, &o.pluginTarget, false, "print the findings as a JSON array", runF, validateRun)
-	cmd.Flags().BoolVar(&o.strict, "strict", false, "exit 1 on warnings too")
-	addAllowSecretsFlag(cmd.Flags(), &o.plugin.allowSecrets)
+  dify plugin validate weather.difypkg --json
+  dify plugin validate --marketplace ./weather
+  dify plugin validate --marketplace --online weather-0.1.0.difypkg
+  dify plugin validate plugins/...`,
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			o.ctx = cmd.Context()
+			o.paths = args
+			if len(o.paths) == 0 {
+				o.paths = []string{"."}
+			}
+			if (o.online || cmd.Flags().Changed("marketplace-url") || cmd.Flags().Changed("python")) && !o.market {
+				return usagef("--online, --marketplace-url and --python go with --marketplace")
+			}
+			o.explicitURL = cmd.Flags().Changed("marketplace-url")
+			return dispatch(o, runF, validateRun)
+		}),
+	}
+	f := cmd.Flags()
+	f.BoolVar(&o.json, "json", false, "print the findings as JSON")
+	f.BoolVar(&o.strict, "strict", false, "exit 1 on warnings too")
+	f.BoolVar(&o.market, "marketplace", false, "also run every check the Dify Marketplace runs on a submission")
+	f.BoolVar(&o.online, "online", false, "with --marketplace: ask the marketplace whether this version is already published")
+	f.StringVar(&o.marketURL, "marketplace-url", marketplace.DefaultBaseURL, "with --online: the marketplace to ask")
+	f.StringVar(&o.python, "python", "", "with --marketplace: the Python that compiles the plugin's code (default: a Python 3.12 found on this machine)")
+	o.plugin.register(cmd, true)
+	addAllowSecretsFlag(f, &o.plugin.allowSecrets)
+	completePluginArg(cmd)
 	return cmd
+}
+
+// validated is one plugin's findings.
+type validated struct {
+	path   string
+	err    error // it could not be read at all
+	ds     manifest.Diagnostics
+	market *marketplace.Report
+}
+
+func (v *validated) failed(strict bool) bool {
+	if v.err != nil {
+		return true
+	}
+	errs, warns := count(v.ds)
+	if v.market != nil {
+		b, w := v.market.Count()
+		errs, warns = errs+b, warns+w
+	}
+	return errs > 0 || strict && warns > 0
 }
 
 func validateRun(o *validateOptions) error {
 	s := o.io
-	plan, err := o.open()
+	paths, err := pack.Targets(o.paths)
 	if err != nil {
 		return err
 	}
-	defer plan.Close()
-	ds := plan.Check()
-	errs, warns := count(ds)
+	results := make([]*validated, len(paths))
+	plans := make([]*pack.Plan, len(paths))
+	quiet := len(paths) > 1
+	parallelDo(len(paths), func(i int) {
+		v := &validated{path: paths[i]}
+		results[i] = v
+		plan, err := pack.Open(paths[i], pack.PlanOptions{MaxSize: maxSizeBytes(o.plugin.maxSizeMB), AllowExternalLinks: o.plugin.externalLinks, AllowSecrets: o.plugin.allowSecrets})
+		if err != nil {
+			v.err = err
+			return
+		}
+		plans[i] = plan
+		v.ds = plan.Check()
+	})
+	defer func() {
+		for _, p := range plans {
+			if p != nil {
+				p.Close()
+			}
+		}
+	}()
+	if len(paths) == 1 && results[0].err != nil {
+		return results[0].err
+	}
+	for i, p := range plans {
+		if p == nil {
+			continue
+		}
+		for _, w := range p.Warnings {
+			s.warnf("%s", w)
+		}
+		if !quiet {
+			reportGenerated(s, paths[i], p.Generated)
+		}
+	}
+	if o.market {
+		if err := o.marketplace(plans, results); err != nil {
+			return err
+		}
+	}
 	if o.json {
-		out := jsonFindings(ds)
-		enc := json.NewEncoder(s.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(out); err != nil {
+		if err := o.printJSON(results); err != nil {
 			return err
 		}
 	} else {
-		for _, d := range ds {
-			fmt.Fprintln(s.Out, d)
-		}
-		fmt.Fprintf(s.Out, "%s: %d error%s, %d warning%s\n", o.path, errs, plural(errs), warns, plural(warns))
+		o.print(results)
 	}
-	if errs > 0 || (o.strict && warns > 0) {
-		return &silentError{code: exitFailure}
+	for _, v := range results {
+		if v.failed(o.strict) {
+			return &silentError{code: exitFailure}
+		}
 	}
 	return nil
+}
+
+// marketplace runs the marketplace's checks on every plan that opened.
+func (o *validateOptions) marketplace(plans []*pack.Plan, results []*validated) error {
+	s := o.io
+	var plugins []marketplace.Plugin
+	var index []int
+	for i, p := range plans {
+		if p == nil {
+			continue
+		}
+		mp, err := marketplace.FromPlan(o.ctx, p)
+		if err != nil {
+			results[i].err = err
+			continue
+		}
+		plugins = append(plugins, mp)
+		index = append(index, i)
+	}
+	opts := marketplace.Options{}
+	if py, err := findPython(o.ctx, s, o.python, "3.12"); err == nil {
+		opts.Python, opts.PythonVersion = py.Path, py.Version
+	} else if o.python != "" {
+		return err
+	}
+	if o.online {
+		opts.Online = &marketplace.Online{Client: s.factory().HTTPClient(), BaseURL: o.marketURL}
+	}
+	reports, err := marketplace.Check(o.ctx, plugins, opts)
+	if err != nil {
+		return err
+	}
+	for j, r := range reports {
+		results[index[j]].market = r
+	}
+	return nil
+}
+
+func (o *validateOptions) print(results []*validated) {
+	s := o.io
+	for i, v := range results {
+		if len(results) > 1 {
+			if i > 0 {
+				fmt.Fprintln(s.Out)
+			}
+			fmt.Fprintf(s.Out, "== %s\n", v.path)
+		}
+		if v.err != nil {
+			fmt.Fprintf(s.Out, "%s: %v\n", v.path, v.err)
+			continue
+		}
+		for _, d := range v.ds {
+			fmt.Fprintln(s.Out, d)
+		}
+		errs, warns := count(v.ds)
+		fmt.Fprintf(s.Out, "%s: %d error%s, %d warning%s\n", v.path, errs, plural(errs), warns, plural(warns))
+		if v.market != nil {
+			printMarketplace(s.Out, v.path, v.market, len(results) == 1)
+		}
+	}
+	if len(results) > 1 {
+		fmt.Fprintln(s.Out)
+		printSummary(s.Out, results, o.strict)
+	}
+}
+
+type jsonPlugin struct {
+	Plugin      string        `json:"plugin"`
+	Error       string        `json:"error,omitempty"`
+	Findings    []jsonFinding `json:"findings"`
+	Marketplace *jsonMarket   `json:"marketplace,omitempty"`
+	Failed      bool          `json:"failed"`
+}
+
+func (o *validateOptions) printJSON(results []*validated) error {
+	enc := json.NewEncoder(o.io.Out)
+	enc.SetIndent("", "  ")
+	if len(results) == 1 && !o.market && results[0].err == nil {
+		return enc.Encode(jsonFindings(results[0].ds)) // the one-plugin form: an array
+	}
+	var out []jsonPlugin
+	for _, v := range results {
+		j := jsonPlugin{Plugin: v.path, Findings: jsonFindings(v.ds), Failed: v.failed(o.strict)}
+		if v.err != nil {
+			j.Error = v.err.Error()
+		}
+		if v.market != nil {
+			j.Marketplace = marketJSON(v.market)
+		}
+		out = append(out, j)
+	}
+	if len(out) == 1 {
+		return enc.Encode(out[0])
+	}
+	return enc.Encode(out)
 }
 
 func count(ds manifest.Diagnostics) (errs, warns int) {
@@ -109,4 +308,19 @@ func jsonFindings(ds manifest.Diagnostics) []jsonFinding {
 		out = append(out, jsonFinding{File: d.Pos.File, Line: d.Pos.Line, Column: d.Pos.Col, Severity: d.Severity.String(), Rule: d.Rule, Message: d.Message, Hint: d.Hint})
 	}
 	return out
+}
+
+// parallelDo runs f(0..n-1), a few at a time.
+func parallelDo(n int, f func(int)) {
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			f(i)
+		}()
+	}
+	wg.Wait()
 }

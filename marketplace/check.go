@@ -1,0 +1,187 @@
+package marketplace
+
+import (
+	"context"
+	"io/fs"
+	"runtime"
+	"sort"
+	"sync"
+)
+
+// Plugin is one plugin to check: the files its package holds.
+type Plugin struct {
+	// FS holds the package's files: a *pack.Plan of a directory (what
+	// packaging would take) or of a .difypkg.
+	FS fs.FS
+	// Name says which plugin a report is about (its path).
+	Name string
+	// PackageSize is the size of the .difypkg in bytes, or -1 when it is
+	// known to be under the marketplace's limit without writing it.
+	PackageSize int64
+	// Exec reports whether unpacking gives a file an executable bit; nil
+	// for none (packages written by dify and by the official tool).
+	Exec func(name string) bool
+	// LeaveOut says how to keep a file out of the package, given the ignore
+	// line that would (".env", "*.pem").
+	LeaveOut func(line string) string
+}
+
+// Check runs every check on each plugin, the plugins side by side, and
+// returns their reports in the same order. One Python process reads the
+// Python files of all of them.
+func Check(ctx context.Context, plugins []Plugin, opts Options) ([]*Report, error) {
+	checkers := make([]*checker, len(plugins))
+	for i, p := range plugins {
+		c, err := newChecker(p, opts)
+		if err != nil {
+			return nil, err
+		}
+		checkers[i] = c
+	}
+	parallel(len(checkers), func(i int) { checkers[i].offline() })
+	if opts.Python != "" {
+		var files []*pyFile
+		for _, c := range checkers {
+			files = append(files, c.pythonFiles()...)
+		}
+		err := runPythonParallel(ctx, opts.Python, files)
+		for _, c := range checkers {
+			c.pythonErr = err
+		}
+	}
+	reports := make([]*Report, len(checkers))
+	parallel(len(checkers), func(i int) {
+		c := checkers[i]
+		c.applyPython(opts.PythonVersion)
+		c.domains()
+		c.online(ctx)
+		reports[i] = c.report()
+	})
+	return reports, nil
+}
+
+// parallel runs f(0..n-1) on as many goroutines as there are processors.
+func parallel(n int, f func(int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				f(i)
+			}
+		}()
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// runPythonParallel splits the files between one interpreter per processor
+// when there are many.
+func runPythonParallel(ctx context.Context, python string, files []*pyFile) error {
+	parts := min(runtime.GOMAXPROCS(0), max(1, len(files)/200))
+	if parts <= 1 {
+		return runPython(ctx, python, files)
+	}
+	errs := make([]error, parts)
+	chunk := (len(files) + parts - 1) / parts
+	parallel(parts, func(i int) {
+		lo, hi := i*chunk, min(len(files), (i+1)*chunk)
+		if lo < hi {
+			errs[i] = runPython(ctx, python, files[lo:hi])
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checker holds one plugin's checks while they run.
+type checker struct {
+	t        *tree
+	opts     Options
+	name     string
+	leaveOut func(line string) string
+	out      []Finding
+	skipped  []Skip
+
+	fields    *fields
+	fieldsErr error
+
+	mu        sync.Mutex // guards python, filled by runPython
+	python    map[string]pyResult
+	pythonErr error
+	calls     int // network call sites found in Python
+	runtime   int // of which build their address at run time
+}
+
+func newChecker(p Plugin, opts Options) (*checker, error) {
+	var files []file
+	err := fs.WalkDir(p.FS, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !d.Type().IsRegular() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		f := file{path: name, size: info.Size()}
+		if p.Exec != nil {
+			f.exec = p.Exec(name)
+		}
+		files = append(files, f)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
+	c := &checker{t: &tree{fsys: p.FS, files: files, packageSize: p.PackageSize}, opts: opts, name: p.Name,
+		leaveOut: p.LeaveOut, python: map[string]pyResult{}}
+	if c.leaveOut == nil {
+		c.leaveOut = func(string) string { return "package the plugin again without it" }
+	}
+	if data, err := c.t.read(manifestFile, 4<<20); err == nil {
+		c.fields, c.fieldsErr = readFields(data)
+	}
+	return c, nil
+}
+
+func (c *checker) emit(check string) emit { return emit{check: check, out: &c.out} }
+
+func (c *checker) skip(check, reason string) { c.skipped = append(c.skipped, Skip{check, reason}) }
+
+func (c *checker) note(check, reason string) { c.skip(check, reason) }
+
+func (c *checker) fieldValue(name string) string {
+	if c.fields == nil {
+		return ""
+	}
+	return c.fields.get(name)
+}
+
+// offline runs the checks that need nothing but the files.
+func (c *checker) offline() {
+	c.contents()
+	c.secrets()
+	c.binaries()
+	c.manifestMetadata()
+	c.readme()
+	c.dependencies()
+	c.financial()
+	c.icon()
+}
+
+func (c *checker) report() *Report {
+	r := &Report{Findings: c.out, Skipped: c.skipped}
+	r.sort()
+	return r
+}

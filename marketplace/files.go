@@ -1,0 +1,150 @@
+package marketplace
+
+import (
+	"io"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+
+	"github.com/dify-cli/dify/internal/pytext"
+)
+
+// tree is the plugin as the validator sees it once the package is unpacked:
+// its regular files, read on demand.
+type tree struct {
+	fsys  fs.FS
+	files []file // sorted by path
+	// packageSize is the size of the .difypkg, or -1 when not known.
+	packageSize int64
+
+	mu   sync.Mutex
+	text map[string]string // decoded contents of small files, by path
+}
+
+type file struct {
+	path string
+	size int64
+	exec bool // an executable bit the unpacked file would have
+}
+
+// maxText is the largest file any check reads as text (the validator's
+// per-file limit).
+const maxText = 1 << 20
+
+func (t *tree) has(name string) bool {
+	_, ok := t.find(name)
+	return ok
+}
+
+func (t *tree) find(name string) (file, bool) {
+	for _, f := range t.files {
+		if f.path == name {
+			return f, true
+		}
+	}
+	return file{}, false
+}
+
+// read returns a file's bytes, at most limit of them.
+func (t *tree) read(name string, limit int64) ([]byte, error) {
+	f, err := t.fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, limit))
+}
+
+// textOf returns a file of at most maxText bytes decoded as the validator
+// decodes it (UTF-8, invalid bytes dropped); ok is false for a larger or
+// unreadable file.
+func (t *tree) textOf(name string) (string, bool) {
+	t.mu.Lock()
+	s, ok := t.text[name]
+	t.mu.Unlock()
+	if ok {
+		return s, true
+	}
+	data, err := t.read(name, maxText+1)
+	if err != nil || len(data) > maxText {
+		return "", false
+	}
+	s = pytext.Decode(data)
+	t.mu.Lock()
+	if t.text == nil {
+		t.text = map[string]string{}
+	}
+	t.text[name] = s
+	t.mu.Unlock()
+	return s, true
+}
+
+// head returns a file's first n bytes.
+func (t *tree) head(name string, n int64) []byte {
+	data, _ := t.read(name, n)
+	return data
+}
+
+// dirs returns the folders of a slash path, outermost first ("a/b/c.py":
+// "a", "b").
+func dirs(p string) []string {
+	d := path.Dir(p)
+	if d == "." {
+		return nil
+	}
+	return strings.Split(d, "/")
+}
+
+// pruned reports whether a walk that does not descend into folders for
+// which skip holds leaves p out.
+func pruned(p string, skip func(name string) bool) bool {
+	for _, d := range dirs(p) {
+		if skip(d) {
+			return true
+		}
+	}
+	return false
+}
+
+func in(set ...string) func(string) bool {
+	return func(name string) bool {
+		for _, s := range set {
+			if s == name {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// The folders most of the validator's scans do not enter.
+var (
+	vcsAndEnvs      = in("__pycache__", ".git", ".hg", ".svn", ".venv", "venv", "env", "node_modules")
+	toolFolders     = in(".git", ".hg", ".svn", ".venv", "venv", "env", "__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".tox", ".nox", "node_modules")
+	sourceSkips     = func(name string) bool { return strings.HasPrefix(name, ".") || sourceSkipNames(strings.ToLower(name)) }
+	sourceSkipNames = in("venv", "env", "node_modules", "vendor", "__pycache__", "site-packages", "dist-packages")
+)
+
+// sourceFiles are the files the capability and domain scans read: code and
+// configuration outside hidden and vendored folders, not hidden themselves,
+// not the dependency files, at most 1 MiB.
+func (t *tree) sourceFiles() []file {
+	var out []file
+	for _, f := range t.files {
+		name := path.Base(f.path)
+		if pruned(f.path, sourceSkips) || strings.HasPrefix(name, ".") || f.size > maxText {
+			continue
+		}
+		switch strings.ToLower(pytext.Suffix(f.path)) {
+		case ".py", ".yaml", ".yml", ".json", ".toml", ".js", ".ts":
+		default:
+			continue
+		}
+		if name == "requirements.txt" || name == "pyproject.toml" || name == "uv.lock" {
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
