@@ -219,7 +219,7 @@ func TestInitEscWhileFilteringInATerminal(t *testing.T) {
 	bin := buildDify(t)
 	dir := t.TempDir()
 	term := startTerminal(t, bin, dir, nil, "plugin", "init", "--quick=false", "--name", "keeper", "--author", "acme",
-		"--description", "d", "--repo", "", "--language", "python", "--min-dify-version", "", "--readme", "", "--allow-storage")
+		"--description", "d", "--repo", "", "--contact", "", "--language", "python", "--min-dify-version", "", "--readme", "", "--allow-storage")
 	term.waitFor("Category")
 	// Keys that arrive together reach the program as one: wait for each.
 	term.send("/")
@@ -299,7 +299,7 @@ func TestInitTakenNameRefusedFirst(t *testing.T) {
 func TestInitSmallTerminalKeepsTheTitle(t *testing.T) {
 	bin := buildDify(t)
 	dir := t.TempDir()
-	term := startTerminalSized(t, 20, 60, bin, dir, nil, "plugin", "init", "--name", "w", "--author", "a", "--description", "d", "--repo", "")
+	term := startTerminalSized(t, 20, 60, bin, dir, nil, "plugin", "init", "--name", "w", "--author", "a", "--description", "d", "--repo", "", "--contact", "")
 	term.waitFor("Category")
 	for _, c := range []string{"llm", "text-embedding", "rerank", "tts", "speech2text", "moderation", "extension", "agent-strategy", "trigger", "datasource"} {
 		term.send(downKey)
