@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -118,12 +119,21 @@ func Find(ctx context.Context, w Want) (Choice, error) {
 	if want != "" {
 		names = append([]string{"python" + want}, names...)
 	}
+	// pyenv's shims are bash scripts that run pyenv to find the selected
+	// version, and fail for another: its installed interpreters are tried
+	// before them, which is faster and finds the version wanted.
+	var shims []string
 	for _, name := range names {
 		if p, err := look(name); err == nil {
-			candidates = append(candidates, p)
+			if isShim(p) {
+				shims = append(shims, p)
+			} else {
+				candidates = append(candidates, p)
+			}
 		}
 	}
 	candidates = append(candidates, pyenvVersions(w.Env, want)...)
+	candidates = append(candidates, shims...)
 
 	var first *Interpreter
 	var firstErr error
@@ -166,6 +176,17 @@ func Find(ctx context.Context, w Want) (Choice, error) {
 		return Choice{}, errors.Join(errors.New(msg), firstErr)
 	}
 	return Choice{}, errors.New(msg)
+}
+
+// isShim reports whether p is one of pyenv's shims: in a folder named
+// shims beside pyenv's versions folder.
+func isShim(p string) bool {
+	dir := filepath.Dir(p)
+	if filepath.Base(dir) != "shims" {
+		return false
+	}
+	_, err := os.Stat(filepath.Join(filepath.Dir(dir), "versions"))
+	return err == nil
 }
 
 // pyenvVersions lists the interpreters of the wanted version that pyenv

@@ -123,3 +123,24 @@ func TestFindLooksInPyenv(t *testing.T) {
 		t.Errorf("chose %+v, want pyenv's newest 3.12", c)
 	}
 }
+
+// pyenv's shims are tried after its installed interpreters: a shim of a
+// version pyenv has not selected fails, and each one runs pyenv.
+func TestFindTriesPyenvBeforeItsShims(t *testing.T) {
+	root := t.TempDir()
+	bin := filepath.Join(root, "versions", "3.12.1", "bin")
+	os.MkdirAll(bin, 0o755)
+	fakePython(t, bin, "python3.12", "3.12.1")
+	shims := filepath.Join(root, "shims")
+	os.MkdirAll(shims, 0o755)
+	ran := filepath.Join(t.TempDir(), "ran")
+	shim := filepath.Join(shims, "python3.12")
+	os.WriteFile(shim, []byte("#!/bin/sh\ntouch "+ran+"\nexit 127\n"), 0o755)
+	c, err := Find(context.Background(), Want{Version: "3.12", Env: []string{"PYENV_ROOT=" + root}, LookPath: lookIn(map[string]string{"python3.12": shim})})
+	if err != nil || c.Version != "3.12.1" {
+		t.Fatalf("chose %+v, %v", c, err)
+	}
+	if _, err := os.Stat(ran); err == nil {
+		t.Error("the shim ran although pyenv's interpreter was found first")
+	}
+}
