@@ -181,7 +181,12 @@ func (c *checker) offline() {
 }
 
 func (c *checker) report() *Report {
-	r := &Report{Findings: c.out, Skipped: c.skipped}
+	r := &Report{Findings: c.out, Skipped: c.skipped, Capabilities: c.capabilities(), Manifest: map[string]string{}}
+	if c.fields != nil {
+		for k, v := range c.fields.values {
+			r.Manifest[k] = v
+		}
+	}
 	r.sort()
 	return r
 }

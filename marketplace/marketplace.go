@@ -77,6 +77,12 @@ type Report struct {
 	// Skipped says which checks did not run, and why (no Python found, not
 	// --online, a check that needs the pull request).
 	Skipped []Skip
+	// Capabilities are the sensitive capabilities found in the code, which
+	// a pull request must disclose.
+	Capabilities []Capability
+	// Manifest holds the manifest's fields as the marketplace reads them
+	// (author, name, version, repo, contact, privacy), for a submission.
+	Manifest map[string]string
 }
 
 // Skip is a check, or part of one, that did not run.
