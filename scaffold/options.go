@@ -86,6 +86,7 @@ type Options struct {
 	Permissions    manifest.Grant
 	MinDifyVersion string
 	Readmes        []string  // extra README languages, from ReadmeLanguages
+	CI             string    // a CI workflow to add: "" or one of CIProviders
 	CreatedAt      time.Time // zero means now
 }
 
@@ -134,6 +135,7 @@ func (o *Options) Validate() error {
 	add("category", CheckCategory(o.Category))
 	add("language", CheckLanguage(o.Language))
 	add("min-dify-version", CheckMinDifyVersion(o.MinDifyVersion))
+	add("ci", CheckCI(o.CI))
 	if p := o.Permissions; p.Has("storage") {
 		add("storage-size", manifest.CheckStorageSize(p.Storage()))
 	}

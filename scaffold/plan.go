@@ -131,6 +131,14 @@ func Plan(o Options) ([]File, error) {
 		files[name] = data
 	}
 
+	if o.CI != "" {
+		wf, err := Workflow(o.CI)
+		if err != nil {
+			return nil, err
+		}
+		files[wf.Path] = wf.Data
+	}
+
 	plan := make([]File, 0, len(files))
 	for p, data := range files {
 		plan = append(plan, File{Path: p, Data: data})

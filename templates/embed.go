@@ -6,7 +6,8 @@ package templates
 
 import "embed"
 
-// FS is the template tree: python/<part>/... and icons/<kind>-<light|dark>.svg.
+// FS is the template tree: python/<part>/..., icons/<kind>-<light|dark>.svg and
+// ci/<provider>.yml, the CI workflows.
 //
-//go:embed all:python icons
+//go:embed all:python icons ci
 var FS embed.FS

@@ -75,6 +75,7 @@ touched.`,
 	f.StringVar(&o.opts.Category, "category", "", "plugin category: "+strings.Join(scaffold.CategoryNames(), ", ")+" (default tool)")
 	f.StringVar(&o.opts.Language, "language", "", "plugin language: python (default python)")
 	f.StringVar(&o.opts.MinDifyVersion, "min-dify-version", scaffold.DefaultMinDifyVersion, "the oldest Dify the plugin works with")
+	f.StringVar(&o.opts.CI, "ci", "", "add a CI workflow that validates, tests, packages and publishes: "+strings.Join(scaffold.CIProviders, ", "))
 	f.StringSliceVar(&o.opts.Readmes, "readme", nil, "README translations to add: "+strings.Join(scaffold.ReadmeLanguages, ", "))
 	o.allow = addPermissionFlags(f, "allow", "permission to ")
 	f.StringVar(&o.storageSize, "storage-size", "", "storage size: bytes, or 1MiB, 512KiB, 1MB (default 1MiB with --allow-storage)")
@@ -85,6 +86,7 @@ touched.`,
 	completeValues(cmd, "category", scaffold.CategoryNames())
 	completeValues(cmd, "language", scaffold.Languages)
 	completeValues(cmd, "readme", scaffold.ReadmeLanguages)
+	completeValues(cmd, "ci", scaffold.CIProviders)
 	return cmd
 }
 
@@ -160,8 +162,9 @@ Next steps:
   cd %s
   %s   # try it on this machine
   dify plugin package .   # when it works: build %s.difypkg
+  dify plugin validate --marketplace .   # what the marketplace still needs
 
-GUIDE.md explains the project, its tests, and debugging against Dify.
+GUIDE.md explains the project, its tests, debugging against Dify and publishing.
 `, opts.Category, opts.Name, dir, dir, scaffold.TryCommand(opts), opts.Name)
 	return nil
 }

@@ -13,6 +13,7 @@ func newPluginCmd(s *Streams, want string) *cobra.Command {
 		entry{"validate", func() *cobra.Command { return newValidateCmd(s, nil) }},
 		entry{"bump", func() *cobra.Command { return newBumpCmd(s, nil) }},
 		entry{"publish", func() *cobra.Command { return newPublishCmd(s, nil) }},
+		entry{"ci", func() *cobra.Command { return newCICmd(s, nil) }},
 		entry{"readme", func() *cobra.Command { return newReadmeCmd(s) }},
 		entry{"permission", func() *cobra.Command { return newPermissionCmd(s, nil) }},
 		entry{"module", func() *cobra.Command { return newModuleCmd(s) }},
