@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/dify-cli/dify/internal/bytesize"
@@ -22,6 +23,7 @@ type packageOptions struct {
 	io            *Streams
 	ctx           context.Context
 	dir           string
+	dirs          []string // several plugins (DIR/... or more than one argument)
 	output        string
 	maxSizeMB     int64
 	dryRun        bool
@@ -40,7 +42,7 @@ type packageOptions struct {
 func newPackageCmd(s *Streams, runF func(*packageOptions) error) *cobra.Command {
 	o := &packageOptions{io: s}
 	cmd := &cobra.Command{
-		Use:   "package DIR|PKG",
+		Use:   "package DIR|PKG...",
 		Short: "Validate a plugin and write NAME.difypkg",
 		Long: `Validate the plugin in DIR and zip it into a package the Dify daemon installs.
 
@@ -70,17 +72,30 @@ meta.arch and meta.runner.version (--platform, --python). When it is written,
 dify prints the settings the Dify needs to install it: PLUGIN_MAX_PACKAGE_SIZE
 and MAX_PLUGIN_PACKAGE_SIZE when it is over 50 MiB, NGINX_CLIENT_MAX_BODY_SIZE
 for the upload, and FORCE_VERIFYING_SIGNATURE=false (or the third-party
-signature settings, with --sign).`,
+signature settings, with --sign).
+
+Several plugins are packaged at once, side by side: give several directories, or
+DIR/... for every plugin below DIR. Each package is named after its directory
+(NAME.difypkg) in the folder -o names (the current one by default); a table
+follows, --json prints it as JSON, and the exit status is 1 if any fails.`,
 		Example: `  dify plugin package ./weather
   dify plugin package ./weather -o dist/weather-0.1.0.difypkg
   dify plugin package --dry-run --show-ignored ./weather
   dify plugin package ./weather --offline
   dify plugin package langgenius-openai_0.2.7.difypkg --offline --platform linux/amd64
-  dify plugin package ./weather --offline --index-url https://mirrors.example.com/pypi/simple`,
-		Args: exactArgs(1, "the plugin directory (or, with --offline, a .difypkg)"),
+  dify plugin package ./weather --offline --index-url https://mirrors.example.com/pypi/simple
+  dify plugin package plugins/... -o dist`,
+		Args: minArgs(1, "the plugin directory (or, with --offline, a .difypkg)"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			o.ctx, o.dir = cmd.Context(), filepath.Clean(args[0])
 			o.maxSizeGiven = cmd.Flags().Changed("max-size")
+			if len(args) > 1 || strings.HasSuffix(filepath.ToSlash(args[0]), "/...") {
+				if o.offline.on || o.dryRun || o.showIgnored || o.signKey != "" {
+					return usagef("--offline, --dry-run, --show-ignored and --sign take one plugin at a time")
+				}
+				o.dirs = args
+				return dispatch(o, runF, packageMany)
+			}
 			if o.offline.on {
 				if o.showIgnored || o.json || o.useUV {
 					return usagef("--show-ignored, --json and --uv do not go with --offline")
@@ -104,7 +119,7 @@ signature settings, with --sign).`,
 	addMaxSizeFlag(f, &o.maxSizeMB)
 	f.BoolVar(&o.dryRun, "dry-run", false, "list the files that would be packaged, and write nothing")
 	f.BoolVar(&o.showIgnored, "show-ignored", false, "with --dry-run: also list what is left out, and by which ignore line")
-	f.BoolVar(&o.json, "json", false, "with --dry-run: print the listing as JSON")
+	f.BoolVar(&o.json, "json", false, "with --dry-run or several plugins: print the result as JSON")
 	f.BoolVar(&o.noValidate, "no-validate", false, "package without checking the plugin first")
 	f.StringVar(&o.signKey, "sign", "", "sign the package with this private key (PKCS#1 PEM)")
 	f.StringVar(&o.category, "category", "langgenius", "with --sign: authorized category (langgenius, partner or community)")

@@ -207,3 +207,12 @@ func maxArgs(n int, names string) cobra.PositionalArgs {
 		return nil
 	}
 }
+
+func minArgs(n int, names string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < n {
+			return usagef("%s takes %s", cmd.CommandPath(), names)
+		}
+		return nil
+	}
+}
