@@ -26,15 +26,16 @@ type Capability struct {
 var capabilityRules = []struct {
 	name     string
 	patterns []string
-	fold     bool // SQL keywords are written in either case
+	fold     bool     // SQL keywords are written in either case
+	needs    []string // text every match contains (lower case when fold): other lines are not searched
 }{
-	{"command execution", []string{`\bsubprocess\.(?:run|Popen|call|check_call|check_output)\s*\(`, `\bos\.(?:system|popen|spawn[a-z_]*|exec[a-z_]*)\s*\(`, `\bpty\.spawn\s*\(`}, false},
-	{"code execution", []string{`(?:^|[^\w.])eval\s*\(`, `(?:^|[^\w.])exec\s*\(`, `(?:^|[^\w.])compile\s*\(`, `\bimportlib\.import_module\s*\(`, `\b__import__\s*\(`, `\bpickle\.loads?\s*\(`, `\bmarshal\.loads?\s*\(`}, false},
-	{"SQL or database access", []string{`\bSELECT\b[\s\S]{0,200}?\bFROM\b`, `\bINSERT\s+INTO\b`, "\\bUPDATE\\s+[\\w.\"`\\[\\]]+\\s+SET\\b", `\bDELETE\s+FROM\b`, `\bDROP\s+(?:TABLE|DATABASE|INDEX)\b`, `\bALTER\s+TABLE\b`, `\bCREATE\s+(?:TABLE|DATABASE|INDEX)\b`, `\b(?:sqlite3|psycopg|psycopg2|pymysql|mysql\.connector|sqlalchemy)\b`, `\.execute(?:many)?\s*\(`}, true},
-	{"SSH or SFTP", []string{`\b(?:paramiko|asyncssh)\b`, `\bSSHClient\s*\(`, `\bpysftp\b`}, false},
-	{"filesystem operations", []string{`(?:^|[^\w.])open\s*\(`, `\bos\.(?:remove|unlink|rename|replace|makedirs|listdir|walk)\s*\(`, `\bshutil\.(?:copy|copyfile|copytree|move|rmtree)\s*\(`, `\bglob\.glob\s*\(`}, false},
-	{"arbitrary network requests", []string{`\brequests\.(?:get|post|put|patch|delete|head|options|request)\s*\(`, `\bhttpx\.(?:get|post|put|patch|delete|head|options|request|stream)\s*\(`, `\baiohttp\.ClientSession\s*\(`, `\burllib\.request\.(?:urlopen|Request)\s*\(`, `\burlopen\s*\(`}, false},
-	{"browser automation", []string{`\b(?:playwright|selenium|pyppeteer|webdriver)\b`, `\bbrowser\.new_page\s*\(`, `\bpage\.goto\s*\(`}, false},
+	{"command execution", []string{`\bsubprocess\.(?:run|Popen|call|check_call|check_output)\s*\(`, `\bos\.(?:system|popen|spawn[a-z_]*|exec[a-z_]*)\s*\(`, `\bpty\.spawn\s*\(`}, false, []string{"subprocess.", "os.", "pty.spawn"}},
+	{"code execution", []string{`(?:^|[^\w.])eval\s*\(`, `(?:^|[^\w.])exec\s*\(`, `(?:^|[^\w.])compile\s*\(`, `\bimportlib\.import_module\s*\(`, `\b__import__\s*\(`, `\bpickle\.loads?\s*\(`, `\bmarshal\.loads?\s*\(`}, false, []string{"eval", "exec", "compile", "import_module", "__import__", "pickle.", "marshal."}},
+	{"SQL or database access", []string{`\bSELECT\b[\s\S]{0,200}?\bFROM\b`, `\bINSERT\s+INTO\b`, "\\bUPDATE\\s+[\\w.\"`\\[\\]]+\\s+SET\\b", `\bDELETE\s+FROM\b`, `\bDROP\s+(?:TABLE|DATABASE|INDEX)\b`, `\bALTER\s+TABLE\b`, `\bCREATE\s+(?:TABLE|DATABASE|INDEX)\b`, `\b(?:sqlite3|psycopg|psycopg2|pymysql|mysql\.connector|sqlalchemy)\b`, `\.execute(?:many)?\s*\(`}, true, []string{"select", "insert", "update", "delete", "drop", "alter", "create", "sqlite3", "psycopg", "pymysql", "mysql.connector", "sqlalchemy", ".execute"}},
+	{"SSH or SFTP", []string{`\b(?:paramiko|asyncssh)\b`, `\bSSHClient\s*\(`, `\bpysftp\b`}, false, []string{"paramiko", "asyncssh", "SSHClient", "pysftp"}},
+	{"filesystem operations", []string{`(?:^|[^\w.])open\s*\(`, `\bos\.(?:remove|unlink|rename|replace|makedirs|listdir|walk)\s*\(`, `\bshutil\.(?:copy|copyfile|copytree|move|rmtree)\s*\(`, `\bglob\.glob\s*\(`}, false, []string{"open", "os.", "shutil.", "glob.glob"}},
+	{"arbitrary network requests", []string{`\brequests\.(?:get|post|put|patch|delete|head|options|request)\s*\(`, `\bhttpx\.(?:get|post|put|patch|delete|head|options|request|stream)\s*\(`, `\baiohttp\.ClientSession\s*\(`, `\burllib\.request\.(?:urlopen|Request)\s*\(`, `\burlopen\s*\(`}, false, []string{"requests.", "httpx.", "aiohttp.ClientSession", "urllib.request.", "urlopen"}},
+	{"browser automation", []string{`\b(?:playwright|selenium|pyppeteer|webdriver)\b`, `\bbrowser\.new_page\s*\(`, `\bpage\.goto\s*\(`}, false, []string{"playwright", "selenium", "pyppeteer", "webdriver", "browser.new_page", "page.goto"}},
 }
 
 var capabilityRes = sync.OnceValue(func() []*regexp.Regexp {
@@ -67,13 +68,31 @@ func (c *checker) capabilities() []Capability {
 			continue
 		}
 		text, _ := c.t.textOf(f.path)
-		for n, line := range pytext.Lines(text) {
+		// Only the categories whose words are in the file are searched for.
+		var possible []int
+		lowerText, ascii := "", asciiText(text)
+		for i, r := range capabilityRules {
+			if r.fold && lowerText == "" {
+				lowerText = strings.ToLower(text)
+			}
+			if !ascii || r.fold && containsAny(lowerText, r.needs) || !r.fold && containsAny(text, r.needs) {
+				possible = append(possible, i)
+			}
+		}
+		if len(possible) == 0 {
+			continue
+		}
+		for n, line := range pytext.AllLines(text) {
 			s := pytext.Strip(line)
 			if s == "" || strings.HasPrefix(s, "#") {
 				continue
 			}
-			for i, re := range capabilityRes() {
-				if !re.MatchString(s) {
+			lower := ""
+			for _, i := range possible {
+				if capabilityRules[i].fold && lower == "" {
+					lower = strings.ToLower(s)
+				}
+				if !mayMatch(i, s, lower) || !capabilityRes()[i].MatchString(s) {
 					continue
 				}
 				counters[i].Count++
@@ -90,4 +109,28 @@ func (c *checker) capabilities() []Capability {
 		}
 	}
 	return out
+}
+
+func asciiText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// mayMatch is a quick test that skips lines rule i cannot match: they have
+// none of the text its matches contain. Lines outside ASCII are always
+// searched, for case folding's sake.
+func mayMatch(i int, s, lower string) bool {
+	for j := 0; j < len(s); j++ {
+		if s[j] >= 0x80 {
+			return true
+		}
+	}
+	if capabilityRules[i].fold {
+		s = lower
+	}
+	return containsAny(s, capabilityRules[i].needs)
 }

@@ -24,6 +24,9 @@ type Plugin struct {
 	// LeaveOut says how to keep a file out of the package, given the ignore
 	// line that would (".env", "*.pem").
 	LeaveOut func(line string) string
+	// Contents, when set, gives files already in memory (read by the
+	// daemon's checks), which must not change.
+	Contents func(name string) ([]byte, bool)
 }
 
 // Check runs every check on each plugin, the plugins side by side, and
@@ -44,7 +47,7 @@ func Check(ctx context.Context, plugins []Plugin, opts Options) ([]*Report, erro
 		for _, c := range checkers {
 			files = append(files, c.pythonFiles()...)
 		}
-		err := runPythonParallel(ctx, opts.Python, files)
+		err := runPythonCached(ctx, opts, files)
 		for _, c := range checkers {
 			c.pythonErr = err
 		}
@@ -79,6 +82,35 @@ func parallel(n int, f func(int)) {
 	}
 	close(next)
 	wg.Wait()
+}
+
+// runPythonCached answers from the cache what it can, and asks the
+// interpreter for the rest.
+func runPythonCached(ctx context.Context, opts Options, files []*pyFile) error {
+	cache := newPyCache(opts.CacheDir, opts.Python, opts.PythonVersion)
+	if cache == nil {
+		return runPythonParallel(ctx, opts.Python, files)
+	}
+	var ask []*pyFile
+	for _, f := range files {
+		if r, ok := cache.get(f); ok {
+			f.owner.mu.Lock()
+			f.owner.python[f.path] = r
+			f.owner.mu.Unlock()
+		} else {
+			ask = append(ask, f)
+		}
+	}
+	if err := runPythonParallel(ctx, opts.Python, ask); err != nil {
+		return err
+	}
+	for _, f := range ask {
+		f.owner.mu.Lock()
+		r := f.owner.python[f.path]
+		f.owner.mu.Unlock()
+		cache.put(f, r)
+	}
+	return nil
 }
 
 // runPythonParallel splits the files between one interpreter per processor
@@ -144,7 +176,7 @@ func newChecker(p Plugin, opts Options) (*checker, error) {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	c := &checker{t: &tree{fsys: p.FS, files: files, packageSize: p.PackageSize}, opts: opts, name: p.Name,
+	c := &checker{t: &tree{fsys: p.FS, files: files, packageSize: p.PackageSize, contents: p.Contents}, opts: opts, name: p.Name,
 		leaveOut: p.LeaveOut, python: map[string]pyResult{}}
 	if c.leaveOut == nil {
 		c.leaveOut = func(string) string { return "package the plugin again without it" }

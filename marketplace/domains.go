@@ -58,7 +58,20 @@ func normaliseHost(raw string) string {
 	return h
 }
 
+// hasHTTP is a quick test for the URL expression: "http" in any case.
+func hasHTTP(s string) bool {
+	for i := 0; i+4 <= len(s); i++ {
+		if (s[i] == 'h' || s[i] == 'H') && strings.EqualFold(s[i:i+4], "http") {
+			return true
+		}
+	}
+	return false
+}
+
 func hostsIn(text string) []string {
+	if !hasHTTP(text) {
+		return nil
+	}
 	var out []string
 	for _, m := range urlRe().FindAllStringSubmatch(text, -1) {
 		if h := normaliseHost(m[1]); h != "" {
@@ -123,7 +136,7 @@ func yamlHosts(text string) []hostAt {
 				segments = append(segments, l)
 			}
 		}
-		if len(segments) > 0 && (docKeys(segments[len(segments)-1]) || anyOf(segments, docAncestor)) {
+		if !hasHTTP(line) || len(segments) > 0 && (docKeys(segments[len(segments)-1]) || anyOf(segments, docAncestor)) {
 			continue
 		}
 		if schemaRefRe().MatchString(line) {
@@ -140,7 +153,7 @@ func plainHosts(text string) []hostAt {
 	var out []hostAt
 	for i, line := range pytext.Lines(text) {
 		s := pytext.Strip(line)
-		if s == "" || strings.HasPrefix(s, "#") || schemaRefRe().MatchString(s) {
+		if !hasHTTP(s) || strings.HasPrefix(s, "#") || schemaRefRe().MatchString(s) {
 			continue
 		}
 		for _, h := range hostsIn(line) {

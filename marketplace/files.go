@@ -4,6 +4,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"strings"
 	"sync"
 
@@ -18,8 +19,11 @@ type tree struct {
 	// packageSize is the size of the .difypkg, or -1 when not known.
 	packageSize int64
 
-	mu   sync.Mutex
-	text map[string]string // decoded contents of small files, by path
+	contents func(name string) ([]byte, bool) // files already in memory
+
+	mu    sync.Mutex
+	text  map[string]string // decoded contents of small files, by path
+	bytes map[string][]byte // contents of small files, by path: each is read once
 }
 
 type file struct {
@@ -38,16 +42,43 @@ func (t *tree) has(name string) bool {
 }
 
 func (t *tree) find(name string) (file, bool) {
-	for _, f := range t.files {
-		if f.path == name {
-			return f, true
-		}
+	i, ok := slices.BinarySearchFunc(t.files, name, func(f file, name string) int { return strings.Compare(f.path, name) })
+	if !ok {
+		return file{}, false
 	}
-	return file{}, false
+	return t.files[i], true
 }
 
-// read returns a file's bytes, at most limit of them.
+// read returns a file's bytes, at most limit of them. Files of at most
+// maxText bytes are read once and kept, since most checks read them.
 func (t *tree) read(name string, limit int64) ([]byte, error) {
+	if t.contents != nil {
+		if data, ok := t.contents(name); ok {
+			return data[:min(int64(len(data)), limit)], nil
+		}
+	}
+	if f, ok := t.find(name); ok && f.size <= maxText {
+		t.mu.Lock()
+		data, ok := t.bytes[name]
+		t.mu.Unlock()
+		if !ok {
+			var err error
+			if data, err = t.readFile(name, maxText+1); err != nil {
+				return nil, err
+			}
+			t.mu.Lock()
+			if t.bytes == nil {
+				t.bytes = map[string][]byte{}
+			}
+			t.bytes[name] = data
+			t.mu.Unlock()
+		}
+		return data[:min(int64(len(data)), limit)], nil
+	}
+	return t.readFile(name, limit)
+}
+
+func (t *tree) readFile(name string, limit int64) ([]byte, error) {
 	f, err := t.fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -70,7 +101,7 @@ func (t *tree) textOf(name string) (string, bool) {
 	if err != nil || len(data) > maxText {
 		return "", false
 	}
-	s = pytext.Decode(data)
+	s = pytext.DecodeShared(data)
 	t.mu.Lock()
 	if t.text == nil {
 		t.text = map[string]string{}

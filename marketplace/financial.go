@@ -51,6 +51,9 @@ func (c *checker) financial() {
 			continue
 		}
 		text, _ := c.t.textOf(f.path)
+		if !financialWords.InText(text) {
+			continue
+		}
 		for i, line := range pytext.Lines(text) {
 			s := pytext.Strip(line)
 			if s == "" || !mayBeFinancial(s) {
@@ -81,13 +84,8 @@ func (c *checker) financial() {
 	}
 }
 
-// mayBeFinancial skips lines without any of the words the patterns need.
-func mayBeFinancial(s string) bool {
-	l := strings.ToLower(s)
-	for _, w := range []string{"pay", "checkout", "charge", "refund", "transaction", "trad", "order", "buy", "sell", "transfer", "send", "withdraw", "deposit", "swap", "bridge"} {
-		if strings.Contains(l, w) {
-			return true
-		}
-	}
-	return false
-}
+// financialWords are in every match of the patterns.
+var financialWords = pytext.NewWords("pay", "checkout", "charge", "refund", "transaction", "trad", "order", "buy", "sell", "transfer", "send", "withdraw", "deposit", "swap", "bridge")
+
+// mayBeFinancial skips text without any of the words the patterns need.
+func mayBeFinancial(s string) bool { return financialWords.In(s) }

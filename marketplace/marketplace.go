@@ -135,6 +135,9 @@ type Options struct {
 	// PythonVersion is its version ("3.12.7"); another minor version than
 	// the marketplace's 3.12 is said in the report.
 	PythonVersion string
+	// CacheDir, when set, keeps the interpreter's answers for files that do
+	// not change, so that a second run does not parse them again.
+	CacheDir string
 	// Online, when set, asks the marketplace whether the version is taken.
 	Online *Online
 }

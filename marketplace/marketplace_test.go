@@ -408,3 +408,37 @@ func TestOnline(t *testing.T) {
 		t.Fatalf("an unreachable marketplace:\n%s", dump(r))
 	}
 }
+
+// A second run answers from the cache: here the interpreter is replaced by
+// one that fails, and the verdict is the same.
+func TestPythonAnswersAreCached(t *testing.T) {
+	real := python().Python
+	if real == "" {
+		t.Skip("no python3 on PATH")
+	}
+	dir := cleanPlugin(t)
+	write(t, dir, "tools/broken.py", "def f(:\n")
+	write(t, dir, "tools/fetch.py", "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n")
+	py := filepath.Join(t.TempDir(), "python")
+	if err := os.Symlink(real, py); err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Python: py, PythonVersion: "3.x", CacheDir: t.TempDir()}
+	first := check(t, dir, opts)
+	if len(first.Of(Compile)) != 1 || len(first.Of(Safety)) != 2 {
+		t.Fatalf("first run:\n%s", dump(first))
+	}
+	os.Remove(py)
+	os.WriteFile(py, []byte("#!/bin/sh\nexit 3\n"), 0o755)
+	second := check(t, dir, opts)
+	if dump(second) != dump(first) {
+		t.Fatalf("the cached run differs:\n%s\nfrom:\n%s", dump(second), dump(first))
+	}
+	// A changed file is read again: by the failing interpreter, which the
+	// report then names.
+	write(t, dir, "tools/fetch.py", "import requests\n")
+	third := check(t, dir, opts)
+	if !strings.Contains(dump(third), "could not read the Python files") {
+		t.Fatalf("a changed file was not read again:\n%s", dump(third))
+	}
+}

@@ -1,6 +1,7 @@
 """Reads a plugin's Python files for dify's marketplace check.
 
-Input on stdin: {"files": [{"id", "name", "data" (base64), "safety", "hosts"}]}.
+Input on stdin: {"files": [{"id", "name", "data" (base64), "compile", "safety",
+"hosts", "scan"}]}.
 Output on stdout: {"results": [{"id", "compile", "parse_error", "safety",
 "literals", "calls", "runtime"}]}.
 
@@ -165,13 +166,16 @@ def hosts(tree):
 def check(f):
     data = base64.b64decode(f["data"])
     result = {"id": f["id"]}
-    try:
-        compile(data, f["name"], "exec", dont_inherit=True)
-    except SyntaxError as err:
-        result["compile"] = {"line": err.lineno or 0, "message": "%s: %s" % (type(err).__name__, err.msg)}
-    except Exception as err:  # ValueError and the like: still a file that does not compile
-        result["compile"] = {"line": 0, "message": "%s: %s" % (type(err).__name__, err)}
-    if not (f.get("safety") or f.get("hosts")):
+    if f.get("compile"):
+        try:
+            compile(data, f["name"], "exec", dont_inherit=True)
+        except SyntaxError as err:
+            result["compile"] = {"line": err.lineno or 0, "message": "%s: %s" % (type(err).__name__, err.msg)}
+        except Exception as err:  # ValueError and the like: still a file that does not compile
+            result["compile"] = {"line": 0, "message": "%s: %s" % (type(err).__name__, err)}
+    # The syntax tree is built only when a scan can find something in it, or
+    # to tell whether the safety scan could parse a file that did not compile.
+    if not (f.get("safety") or f.get("hosts")) or not (f.get("scan") or "compile" in result or not f.get("compile")):
         return result
     text = data.decode("utf-8", "ignore")
     try:

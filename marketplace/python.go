@@ -22,11 +22,16 @@ var pycheck string
 
 // pyFile is one file sent to the interpreter.
 type pyFile struct {
-	ID     int    `json:"id"`
-	Name   string `json:"name"`
-	Data   []byte `json:"data"` // base64 in JSON
-	Safety bool   `json:"safety"`
-	Hosts  bool   `json:"hosts"`
+	ID      int    `json:"id"`
+	Name    string `json:"name"`
+	Data    []byte `json:"data"` // base64 in JSON
+	Compile bool   `json:"compile"`
+	Safety  bool   `json:"safety"` // read for the safety warnings
+	Hosts   bool   `json:"hosts"`  // read for outbound domains
+	// Scan is unset when the text shows that reading the syntax tree can
+	// find nothing (no requests, no credential-like name, no URL, no
+	// network call): parsing is most of the interpreter's time.
+	Scan bool `json:"scan"`
 
 	owner *checker
 	path  string
@@ -67,10 +72,21 @@ func (c *checker) pythonFiles() []*pyFile {
 		if err != nil {
 			continue
 		}
-		out = append(out, &pyFile{Name: f.path, Data: data, Safety: safety, Hosts: hostFiles[f.path], owner: c, path: f.path})
+		text := pytext.DecodeShared(data)
+		scan := safety && (strings.Contains(text, "requests") || leakWords.InText(text)) ||
+			hostFiles[f.path] && (strings.Contains(text, "://") || networkWords.InText(text))
+		out = append(out, &pyFile{Name: f.path, Data: data, Compile: compile, Safety: safety, Hosts: hostFiles[f.path], Scan: scan, owner: c, path: f.path})
 	}
 	return out
 }
+
+// What the syntax tree's scans look for: credential-like names, and the
+// names of network calls. Text outside ASCII is always read (the parser
+// normalizes identifiers).
+var (
+	leakWords    = pytext.NewWords("credential", "api_key", "apikey", "secret", "token", "password", "passwd")
+	networkWords = pytext.NewWords("request", "httpx", "aiohttp", "urlopen")
+)
 
 // runPython reads files with the interpreter at python and hands each
 // result to the file's checker.

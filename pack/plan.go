@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/secret"
@@ -32,6 +33,9 @@ type PlanOptions struct {
 	// AllowSecrets makes the credentials Check finds (.env files, private
 	// keys, API tokens) warnings instead of errors.
 	AllowSecrets bool
+	// Keep keeps in memory the files of up to 1 MiB that Check reads, so
+	// that checks run after it (the marketplace's) read them from there.
+	Keep bool
 }
 
 // Plan is what a package holds, decided once: the files a plugin directory
@@ -61,6 +65,10 @@ type Plan struct {
 	gen      map[string]generated
 	index    map[string]int
 	dirs     map[string][]fs.DirEntry
+
+	keep   bool
+	keptMu sync.Mutex
+	kept   map[string][]byte // contents Check read, with keep
 }
 
 // Open makes the plan of a plugin directory or a .difypkg. It fails only
@@ -87,7 +95,7 @@ func OpenDir(dir string, opts PlanOptions) (*Plan, error) {
 		return nil, err
 	}
 	p := &Plan{From: dir, IgnoreFile: w.ignoreFile, Files: w.files, Ignored: w.ignored, Warnings: w.warnings,
-		MaxSize: limit(opts.MaxSize), problems: w.problems, walk: w, AllowSecrets: opts.AllowSecrets}
+		MaxSize: limit(opts.MaxSize), problems: w.problems, walk: w, AllowSecrets: opts.AllowSecrets, keep: opts.Keep}
 	p.index = indexFiles(p.Files)
 	// The size is checked before anything is read or parsed: a 200 MB
 	// manifest.yaml must not be decoded to find out that it is too large.
@@ -127,7 +135,7 @@ func ReadPackage(name string, r io.ReaderAt, size int64, opts PlanOptions) (*Pla
 }
 
 func packagePlan(name string, arc *Archive, opts PlanOptions) *Plan {
-	p := &Plan{From: name, IsPackage: true, MaxSize: limit(opts.MaxSize), archive: arc, AllowSecrets: opts.AllowSecrets}
+	p := &Plan{From: name, IsPackage: true, MaxSize: limit(opts.MaxSize), archive: arc, AllowSecrets: opts.AllowSecrets, keep: opts.Keep}
 	for _, f := range arc.File {
 		// CheckEntries refused names that clean to something else than a
 		// relative path; the daemon reads "./x" as "x", and so does a plan.

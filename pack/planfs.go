@@ -65,6 +65,9 @@ func (p *Plan) Open(name string) (fs.File, error) {
 		}
 		return &memFile{Reader: bytes.NewReader(g.data), info: fileInfo{name: path.Base(name), size: int64(len(g.data))}}, nil
 	}
+	if data, kept := p.Kept(name); kept {
+		return &memFile{Reader: bytes.NewReader(data), info: fileInfo{name: path.Base(name), size: int64(len(data))}}, nil
+	}
 	if p.archive != nil {
 		return p.archive.Open(name)
 	}
@@ -177,3 +180,12 @@ type memFile struct {
 
 func (m *memFile) Stat() (fs.FileInfo, error) { return m.info, nil }
 func (m *memFile) Close() error               { return nil }
+
+// Kept returns the contents of a file Check read, when the plan was opened
+// with Keep; the slice must not be changed.
+func (p *Plan) Kept(name string) ([]byte, bool) {
+	p.keptMu.Lock()
+	defer p.keptMu.Unlock()
+	data, ok := p.kept[name]
+	return data, ok
+}

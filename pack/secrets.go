@@ -57,6 +57,14 @@ func (p *Plan) scanSecrets(f File, file fs.File, err *error) manifest.Diagnostic
 		*err = rerr
 		return nil
 	}
+	if p.keep && int64(len(data)) == f.Size && f.Size <= secret.MaxFile {
+		p.keptMu.Lock()
+		if p.kept == nil {
+			p.kept = map[string][]byte{}
+		}
+		p.kept[f.Path] = data
+		p.keptMu.Unlock()
+	}
 	if !secret.Scannable(f.Path, f.Size, data) || len(data) > secret.MaxFile {
 		return nil
 	}

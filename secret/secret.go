@@ -15,6 +15,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/dify-cli/dify/internal/lazyregexp"
 	"github.com/dify-cli/dify/internal/pytext"
@@ -76,58 +77,107 @@ func Scannable(p string, size int64, head []byte) bool {
 }
 
 // vendor patterns, as the marketplace's validator has them.
-var vendors = []struct {
-	kind string
-	re   func() *regexp.Regexp
+var vendorPatterns = []struct {
+	kind  string
+	re    func() *regexp.Regexp
+	needs []string // text a match contains: lines without any are not searched
 }{
-	{"an OpenAI-style API key", lazyregexp.New(`\bsk-[A-Za-z0-9_-]{20,}\b`)},
-	{"a GitHub token", lazyregexp.New(`\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{20,}\b`)},
-	{"a Slack token", lazyregexp.New(`\bxox[baprs]-[A-Za-z0-9-]{10,}\b`)},
-	{"an AWS access key id", lazyregexp.New(`\bAKIA[0-9A-Z]{16}\b`)},
-	{"a JWT", lazyregexp.New(`\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`)},
+	{"an OpenAI-style API key", lazyregexp.New(`\bsk-[A-Za-z0-9_-]{20,}\b`), []string{"sk-"}},
+	{"a GitHub token", lazyregexp.New(`\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9_]{20,}\b`), []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_"}},
+	{"a Slack token", lazyregexp.New(`\bxox[baprs]-[A-Za-z0-9-]{10,}\b`), []string{"xox"}},
+	{"an AWS access key id", lazyregexp.New(`\bAKIA[0-9A-Z]{16}\b`), []string{"AKIA"}},
+	{"a JWT", lazyregexp.New(`\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\b`), []string{"eyJ"}},
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
 }
 
 var privateKeyRe = lazyregexp.New(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)
 
 // Scan finds the vendor tokens and private keys in one file's content,
 // and, with assignments, the generic tier. name is the file's slash path:
-// code files read an unquoted value as an expression, not a literal.
+// code files read an unquoted value as an expression, not a literal. The
+// findings may share data's memory: data must not change afterwards.
 func Scan(name string, data []byte, assignments bool) []Finding {
 	var out []Finding
 	code := codeSuffixes[strings.ToLower(pytext.Suffix(name))]
 	// Lines are numbered as the marketplace's validator numbers them: the
 	// text decoded as UTF-8, invalid bytes dropped, split as Python splits.
-	for i, s := range pytext.Lines(pytext.Decode(data)) {
+	text := pytext.DecodeShared(data) // data is not changed while findings are made from it
+	// Whole-file tests first: most files hold no trigger and no key root.
+	vendors := containsAny(text, triggers)
+	assign := assignments && keyRoots.InText(text)
+	if !vendors && !assign {
+		return nil
+	}
+	for i, s := range pytext.AllLines(text) {
 		line := i + 1
-		if !mayHold(s, assignments) {
-			continue
-		}
-		if loc := privateKeyRe().FindStringIndex(s); loc != nil {
-			out = append(out, Finding{Line: line, Col: loc[0] + 1, Kind: "a private key"})
-		}
 		vendor := false
-		for _, v := range vendors {
-			for _, loc := range v.re().FindAllStringIndex(s, -1) {
-				vendor = true
-				tok := s[loc[0]:loc[1]]
-				out = append(out, Finding{Line: line, Col: loc[0] + 1, Kind: v.kind, Masked: Mask(tok), Placeholder: placeholder(tok)})
+		if vendors && containsAny(s, triggers) {
+			if strings.Contains(s, "PRIVATE KEY") {
+				if loc := privateKeyRe().FindStringIndex(s); loc != nil {
+					out = append(out, Finding{Line: line, Col: loc[0] + 1, Kind: "a private key"})
+				}
+			}
+			for _, v := range vendorPatterns {
+				if !containsAny(s, v.needs) {
+					continue
+				}
+				for _, loc := range v.re().FindAllStringIndex(s, -1) {
+					vendor = true
+					tok := s[loc[0]:loc[1]]
+					out = append(out, Finding{Line: line, Col: loc[0] + 1, Kind: v.kind, Masked: Mask(tok), Placeholder: placeholder(tok)})
+				}
 			}
 		}
-		if assignments && !vendor {
+		if assign && !vendor && mayAssign(s) {
 			out = append(out, scanAssignments(s, line, code)...)
 		}
 	}
 	return out
 }
 
-// mayHold is a quick test that skips lines no pattern can match.
-func mayHold(line string, assignments bool) bool {
-	if assignments && strings.ContainsAny(line, ":=") {
-		return true
+// triggers are the text a private key or a vendor token starts with: a
+// line without any is not searched for them.
+var triggers = []string{"-----BEGIN", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "AKIA", "eyJ"}
+
+// keyRoots are in every key the generic tier matches (api_key, client_secret, ...).
+var keyRoots = pytext.NewWords("api", "access", "auth", "password", "private", "secret", "token")
+
+// mayAssign is a quick test for the generic tier: some ':' or '=' in the
+// line has, before it, a word that holds a key root. It never says no
+// where the expression could match: outside ASCII (Unicode spaces, case
+// folding) it says yes.
+func mayAssign(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' && s[i] != '=' {
+			continue
+		}
+		j := i
+		for j > 0 && isSpace(s[j-1]) {
+			j--
+		}
+		k := j
+		for k > 0 && (isKeyChar(s[k-1]) || s[k-1] >= utf8.RuneSelf) {
+			k--
+		}
+		if k < j && keyRoots.In(s[k:j]) {
+			return true
+		}
 	}
-	return strings.Contains(line, "-----BEGIN") || strings.Contains(line, "sk-") ||
-		strings.Contains(line, "gh") || strings.Contains(line, "xox") ||
-		strings.Contains(line, "AKIA") || strings.Contains(line, "eyJ")
+	return false
+}
+
+func isSpace(c byte) bool { return c == ' ' || c >= '\t' && c <= '\r' || c >= 0x1c && c <= 0x1f }
+
+func isKeyChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-'
 }
 
 // Mask hides all but the first and last four characters of a value.

@@ -1,6 +1,7 @@
 package secret
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -121,4 +122,28 @@ func FuzzScan(f *testing.F) {
 			}
 		}
 	})
+}
+
+// The quick tests that skip lines never skip one the expressions match.
+func TestQuickTestsSkipNothingThatMatches(t *testing.T) {
+	parts := []string{"api_key", "API-KEY", "token", "Secret", "password", "x", " ", "\t", ":", "=", `"`, "'", "ab12", "Zq8Xv2Lp9Wk4Tn7Rb5",
+		"sk-", "ghp_", "xoxb-", "AKIA", "eyJ", ".", "-", "ſecret", "\u00a0", "#", "}", "-----BEGIN RSA PRIVATE KEY-----", "AAAAAAAAAAAAAAAAAAAAAAAA"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b strings.Builder
+		for range 1 + rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		if assignmentRe().MatchString(s) && !mayAssign(s) {
+			t.Fatalf("mayAssign skips %q, which the expression matches", s)
+		}
+		matched := privateKeyRe().MatchString(s)
+		for _, v := range vendorPatterns {
+			matched = matched || v.re().MatchString(s)
+		}
+		if matched && !containsAny(s, triggers) {
+			t.Fatalf("the triggers skip %q, which a vendor pattern matches", s)
+		}
+	}
 }

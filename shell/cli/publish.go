@@ -104,7 +104,7 @@ func publishRun(o *publishOptions) error {
 		return usagef("%s is not a directory: publish packages the plugin's directory", o.dir)
 	}
 	v := &validateOptions{io: s, ctx: o.ctx, paths: []string{o.dir}, market: true, online: o.online, marketURL: o.marketURL, python: o.python}
-	plan, err := pack.OpenDir(o.dir, pack.PlanOptions{})
+	plan, err := pack.OpenDir(o.dir, pack.PlanOptions{Keep: true})
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"runtime"
 	"sync"
 
@@ -142,7 +143,8 @@ func validateRun(o *validateOptions) error {
 	parallelDo(len(paths), func(i int) {
 		v := &validated{path: paths[i]}
 		results[i] = v
-		plan, err := pack.Open(paths[i], pack.PlanOptions{MaxSize: maxSizeBytes(o.plugin.maxSizeMB), AllowExternalLinks: o.plugin.externalLinks, AllowSecrets: o.plugin.allowSecrets})
+		plan, err := pack.Open(paths[i], pack.PlanOptions{MaxSize: maxSizeBytes(o.plugin.maxSizeMB), AllowExternalLinks: o.plugin.externalLinks,
+			AllowSecrets: o.plugin.allowSecrets, Keep: o.market})
 		if err != nil {
 			v.err = err
 			return
@@ -213,6 +215,9 @@ func (o *validateOptions) marketplace(plans []*pack.Plan, results []*validated) 
 		opts.Python, opts.PythonVersion = py.Path, py.Version
 	} else if o.python != "" {
 		return err
+	}
+	if dir, err := s.cacheDir(); err == nil {
+		opts.CacheDir = filepath.Join(dir, "marketplace")
 	}
 	if o.online {
 		opts.Online = &marketplace.Online{Client: s.factory().HTTPClient(), BaseURL: o.marketURL}
