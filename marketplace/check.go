@@ -212,7 +212,15 @@ func (c *checker) offline() {
 	c.icon()
 }
 
+// outOfScope are what the marketplace checks that no package can tell.
+var outOfScope = []Skip{
+	{"dependency_vulnerabilities", "not checked here: the marketplace asks the OSV database about the dependencies (it only warns)"},
+	{"sensitive_capabilities", "checked against the pull request's body by dify plugin publish"},
+	{"install_test", "the marketplace installs the plugin and starts it; dify plugin run does the same on this machine"},
+}
+
 func (c *checker) report() *Report {
+	c.skipped = append(c.skipped, outOfScope...)
 	r := &Report{Findings: c.out, Skipped: c.skipped, Capabilities: c.capabilities(), Manifest: map[string]string{}}
 	if c.fields != nil {
 		for k, v := range c.fields.values {

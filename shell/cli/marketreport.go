@@ -45,8 +45,10 @@ func printMarketplace(w io.Writer, path string, r *marketplace.Report, table boo
 		}
 		tw.Flush()
 	}
-	for _, sk := range r.Skipped {
-		fmt.Fprintf(w, "note: %s: %s\n", sk.Check, sk.Reason)
+	if table {
+		for _, sk := range r.Skipped {
+			fmt.Fprintf(w, "note: %s: %s\n", sk.Check, sk.Reason)
+		}
 	}
 	blocking, warnings := r.Count()
 	if blocking == 0 {
