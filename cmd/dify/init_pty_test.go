@@ -133,6 +133,13 @@ func (term *terminal) exitCode() int {
 	go func() { errc <- term.cmd.Wait() }()
 	select {
 	case err := <-errc:
+		// What the program wrote before it exited may still be on its way
+		// through the terminal: wait until the reader has all of it.
+		select {
+		case <-term.done:
+		case <-time.After(time.Minute):
+			term.t.Fatal("the terminal did not close after the program exited")
+		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
 			return ee.ExitCode()
