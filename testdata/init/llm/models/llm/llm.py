@@ -19,6 +19,15 @@ from dify_plugin.errors.model import (
 )
 
 
+
+def estimate_tokens(text: str) -> int:
+    """About four characters a token: a count that needs no download.
+
+    The SDK's _get_num_tokens_by_gpt2 downloads GPT-2's vocabulary on first
+    use, so it fails without internet; use your model's own tokenizer here.
+    """
+    return (len(text) + 3) // 4
+
 class DemoLlmLargeLanguageModel(LargeLanguageModel):
     """A stand-in model that answers from the last user message.
 
@@ -38,7 +47,7 @@ class DemoLlmLargeLanguageModel(LargeLanguageModel):
     ) -> LLMResult | Generator[LLMResultChunk, None, None]:
         text = self._reply(prompt_messages)
         prompt_tokens = self.get_num_tokens(model, credentials, prompt_messages, tools)
-        usage = self._calc_response_usage(model, credentials, prompt_tokens, self._get_num_tokens_by_gpt2(text))
+        usage = self._calc_response_usage(model, credentials, prompt_tokens, estimate_tokens(text))
         if not stream:
             return LLMResult(
                 model=model,
@@ -72,7 +81,7 @@ class DemoLlmLargeLanguageModel(LargeLanguageModel):
         prompt_messages: list[PromptMessage],
         tools: list[PromptMessageTool] | None = None,
     ) -> int:
-        return sum(self._get_num_tokens_by_gpt2(str(m.content or "")) for m in prompt_messages)
+        return sum(estimate_tokens(str(m.content or "")) for m in prompt_messages)
 
     @staticmethod
     def _reply(prompt_messages: list[PromptMessage]) -> str:

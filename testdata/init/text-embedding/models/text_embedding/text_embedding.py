@@ -19,6 +19,15 @@ from dify_plugin.errors.model import (
 DIMENSIONS = 64
 
 
+
+def estimate_tokens(text: str) -> int:
+    """About four characters a token: a count that needs no download.
+
+    The SDK's _get_num_tokens_by_gpt2 downloads GPT-2's vocabulary on first
+    use, so it fails without internet; use your model's own tokenizer here.
+    """
+    return (len(text) + 3) // 4
+
 class DemoTextEmbeddingTextEmbeddingModel(TextEmbeddingModel):
     """A stand-in model that embeds words by hashing them.
 
@@ -46,7 +55,7 @@ class DemoTextEmbeddingTextEmbeddingModel(TextEmbeddingModel):
         return TextEmbeddingResult(model=model, embeddings=[self._embed(t) for t in texts], usage=usage)
 
     def get_num_tokens(self, model: str, credentials: dict, texts: list[str]) -> list[int]:
-        return [self._get_num_tokens_by_gpt2(text) for text in texts]
+        return [estimate_tokens(text) for text in texts]
 
     @staticmethod
     def _embed(text: str) -> list[float]:
