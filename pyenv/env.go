@@ -32,6 +32,11 @@ import (
 	"github.com/dify-cli/dify/internal/tail"
 )
 
+// DaemonPython is the Python the Dify daemon makes every plugin's
+// environment with (internal/core/local_runtime), whatever the manifest's
+// meta.runner.version says.
+const DaemonPython = "3.12"
+
 // Options say what environment to prepare.
 type Options struct {
 	Dir     string // the plugin's files on disk; dependency files are read here
@@ -51,6 +56,9 @@ type Setup struct {
 	// used instead of searching.
 	Interpreter string
 	Refresh     bool // build again even when a cached environment matches
+	// NoInstall never installs anything: an existing environment or a
+	// cached one is used, or the run stops saying what is missing.
+	NoInstall bool
 	// Env is the environment of uv, pip, the probes and the plugin:
 	// proxies and index settings (HTTP(S)_PROXY, PIP_INDEX_URL,
 	// UV_INDEX_URL) pass through.
@@ -77,6 +85,12 @@ type Env struct {
 	Tool   string // "uv" or "pip"
 	Source string // where the dependencies came from
 	Reused bool   // found in the cache, nothing installed
+	// Existing says why an environment the user has is used as it is
+	// ("the interpreter given", "the project's .venv"); "" for a cached one.
+	Existing string
+	// Notes are what the caller should tell: another Python than the one
+	// asked for, what an existing environment lacks.
+	Notes []string
 
 	lock *filelock.Lock
 }
@@ -109,12 +123,16 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
+	env, notes, err := existing(ctx, o, progress)
+	if env != nil || err != nil {
+		return env, err
+	}
 	base, err := Find(ctx, o.want())
 	if err != nil {
 		return nil, err
 	}
 	if base.Note != "" {
-		fmt.Fprintf(progress, "note: %s\n", base.Note)
+		notes = append(notes, base.Note)
 	}
 	tool := "pip"
 	if o.UV != "" {
@@ -134,11 +152,12 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o755); err != nil {
 		return nil, fmt.Errorf("creating the environment cache: %w", err)
 	}
-	env := &Env{
+	env = &Env{
 		Dir:    filepath.Join(o.CacheDir, key),
 		Base:   base,
 		Tool:   tool,
 		Source: d.Source,
+		Notes:  notes,
 	}
 	env.Python = pythonIn(env.Dir)
 
@@ -153,6 +172,13 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 		}
 	}
 
+	if o.NoInstall {
+		msg := fmt.Sprintf("--no-install: no cached environment has what %s asks for, and building one installs it", d.Source)
+		for _, n := range notes {
+			msg += "; " + n
+		}
+		return nil, errors.New(msg + "; run once without --no-install, or name a venv that has the dependencies with --python")
+	}
 	lock, err := filelock.TryExclusive(env.Dir + ".lock")
 	if errors.Is(err, filelock.ErrLocked) {
 		fmt.Fprintf(progress, "Waiting for another dify that uses or builds %s...\n", env.Dir)

@@ -119,8 +119,8 @@ func start(ctx context.Context, o Options, notify func(string)) (*runner.Process
 	if err != nil {
 		return nil, err
 	}
-	if env.Base.Note != "" {
-		notify(env.Base.Note)
+	for _, n := range env.Notes {
+		notify(n)
 	}
 	c := o.Config
 	var explained sync.Once

@@ -34,9 +34,9 @@ type Launched struct {
 	*Plugin
 	Decl   *manifest.Plugin // the declarations
 	Env    *pyenv.Env
-	Dir    string // where the plugin's files are
-	Note   string // a warning worth showing (the interpreter fallback)
-	remove string // a temporary directory to remove
+	Dir    string   // where the plugin's files are
+	Notes  []string // warnings worth showing: the interpreter fallback, what an existing environment lacks
+	remove string   // a temporary directory to remove
 }
 
 // Launch prepares a plugin (its files and its environment) and starts it.
@@ -68,7 +68,7 @@ func Launch(ctx context.Context, o LaunchOptions) (*Launched, error) {
 	}
 	l.Decl = decl
 	l.Env = env
-	l.Note = env.Base.Note
+	l.Notes = env.Notes
 
 	l.Plugin, err = Start(ctx, Options{
 		Dir:          l.Dir,

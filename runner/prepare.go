@@ -8,6 +8,7 @@ import (
 
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pyenv"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // Setup says how to prepare a plugin's Python environment; `plugin run`,
@@ -27,9 +28,14 @@ func Prepare(ctx context.Context, dir, name string, s Setup) (*manifest.Plugin, 
 	if runner.Language != "python" {
 		return nil, nil, fmt.Errorf("%s: meta.runner.language is %q; only python plugins can run", filepath.Join(name, manifest.FileName), runner.Language)
 	}
-	env, err := pyenv.Ensure(ctx, pyenv.Options{Dir: dir, Version: runner.Version, Setup: s})
+	// The daemon makes every plugin's environment with Python 3.12, whatever
+	// meta.runner.version says: run as it will run there.
+	env, err := pyenv.Ensure(ctx, pyenv.Options{Dir: dir, Version: pyenv.DaemonPython, Setup: s})
 	if err != nil {
 		return nil, nil, err
+	}
+	if v := pep440.MajorMinorOf(runner.Version); v != "" && v != pyenv.DaemonPython {
+		env.Notes = append(env.Notes, fmt.Sprintf("manifest.yaml asks for Python %s, but Dify's daemon runs every plugin with Python %s, so %s is used here too", runner.Version, pyenv.DaemonPython, pyenv.DaemonPython))
 	}
 	return decl, env, nil
 }

@@ -26,8 +26,7 @@ type debugOptions struct {
 	noCheck       bool
 	watch         bool
 	writeEnv      bool
-	python        string
-	refresh       bool
+	env           envFlags
 	reconnectWait time.Duration
 }
 
@@ -71,8 +70,7 @@ go of the previous connection. Ctrl-C stops it.`,
 	f.BoolVar(&o.noCheck, "no-check", false, "start the plugin without checking the address and the key")
 	f.BoolVar(&o.watch, "watch", false, "restart the plugin when one of its files changes")
 	f.BoolVar(&o.writeEnv, "write-env", false, "save the address and key in the plugin's .env, once Dify takes them")
-	f.StringVar(&o.python, "python", "", "the Python interpreter to build the environment from")
-	f.BoolVar(&o.refresh, "refresh", false, "build the Python environment again")
+	o.env.register(f)
 	f.DurationVar(&o.reconnectWait, "reconnect-wait", remote.ReconnectWait, "with --watch: how long Dify needs to let go of a stopped plugin")
 	return cmd
 }
@@ -149,7 +147,7 @@ func debugRun(o *debugOptions) error {
 		return nil
 	}
 
-	setup, err := pythonSetup(s, o.python, o.refresh)
+	setup, err := o.env.setup(s)
 	if err != nil {
 		return err
 	}

@@ -216,9 +216,9 @@ func TestRunAndInvokeFlags(t *testing.T) {
 	s := testStreams(false)
 	var r *runOptions
 	execute(t, newRunCmd(s, func(o *runOptions) error { r = o; return nil }),
-		"p.difypkg", "-m", "tcp", "-r", "json", "-l", "--host", "0.0.0.0", "--port", "5005", "--ready-timeout", "30s", "--refresh", "--python", "/usr/bin/python3.12")
+		"p.difypkg", "-m", "tcp", "-r", "json", "-l", "--host", "0.0.0.0", "--port", "5005", "--ready-timeout", "30s", "--refresh", "--python", "/usr/bin/python3.12", "--no-install", "--deps", "requirements.txt")
 	if r.path != "p.difypkg" || r.mode != "tcp" || r.format != "json" || !r.logs || r.host != "0.0.0.0" || r.port != 5005 ||
-		r.readyTimeout.String() != "30s" || !r.refresh || r.python != "/usr/bin/python3.12" {
+		r.readyTimeout.String() != "30s" || !r.env.refresh || r.env.python != "/usr/bin/python3.12" || !r.env.noInstall || r.env.deps != "requirements.txt" {
 		t.Errorf("run: %+v", r)
 	}
 	execute(t, newRunCmd(s, func(o *runOptions) error { r = o; return nil }))

@@ -11,8 +11,10 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/runner"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 type runOptions struct {
@@ -25,8 +27,7 @@ type runOptions struct {
 	host         string
 	port         int
 	readyTimeout time.Duration
-	refresh      bool
-	python       string
+	env          envFlags
 	maxSizeMB    int64
 }
 
@@ -72,8 +73,7 @@ DIFY_CACHE_DIR (instead of the user cache directory).`,
 	f.StringVar(&o.host, "host", "127.0.0.1", "the address to listen on in tcp mode")
 	f.IntVar(&o.port, "port", 0, "the port to listen on in tcp mode (0 picks a free one)")
 	f.DurationVar(&o.readyTimeout, "ready-timeout", runner.DefaultReadyTimeout, "how long the plugin may take to start, after its environment is ready")
-	f.BoolVar(&o.refresh, "refresh", false, "build the Python environment again")
-	f.StringVar(&o.python, "python", "", "the Python interpreter to build the environment from (default: $PYTHON_INTERPRETER_PATH, else the one meta.runner.version names)")
+	o.env.register(f)
 	addMaxSizeFlag(f, &o.maxSizeMB)
 	completeValues(cmd, "mode", []string{"stdio", "tcp"})
 	completeValues(cmd, "response-format", []string{"text", "json"})
@@ -112,7 +112,7 @@ func runRun(o *runOptions) error {
 
 	logs := newLogSink(s.Err, o.logs)
 	defer logs.close()
-	l, err := launch(ctx, s, o.path, launchFlags{python: o.python, refresh: o.refresh, maxSizeMB: o.maxSizeMB, readyTimeout: o.readyTimeout}, logs)
+	l, err := launch(ctx, s, o.path, launchFlags{env: o.env, maxSizeMB: o.maxSizeMB, readyTimeout: o.readyTimeout}, logs)
 	if err != nil {
 		return fail(err)
 	}
@@ -171,15 +171,14 @@ func serveTCP(ctx context.Context, s *Streams, server *runner.Server, host strin
 
 // launchFlags are the flags run and invoke share.
 type launchFlags struct {
-	python       string
-	refresh      bool
+	env          envFlags
 	maxSizeMB    int64
 	readyTimeout time.Duration
 }
 
 // launch prepares and starts the plugin at path.
 func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *logSink) (*runner.Launched, error) {
-	setup, err := pythonSetup(s, f.python, f.refresh)
+	setup, err := f.env.setup(s)
 	if err != nil {
 		return nil, err
 	}
@@ -196,17 +195,31 @@ func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *l
 		}
 		return nil, err
 	}
-	if l.Note != "" {
-		s.warnf("%s", l.Note)
+	for _, n := range l.Notes {
+		s.warnf("%s", n)
 	}
 	return l, nil
 }
 
-// pythonSetup says how run, invoke and debug prepare a plugin's Python:
-// environments cached under the cache directory, the interpreter from
-// --python or $PYTHON_INTERPRETER_PATH, uv when it is installed, and set-up
-// progress on a terminal's stderr only (so that nobody's pipe fills with it).
-func pythonSetup(s *Streams, python string, refresh bool) (runner.Setup, error) {
+// envFlags are how run, invoke and debug prepare a plugin's Python.
+type envFlags struct {
+	python    string
+	refresh   bool
+	noInstall bool
+	deps      string
+}
+
+func (e *envFlags) register(f *pflag.FlagSet) {
+	f.StringVar(&e.python, "python", "", "the Python to use: a venv's interpreter runs in that venv as it is; another builds a cached environment from it (default: $PYTHON_INTERPRETER_PATH, else Python 3.12, as Dify's daemon uses)")
+	f.BoolVar(&e.refresh, "refresh", false, "build the Python environment again")
+	f.BoolVar(&e.noInstall, "no-install", false, "install nothing and never use the network: use the venv given, the project's .venv or a cached environment")
+	f.StringVar(&e.deps, "deps", "", "the dependency file to install from: requirements.txt or pyproject.toml (default: the daemon's choice)")
+}
+
+// setup says how the plugin's Python is prepared: the flags, then the
+// environment (PYTHON_INTERPRETER_PATH, and the daemon's PIP_MIRROR_URL and
+// PLUGIN_IGNORE_UV_LOCK, which change the dependency file it uses).
+func (e *envFlags) setup(s *Streams) (runner.Setup, error) {
 	cache, err := s.cacheDir()
 	if err != nil {
 		return runner.Setup{}, err
@@ -215,17 +228,30 @@ func pythonSetup(s *Streams, python string, refresh bool) (runner.Setup, error) 
 	if s.ErrTerminal {
 		progress = s.Err
 	}
+	python := e.python
 	if python == "" {
 		python = s.getenv("PYTHON_INTERPRETER_PATH")
+	}
+	var prefer string
+	switch e.deps {
+	case "":
+	case depfile.Requirements, "requirements":
+		prefer = depfile.Requirements
+	case depfile.Pyproject, "pyproject":
+		prefer = depfile.Pyproject
+	default:
+		return runner.Setup{}, usagef("--deps is requirements.txt or pyproject.toml, not %q", e.deps)
 	}
 	return runner.Setup{
 		LookPath:    s.factory().LookPath,
 		CacheDir:    filepath.Join(cache, "envs"),
 		UV:          findUV(s),
 		Interpreter: python,
-		Refresh:     refresh,
+		Refresh:     e.refresh,
+		NoInstall:   e.noInstall,
 		Progress:    progress,
 		Env:         s.environ(),
+		DepFile:     depfile.Settings{Mirror: s.getenv("PIP_MIRROR_URL") != "", IgnoreLock: s.getenv("PLUGIN_IGNORE_UV_LOCK") != "", Prefer: prefer},
 	}, nil
 }
 
