@@ -1,0 +1,118 @@
+package main
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dify-cli/dify/scaffold"
+)
+
+// The plugins `dify plugin init` makes, run against the real Python SDK:
+// DIFY_REALSDK_PYTHON names the interpreter of a venv that has dify_plugin
+// (../shared/realsdk/setup.sh makes one with no network; .ci/run does).
+// Each category is created, invoked with --python naming that venv (which
+// is used as it is: nothing is installed), and its generated tests run
+// through the SDK's PluginRunner, which drives `dify plugin run`. No PIP_*
+// or PYTHONPATH setting is passed.
+
+// realSDK returns the kit's interpreter, or skips.
+func realSDK(t *testing.T) string {
+	py := os.Getenv("DIFY_REALSDK_PYTHON")
+	if py == "" {
+		t.Skip("DIFY_REALSDK_PYTHON is not set: make the real SDK's venv with ../shared/realsdk/setup.sh DEST and set it to the interpreter it prints")
+	}
+	if _, err := os.Stat(py); err != nil {
+		t.Fatalf("DIFY_REALSDK_PYTHON: %v", err)
+	}
+	return py
+}
+
+// cleanEnv is the environment without the settings the kit's run.env would
+// add: the venv must work as it is.
+func cleanEnv(extra ...string) []string {
+	var out []string
+	for _, kv := range os.Environ() {
+		k, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(k, "PIP_") || k == "PYTHONPATH" || k == "PYTHON_INTERPRETER_PATH" || k == "UV_PATH" {
+			continue
+		}
+		out = append(out, kv)
+	}
+	return append(out, extra...)
+}
+
+// invocations call each category's generated plugin once.
+var invocations = map[string][]string{
+	"tool":           {"tool", "demo", "-p", "query=hello"},
+	"llm":            {"llm", "demo-chat", "-c", "api_key=test", "--prompt", "hello"},
+	"text-embedding": {"text-embedding", "demo-embedding", "-c", "api_key=test", "--text", "hello"},
+	"rerank":         {"rerank", "demo-rerank", "-c", "api_key=test", "--query", "cat", "--doc", "a cat", "--doc", "a dog"},
+	"tts":            {"tts", "demo-tts", "-c", "api_key=test", "--text", "hello"},
+	"speech2text":    {"speech2text", "demo-speech2text", "-c", "api_key=test", "--file", "audio.wav"},
+	"moderation":     {"moderation", "demo-moderation", "-c", "api_key=test", "--text", "hello"},
+	"agent-strategy": {"agent-strategy", "demo", "-p", `model:={"provider":"langgenius/openai/openai","model":"gpt-4o","model_type":"llm","mode":"chat"}`, "-p", "query=hello"},
+	"extension":      {"endpoint", "GET", "/demo"},
+	"datasource":     {"datasource", "demo", "-p", "url=PAGE"}, // a page served here: no network
+	"trigger":        nil,                                      // started and stopped: its tests dispatch events
+}
+
+func TestGeneratedPluginsWithTheRealSDK(t *testing.T) {
+	py := realSDK(t)
+	bin := buildDify(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, "<html><title>Demo page</title><body>hello</body></html>")
+	}))
+	t.Cleanup(page.Close) // after the parallel subtests, not when this function returns
+	for category, call := range invocations {
+		t.Run(category, func(t *testing.T) {
+			t.Parallel()
+			work := t.TempDir()
+			env := cleanEnv("DIFY_CACHE_DIR=" + filepath.Join(work, "cache"))
+			init := exec.Command(bin, "plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", category)
+			init.Dir, init.Env = work, env
+			if out, err := init.CombinedOutput(); err != nil {
+				t.Fatalf("init: %v\n%s", err, out)
+			}
+			dir := filepath.Join(work, "demo")
+			if call != nil {
+				if category == "speech2text" {
+					os.WriteFile(filepath.Join(dir, "audio.wav"), []byte("RIFF....WAVEfmt "), 0o644)
+				}
+				call = append([]string(nil), call...)
+				for i := range call {
+					call[i] = strings.ReplaceAll(call[i], "PAGE", page.URL)
+				}
+				if strings.HasPrefix(call[1], "demo-") { // a model: the one the template declares
+					call[1] = strings.Fields(scaffold.TryCommand(scaffold.Options{Name: "demo", Category: category}))[4]
+				}
+				args := append([]string{"plugin", "invoke"}, call[0])
+				args = append(args, "--python", py, "--no-install")
+				args = append(args, call[1:]...)
+				cmd := exec.Command(bin, args...)
+				cmd.Dir, cmd.Env = dir, env
+				out, err := cmd.CombinedOutput()
+				if err != nil {
+					t.Fatalf("invoke: %v\n%s", err, out)
+				}
+				if strings.Contains(string(out), "lacks") {
+					t.Errorf("the kit's venv lacks something the plugin asks for:\n%s", out)
+				}
+			}
+			// The generated tests, through PluginRunner and `dify plugin run`.
+			test := exec.Command(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests")
+			test.Dir = dir
+			test.Env = cleanEnv("DIFY_CLI_PATH="+bin, "PYTHON_INTERPRETER_PATH="+py, "DIFY_CACHE_DIR="+filepath.Join(work, "cache"))
+			if out, err := test.CombinedOutput(); err != nil {
+				t.Fatalf("the generated tests: %v\n%s", err, out)
+			} else if !strings.Contains(string(out), "passed") || strings.Contains(string(out), "skipped") {
+				t.Fatalf("the generated tests did not all run and pass:\n%s", out)
+			}
+		})
+	}
+}
