@@ -42,6 +42,9 @@ type Choice struct {
 	File   string // Pyproject or Requirements
 	Frozen bool   // Pyproject with uv.lock pinning every version
 	Why    string // why this file, for people
+	// Notable is a choice someone could have expected otherwise: both files
+	// are there, a setting decided, or the user chose. Worth saying.
+	Notable bool
 }
 
 // ErrNone is a plugin without a dependency file.
@@ -52,12 +55,13 @@ var ErrNone = errors.New("the plugin has neither requirements.txt nor pyproject.
 func Choose(has func(name string) bool, s Settings) (Choice, error) {
 	frozen := func() bool { return has(Lock) && !s.IgnoreLock }
 	pyproject := func(why string) Choice {
-		c := Choice{File: Pyproject, Frozen: frozen(), Why: why}
+		c := Choice{File: Pyproject, Frozen: frozen(), Why: why, Notable: s.Prefer != "" || has(Requirements)}
 		switch {
 		case c.Frozen:
 			c.Why += ", pinned by uv.lock"
 		case has(Lock):
 			c.Why += "; uv.lock is ignored (PLUGIN_IGNORE_UV_LOCK), so versions are resolved afresh"
+			c.Notable = true
 		default:
 			c.Why += "; without uv.lock, versions are resolved afresh"
 		}
@@ -69,11 +73,11 @@ func Choose(has func(name string) bool, s Settings) (Choice, error) {
 	case s.Prefer != "" && !has(s.Prefer):
 		return Choice{}, fmt.Errorf("the plugin has no %s to install from", s.Prefer)
 	case s.Prefer == Requirements:
-		return Choice{File: Requirements, Why: "requirements.txt, as asked"}, nil
+		return Choice{File: Requirements, Why: "requirements.txt, as asked", Notable: true}, nil
 	case s.Prefer == Pyproject:
 		return pyproject("pyproject.toml, as asked"), nil
 	case s.Mirror && has(Requirements):
-		return Choice{File: Requirements, Why: "requirements.txt: with a pip mirror (PIP_MIRROR_URL) the daemon prefers it"}, nil
+		return Choice{File: Requirements, Why: "requirements.txt: with a pip mirror (PIP_MIRROR_URL) the daemon prefers it", Notable: true}, nil
 	case has(Pyproject):
 		why := "pyproject.toml"
 		if has(Requirements) {

@@ -41,6 +41,12 @@ func TestChoose(t *testing.T) {
 		if err != nil || got.File != c.file || got.Frozen != c.frozen || !strings.Contains(got.Why, c.why) {
 			t.Errorf("%v %+v: %+v, %v; want %s frozen=%v why~%q", c.files, c.s, got, err, c.file, c.frozen, c.why)
 		}
+		// Only a plugin with one file and no setting that matters chooses
+		// without anything to say.
+		alone := len(c.files) == 1 || (len(c.files) == 2 && slices.Contains(c.files, Lock) && !c.s.IgnoreLock)
+		if got.Notable == (alone && c.s.Prefer == "") {
+			t.Errorf("%v %+v: notable=%v", c.files, c.s, got.Notable)
+		}
 	}
 	if _, err := Choose(func(string) bool { return false }, Settings{}); !errors.Is(err, ErrNone) {
 		t.Errorf("no files: %v", err)

@@ -20,6 +20,7 @@ const maxDepFile = 64 << 20
 // deps says how an environment gets its packages.
 type deps struct {
 	Source string            // for people: which file, and why (depfile.Choice.Why)
+	File   string            // the file alone: requirements.txt, pyproject.toml, uv.lock
 	Files  map[string][]byte // the files whose content defines the environment
 	// Sync installs with `uv sync --no-dev` from pyproject.toml, and
 	// --frozen when uv.lock pins it (Frozen).
@@ -30,6 +31,8 @@ type deps struct {
 	Generated []byte
 	// Empty means there is nothing to install (a file with only comments).
 	Empty bool
+	// Notable says the choice is worth telling (depfile.Choice.Notable).
+	Notable bool
 }
 
 // chooseDeps picks the dependency file of the project in dir as the daemon
@@ -55,10 +58,29 @@ func chooseDeps(dir string, haveUV bool, s depfile.Settings) (*deps, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", dir, err)
 	}
+	d, err := install(dir, files, c, haveUV)
+	if d != nil {
+		d.Notable = d.Notable || c.Notable
+		switch {
+		case d.Install != "":
+			d.File = d.Install
+		case c.Frozen:
+			d.File = depfile.Lock
+		default:
+			d.File = depfile.Pyproject
+		}
+	}
+	return d, err
+}
+
+// install says how the chosen file installs: with uv, or with pip from
+// requirements (exported from uv.lock when there is no uv).
+func install(dir string, files map[string][]byte, c depfile.Choice, haveUV bool) (*deps, error) {
 	requirements := func(source string) *deps {
 		req := files[depfile.Requirements]
 		return &deps{Source: source, Files: pick(files, depfile.Requirements), Install: depfile.Requirements, Empty: !hasRequirement(req)}
 	}
+	_, hasRequirements := files[depfile.Requirements]
 	switch {
 	case c.File == depfile.Requirements:
 		return requirements(c.Why), nil
@@ -73,8 +95,10 @@ func chooseDeps(dir string, haveUV bool, s depfile.Settings) (*deps, error) {
 			Generated: res.Requirements, Empty: !hasRequirement(res.Requirements)}, nil
 	case haveUV:
 		return &deps{Source: c.Why, Files: pick(files, depfile.Pyproject), Sync: true}, nil
-	case has(depfile.Requirements):
-		return requirements("requirements.txt: pyproject.toml has no uv.lock, and resolving it needs uv, which is not installed"), nil
+	case hasRequirements:
+		d := requirements("requirements.txt: pyproject.toml has no uv.lock, and resolving it needs uv, which is not installed")
+		d.Notable = true // not the daemon's choice
+		return d, nil
 	}
 	return nil, fmt.Errorf("%s has no uv.lock and there is no requirements.txt: install uv, run `uv lock`, or add requirements.txt",
 		filepath.Join(dir, depfile.Pyproject))

@@ -144,6 +144,9 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Notable {
+		notes = append(notes, "dependencies from "+d.Source)
+	}
 	if tool == "pip" && !d.Empty && !base.Ensurepip {
 		return nil, fmt.Errorf("the Python %s at %s cannot install pip into a venv (no ensurepip): install python3-venv, or install uv", base.Version, base.Path)
 	}
@@ -173,7 +176,7 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 	}
 
 	if o.NoInstall {
-		msg := fmt.Sprintf("--no-install: no cached environment has what %s asks for, and building one installs it", d.Source)
+		msg := fmt.Sprintf("--no-install: no cached environment has what %s asks for, and building one installs it", d.File)
 		for _, n := range notes {
 			msg += "; " + n
 		}

@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/dify-cli/dify/depfile"
+	"github.com/dify-cli/dify/uvlock"
 	pep508 "github.com/dify-cli/dify/uvlock/marker"
 	"github.com/dify-cli/dify/uvlock/pep440"
 )
@@ -146,15 +148,23 @@ func parseRequirement(line string) requirement {
 
 // requirementLines are the requirements of a dependency choice, one per
 // line, without options, comments or hashes.
-func (d *deps) requirementLines(dir string) []string {
+func (d *deps) requirementLines(dir string) ([]string, error) {
 	var data []byte
 	switch {
+	case d.Empty:
+		return nil, nil
 	case d.Generated != nil:
 		data = d.Generated
 	case d.Install != "":
 		data = d.Files[d.Install]
-	default:
-		return nil // an unlocked pyproject.toml, resolved by uv sync
+	case d.Frozen:
+		res, err := uvlock.Export(os.DirFS(dir), uvlock.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("reading the dependencies in %s: %w", filepath.Join(dir, depfile.Lock), err)
+		}
+		data = res.Requirements
+	default: // an unlocked pyproject.toml: what it asks for, unresolved
+		return uvlock.ProjectDependencies(filepath.Join(dir, depfile.Pyproject), d.Files[depfile.Pyproject])
 	}
 	var out []string
 	for _, line := range strings.Split(string(data), "\n") {
@@ -167,7 +177,7 @@ func (d *deps) requirementLines(dir string) []string {
 		}
 		out = append(out, line)
 	}
-	return out
+	return out, nil
 }
 
 // existing returns the environment the user has, when one is to be used:
@@ -177,17 +187,28 @@ func (d *deps) requirementLines(dir string) []string {
 // environment instead.
 func existing(ctx context.Context, o Options, progress io.Writer) (*Env, []string, error) {
 	if venv := venvOf(o.Interpreter); venv != "" {
-		d, err := chooseDeps(o.Dir, false, o.DepFile)
-		if err != nil {
-			d = &deps{Source: "the plugin"} // nothing to compare with: run it as it is
+		d, err := chooseDeps(o.Dir, true, o.DepFile)
+		switch {
+		case err != nil && o.DepFile.Prefer != "":
+			return nil, nil, err // the file asked for is not there
+		case err != nil:
+			d = &deps{Source: "the plugin", File: "the plugin", Empty: true} // nothing to compare with: run it as it is
 		}
-		env, lacks, err := useExisting(ctx, o, o.Interpreter, venv, d, "the interpreter given")
+		// The plugin runs in its own folder: a relative path would not reach.
+		python, err := filepath.Abs(o.Interpreter)
+		if err != nil {
+			return nil, nil, err
+		}
+		env, lacks, err := useExisting(ctx, o, python, venv, d, "the interpreter given")
 		if err != nil {
 			return nil, nil, fmt.Errorf("the interpreter given (--python or PYTHON_INTERPRETER_PATH): %w", err)
 		}
 		fmt.Fprintf(progress, "Using the environment at %s as it is; nothing is installed.\n", venv)
+		if d.Notable {
+			env.Notes = append(env.Notes, "dependencies compared with "+d.Source)
+		}
 		if len(lacks) > 0 {
-			env.Notes = append(env.Notes, fmt.Sprintf("the environment at %s lacks what %s asks for: %s", venv, d.Source, strings.Join(lacks, ", ")))
+			env.Notes = append(env.Notes, fmt.Sprintf("the environment at %s lacks what %s asks for: %s", venv, d.File, strings.Join(lacks, ", ")))
 		}
 		if want := minorVersion(o.Version); want != "" && env.Base.MinorVersion() != want {
 			env.Notes = append(env.Notes, fmt.Sprintf("the environment at %s has Python %s; Dify's daemon runs plugins with Python %s", venv, env.Base.Version, want))
@@ -201,7 +222,7 @@ func existing(ctx context.Context, o Options, progress io.Writer) (*Env, []strin
 	if py == "" {
 		return nil, nil, nil
 	}
-	d, err := chooseDeps(o.Dir, false, o.DepFile)
+	d, err := chooseDeps(o.Dir, true, o.DepFile)
 	if err != nil {
 		return nil, nil, nil // the cached path says why
 	}
@@ -211,11 +232,11 @@ func existing(ctx context.Context, o Options, progress io.Writer) (*Env, []strin
 	case err != nil:
 		return nil, []string{fmt.Sprintf("the project's .venv was not used: %v", err)}, nil
 	case len(lacks) > 0:
-		return nil, []string{fmt.Sprintf("the project's .venv lacks what %s asks for (%s), so a cached environment is used", d.Source, strings.Join(lacks, ", "))}, nil
+		return nil, []string{fmt.Sprintf("the project's .venv lacks what %s asks for (%s), so a cached environment is used", d.File, strings.Join(lacks, ", "))}, nil
 	case minorVersion(o.Version) != "" && env.Base.MinorVersion() != minorVersion(o.Version):
 		return nil, []string{fmt.Sprintf("the project's .venv has Python %s and Dify's daemon uses %s, so a cached environment is used", env.Base.Version, minorVersion(o.Version))}, nil
 	}
-	fmt.Fprintf(progress, "Using the project's .venv, which has everything %s asks for.\n", d.Source)
+	env.Notes = append(env.Notes, fmt.Sprintf("using the project's .venv as it is, which has everything %s asks for", d.File))
 	return env, nil, nil
 }
 
@@ -225,7 +246,11 @@ func useExisting(ctx context.Context, o Options, python, venv string, d *deps, w
 	if err != nil {
 		return nil, nil, err
 	}
-	lacks, err := missing(ctx, python, o.Env, d.requirementLines(o.Dir))
+	reqs, err := d.requirementLines(o.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	lacks, err := missing(ctx, python, o.Env, reqs)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/dify-cli/dify/depfile"
 )
 
 // makeVenv makes a venv (without pip) and "installs" distributions into it
@@ -102,5 +104,30 @@ func TestParseRequirement(t *testing.T) {
 		if got := parseRequirement(line); got != want {
 			t.Errorf("%q: %+v, want %+v", line, got, want)
 		}
+	}
+}
+
+// With pyproject.toml, a venv is compared with what the daemon installs: the
+// lock's pins when uv.lock is there, else project.dependencies as written.
+func TestNamedVenvComparedWithPyproject(t *testing.T) {
+	python := makeVenv(t, filepath.Join(t.TempDir(), "venv"), map[string]string{"dify_plugin": "0.10.1"})
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "pyproject.toml"), []byte("[project]\nname = \"p\"\nversion = \"0.1.0\"\ndependencies = [\"dify_plugin>=0.10,<0.11\", \"httpx>=0.27\"]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("dify_plugin>=0.10,<0.11\n"), 0o644)
+	env, err := Ensure(context.Background(), Options{Dir: dir, Setup: Setup{CacheDir: t.TempDir(), Interpreter: python}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := strings.Join(env.Notes, "\n")
+	if !strings.Contains(notes, "lacks what pyproject.toml asks for: httpx (not installed)") {
+		t.Errorf("notes:\n%s", notes)
+	}
+	// --deps requirements.txt compares with that file, which it satisfies.
+	env, err = Ensure(context.Background(), Options{Dir: dir, Setup: Setup{CacheDir: t.TempDir(), Interpreter: python, DepFile: depfile.Settings{Prefer: depfile.Requirements}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if notes := strings.Join(env.Notes, "\n"); strings.Contains(notes, "lacks") || !strings.Contains(notes, "requirements.txt, as asked") {
+		t.Errorf("notes with --deps requirements.txt:\n%s", notes)
 	}
 }

@@ -90,3 +90,17 @@ func (pp *pyproject) dependencyNames() []string {
 	}
 	return names
 }
+
+// ProjectDependencies are the requirements pyproject.toml's [project]
+// table lists (project.dependencies), as written: what `uv sync --no-dev`
+// installs, before resolution, when there is no lock.
+func ProjectDependencies(name string, data []byte) ([]string, error) {
+	pp, err := decodePyproject(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if pp.Project == nil {
+		return nil, nil
+	}
+	return pp.Project.Dependencies, nil
+}

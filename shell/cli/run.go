@@ -196,7 +196,7 @@ func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *l
 		return nil, err
 	}
 	for _, n := range l.Notes {
-		s.warnf("%s", n)
+		fmt.Fprintf(s.Err, "note: %s\n", n)
 	}
 	return l, nil
 }
