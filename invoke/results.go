@@ -5,8 +5,10 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -29,22 +31,30 @@ type Output struct {
 	Files     []string
 }
 
-// Chunk shows one chunk of the answer.
+// Chunk shows one chunk of the answer. A chunk Dify's daemon would refuse
+// is shown, and is the call's error.
 func (o *Output) Chunk(raw json.RawMessage) error {
-	if o.JSON {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	c, isObject := v.(map[string]any)
+	refused := o.refused(c)
+	if o.JSON || refused != nil {
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, raw); err != nil {
 			return err
 		}
 		buf.WriteByte('\n')
-		_, err := o.W.Write(buf.Bytes())
-		return err
+		if _, err := o.W.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		return refused
 	}
-	var c map[string]any
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&c); err != nil {
-		return err
+	if !isObject {
+		return o.pretty(v)
 	}
 	if show := renderers[o.Kind]; show != nil {
 		if done, err := show(o, c); done || err != nil {
@@ -93,6 +103,26 @@ var renderers = map[string]func(o *Output, c map[string]any) (bool, error){
 		e, ok := c["embeddings"].([]any)
 		return ok, ifOK(ok, func() error { return o.embeddings(e) })
 	},
+}
+
+// messageTypes are the types of tool message Dify's daemon takes
+// (tool_entities.ToolResponseChunkType); it ends a call at any other.
+var messageTypes = []string{"text", "file", "blob", "blob_chunk", "json", "link", "image", "image_link", "binary_link", "variable", "log", "retriever_resources"}
+
+// refused says why Dify's daemon would refuse a chunk: it validates the
+// messages of tools and agent strategies, and ends the call with
+// "unmarshal json failed" at one without a known type.
+func (o *Output) refused(c map[string]any) error {
+	if o.Kind != "tool" {
+		return nil
+	}
+	switch t, ok := c["type"]; {
+	case !ok || t == nil:
+		return errors.New(`the plugin sent a message without "type" (above): Dify's daemon refuses it ("unmarshal json failed") and ends the call there; make messages with the tool's create_text_message, create_json_message and the like`)
+	case !slices.Contains(messageTypes, fmt.Sprint(t)):
+		return fmt.Errorf("the plugin sent a message of type %q (above): Dify's daemon takes only %s, refuses it (\"unmarshal json failed\") and ends the call there", fmt.Sprint(t), strings.Join(messageTypes, ", "))
+	}
+	return nil
 }
 
 // renderMessage shows a ToolInvokeMessage (tools, datasources).

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,6 +112,36 @@ func TestJSONChunksAsSent(t *testing.T) {
 	o.Close()
 	if out.String() != `{"type":"text","message":{"text":"a"}}`+"\n" {
 		t.Errorf("got %q", out.String())
+	}
+}
+
+// A tool message Dify's daemon refuses (no type, or one it does not know)
+// is shown as it came and ends the call with an error saying so, in both
+// forms of output; other kinds have no such rule.
+func TestMessagesTheDaemonRefuses(t *testing.T) {
+	for _, c := range []struct {
+		chunk, want string
+	}{
+		{`{"message": {"text": "a"}}`, `without "type"`},
+		{`{"type": null, "message": {}}`, `without "type"`},
+		{`{"type": "texts", "message": {"text": "a"}}`, `type "texts"`},
+	} {
+		for _, asJSON := range []bool{false, true} {
+			var out bytes.Buffer
+			err := (&Output{W: &out, Kind: "tool", JSON: asJSON}).Chunk(json.RawMessage(c.chunk))
+			if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "Dify's daemon") {
+				t.Errorf("%s (json %v): err %v", c.chunk, asJSON, err)
+			}
+			if !strings.Contains(out.String(), `"message":`) {
+				t.Errorf("%s (json %v): the chunk was not shown: %q", c.chunk, asJSON, out.String())
+			}
+		}
+	}
+	if err := (&Output{W: io.Discard, Kind: "tool"}).Chunk(json.RawMessage(`{"type": "binary_link", "message": {"text": "x"}}`)); err != nil {
+		t.Errorf("a known type: %v", err)
+	}
+	if err := (&Output{W: io.Discard, Kind: "datasource"}).Chunk(json.RawMessage(`{"result": []}`)); err != nil {
+		t.Errorf("a datasource answer: %v", err)
 	}
 }
 

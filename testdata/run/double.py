@@ -262,6 +262,8 @@ def tool(sid, req):
         stream(sid, text("done"))
     elif name == "pid":
         stream(sid, text(str(os.getpid())))
+    elif name == "untyped":
+        stream(sid, {"message": {"text": "no type"}, "meta": None})
     elif name == "die":
         stream(sid, text("last words"))
         os._exit(int(params.get("code", 7)))
