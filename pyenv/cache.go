@@ -19,7 +19,8 @@ type Cached struct {
 	Python   string // the version it runs, "" when unfinished
 	Tool     string
 	Source   string
-	Project  string    // the plugin it was built for (the last one, if shared)
+	Plugin   string    // the plugin it was built for, "author/name version"
+	Project  string    // where that plugin was: its folder or package
 	LastUsed time.Time // zero when unfinished
 	Size     int64     // bytes on disk
 	InUse    bool      // a running plugin holds it
@@ -48,7 +49,7 @@ func List(cacheDir string) ([]Cached, error) {
 		if data, err := os.ReadFile(filepath.Join(dir, markerFile)); err == nil {
 			var m marker
 			if json.Unmarshal(data, &m) == nil {
-				c.Python, c.Tool, c.Source, c.Project = m.Version, m.Tool, m.Source, m.Project
+				c.Python, c.Tool, c.Source, c.Plugin, c.Project = m.Version, m.Tool, m.Source, m.Plugin, m.Project
 				if st, err := os.Stat(filepath.Join(dir, markerFile)); err == nil {
 					c.LastUsed = st.ModTime()
 				}

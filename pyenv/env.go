@@ -1,5 +1,5 @@
 // Package pyenv prepares the Python environment a plugin runs in: it picks
-// the interpreter the manifest asks for, installs the dependencies the way
+// the interpreter Dify's daemon uses (Python 3.12), installs the dependencies the way
 // the daemon chooses them (uv when there is one, else venv and pip), and
 // keeps the result in a cache keyed by the interpreter and the content of the
 // dependency files, so that running an unchanged plugin again starts at once.
@@ -40,7 +40,11 @@ const DaemonPython = "3.12"
 // Options say what environment to prepare.
 type Options struct {
 	Dir     string // the plugin's files on disk; dependency files are read here
-	Version string // the Python the manifest asks for (meta.runner.version)
+	Version string // the Python to use: DaemonPython for a plugin
+	// Plugin ("author/name version") and Origin (the absolute path of the
+	// folder or package the user gave) name the environment's plugin in
+	// the cache, for `cleanup --envs`.
+	Plugin, Origin string
 	Setup
 }
 
@@ -112,6 +116,7 @@ type marker struct {
 	Version string    `json:"python_version"`
 	Tool    string    `json:"tool"`
 	Source  string    `json:"source"`
+	Plugin  string    `json:"plugin,omitempty"`
 	Project string    `json:"project"`
 	Created time.Time `json:"created"`
 }
@@ -205,7 +210,11 @@ func Ensure(ctx context.Context, o Options) (*Env, error) {
 		lock.Unlock()
 		return nil, err
 	}
-	m := marker{Key: key, Python: base.Path, Version: base.Version, Tool: tool, Source: d.Source, Project: o.Dir, Created: time.Now().UTC()}
+	origin := o.Origin
+	if origin == "" {
+		origin, _ = filepath.Abs(o.Dir)
+	}
+	m := marker{Key: key, Python: base.Path, Version: base.Version, Tool: tool, Source: d.File, Plugin: o.Plugin, Project: origin, Created: time.Now().UTC()}
 	data, _ := json.MarshalIndent(m, "", "  ")
 	err = atomicfile.Write(filepath.Join(env.Dir, markerFile), 0o644, func(w io.Writer) error {
 		_, err := w.Write(append(data, '\n'))

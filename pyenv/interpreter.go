@@ -27,8 +27,8 @@ type Interpreter struct {
 // MinorVersion is "3.12" for 3.12.1.
 func (i Interpreter) MinorVersion() string { return minorVersion(i.Version) }
 
-// Choice is the interpreter Find chose, with a note when it is not the one
-// the manifest asks for.
+// Choice is the interpreter Find chose, with a note when it is not the
+// version wanted.
 type Choice struct {
 	Interpreter
 	Note string
@@ -100,7 +100,7 @@ func Find(ctx context.Context, w Want) (Choice, error) {
 		}
 		c := Choice{Interpreter: in}
 		if want != "" && in.MinorVersion() != want {
-			c.Note = fmt.Sprintf("using the interpreter given (Python %s at %s); the manifest asks for Python %s", in.Version, in.Path, want)
+			c.Note = fmt.Sprintf("using the interpreter given (Python %s at %s); Dify's daemon runs plugins with Python %s", in.Version, in.Path, want)
 		}
 		return c, nil
 	}
@@ -162,7 +162,7 @@ func Find(ctx context.Context, w Want) (Choice, error) {
 	}
 	if first != nil {
 		return Choice{Interpreter: *first, Note: fmt.Sprintf(
-			"the manifest asks for Python %s (meta.runner.version), which is not installed; using Python %s at %s",
+			"Dify's daemon runs plugins with Python %s, which is not installed here; using Python %s at %s",
 			want, first.Version, first.Path)}, nil
 	}
 	if err := ctx.Err(); err != nil {
@@ -170,7 +170,7 @@ func Find(ctx context.Context, w Want) (Choice, error) {
 	}
 	msg := "no Python 3 found on PATH"
 	if want != "" {
-		msg = fmt.Sprintf("no Python found: the plugin needs Python %s; install it (or uv), or set PYTHON_INTERPRETER_PATH", want)
+		msg = fmt.Sprintf("no Python found: plugins run with Python %s, as on Dify's daemon; install it (or uv), or set PYTHON_INTERPRETER_PATH", want)
 	}
 	if firstErr != nil {
 		return Choice{}, errors.Join(errors.New(msg), firstErr)

@@ -52,7 +52,7 @@ func TestFindFallsBackWithANote(t *testing.T) {
 	if c.Path != py311 {
 		t.Errorf("chose %s, want the python3 there is", c.Path)
 	}
-	for _, want := range []string{"asks for Python 3.12", "using Python 3.11.7"} {
+	for _, want := range []string{"runs plugins with Python 3.12, which is not installed here", "using Python 3.11.7"} {
 		if !strings.Contains(c.Note, want) {
 			t.Errorf("note %q does not say %q", c.Note, want)
 		}
@@ -96,7 +96,7 @@ func TestFindOverride(t *testing.T) {
 
 func TestFindNothing(t *testing.T) {
 	_, err := Find(context.Background(), Want{Version: "3.12", LookPath: lookIn(nil)})
-	if err == nil || !strings.Contains(err.Error(), "needs Python 3.12") {
+	if err == nil || !strings.Contains(err.Error(), "plugins run with Python 3.12") {
 		t.Errorf("no Python at all: %v", err)
 	}
 	dir := t.TempDir()

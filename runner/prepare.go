@@ -30,7 +30,13 @@ func Prepare(ctx context.Context, dir, name string, s Setup) (*manifest.Plugin, 
 	}
 	// The daemon makes every plugin's environment with Python 3.12, whatever
 	// meta.runner.version says: run as it will run there.
-	env, err := pyenv.Ensure(ctx, pyenv.Options{Dir: dir, Version: pyenv.DaemonPython, Setup: s})
+	m := decl.Manifest
+	origin, err := filepath.Abs(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	env, err := pyenv.Ensure(ctx, pyenv.Options{Dir: dir, Version: pyenv.DaemonPython, Setup: s,
+		Plugin: fmt.Sprintf("%s/%s %s", m.Author, m.Name, m.Version), Origin: origin})
 	if err != nil {
 		return nil, nil, err
 	}

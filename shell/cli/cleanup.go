@@ -162,7 +162,10 @@ func cleanupEnvs(o *cleanupOptions, in *bufio.Reader) error {
 			what = fmt.Sprintf("Python %s, %s, from %s, last used %s", e.Python, e.Tool, e.Source, e.LastUsed.Format("2006-01-02"))
 		}
 		line := fmt.Sprintf("- %s (%s, %s)", e.Dir, what, bytesize.Format(e.Size))
-		if e.Project != "" {
+		switch {
+		case e.Plugin != "" && e.Project != "":
+			line += "\n    for " + e.Plugin + " at " + e.Project
+		case e.Project != "":
 			line += "\n    for " + e.Project
 		}
 		if e.InUse {
@@ -175,7 +178,7 @@ func cleanupEnvs(o *cleanupOptions, in *bufio.Reader) error {
 		return nil
 	}
 	if o.dryRun {
-		fmt.Fprintf(s.Out, "[dry-run] Will remove %d cached Python environments (%s):\n", len(free), bytesize.Format(size))
+		fmt.Fprintf(s.Out, "[dry-run] Will remove %d cached Python environment%s (%s):\n", len(free), plural(len(free)), bytesize.Format(size))
 		for _, e := range envs {
 			fmt.Fprintln(s.Out, describe(e))
 		}
@@ -185,7 +188,7 @@ func cleanupEnvs(o *cleanupOptions, in *bufio.Reader) error {
 		fmt.Fprintln(s.Out, "Nothing to delete: every cached environment is in use.")
 		return nil
 	}
-	if !confirm(o, in, fmt.Sprintf("You are about to delete %d cached Python environments (%s).", len(free), bytesize.Format(size))) {
+	if !confirm(o, in, fmt.Sprintf("You are about to delete %d cached Python environment%s (%s).", len(free), plural(len(free)), bytesize.Format(size))) {
 		return nil
 	}
 	var failed []error
