@@ -7,11 +7,9 @@
 package invoke
 
 import (
-	"bytes"
-	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/dify-cli/dify/internal/similar"
@@ -25,6 +23,9 @@ type Call struct {
 	Action string
 	Body   map[string]any
 	Kind   string // how to show the answer: tool, llm, endpoint, ... (see Output)
+	// Then, when set, makes the calls that follow from the answer, sent to
+	// the same plugin (a trigger's dispatch is followed by its event).
+	Then func(answer []json.RawMessage) ([]Call, error)
 }
 
 func usagef(format string, args ...any) error {
@@ -344,26 +345,12 @@ func Endpoint(p *manifest.Plugin, r EndpointRequest) (Call, error) {
 	if err != nil {
 		return Call{}, err
 	}
-	var raw bytes.Buffer
-	fmt.Fprintf(&raw, "%s %s HTTP/1.1\r\nHost: localhost\r\n", method, r.Path)
-	hasLength := false
-	for _, h := range r.Headers {
-		name, value, ok := strings.Cut(h, ":")
-		if !ok || strings.TrimSpace(name) == "" {
-			return Call{}, usagef("header %q is not Name: value", h)
-		}
-		if strings.EqualFold(strings.TrimSpace(name), "Content-Length") {
-			hasLength = true
-		}
-		fmt.Fprintf(&raw, "%s: %s\r\n", strings.TrimSpace(name), strings.TrimSpace(value))
+	raw, err := rawRequest(method, r.Path, r.Headers, r.Body, false)
+	if err != nil {
+		return Call{}, err
 	}
-	if !hasLength && (len(r.Body) > 0 || method == "POST" || method == "PUT" || method == "PATCH") {
-		raw.WriteString("Content-Length: " + strconv.Itoa(len(r.Body)) + "\r\n")
-	}
-	raw.WriteString("\r\n")
-	raw.Write(r.Body)
 	return Call{Type: "endpoint", Action: "invoke_endpoint", Kind: "endpoint", Body: map[string]any{
-		"settings": settings, "raw_http_request": hex.EncodeToString(raw.Bytes()),
+		"settings": settings, "raw_http_request": raw,
 	}}, nil
 }
 

@@ -72,6 +72,11 @@ var renderers = map[string]func(o *Output, c map[string]any) (bool, error){
 	"datasource": renderMessage,
 	"llm":        func(o *Output, c map[string]any) (bool, error) { return true, o.llm(c) },
 	"endpoint":   func(o *Output, c map[string]any) (bool, error) { return true, o.endpoint(c) },
+	"trigger-dispatch": func(o *Output, c map[string]any) (bool, error) {
+		_, ok := c["events"]
+		return ok, ifOK(ok, func() error { return o.triggerDispatch(c) })
+	},
+	"trigger-event": func(o *Output, c map[string]any) (bool, error) { return true, o.triggerEvent(c) },
 	"tts": func(o *Output, c map[string]any) (bool, error) {
 		s, _ := c["result"].(string)
 		b, err := hex.DecodeString(s)

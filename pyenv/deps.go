@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/internal/capped"
@@ -60,7 +62,7 @@ func chooseDeps(dir string, haveUV bool, s depfile.Settings) (*deps, error) {
 	}
 	d, err := install(dir, files, c, haveUV)
 	if d != nil {
-		d.Notable = d.Notable || c.Notable
+		d.Notable = d.Notable || (c.Notable && !sameDependencies(files, s))
 		switch {
 		case d.Install != "":
 			d.File = d.Install
@@ -102,6 +104,35 @@ func install(dir string, files map[string][]byte, c depfile.Choice, haveUV bool)
 	}
 	return nil, fmt.Errorf("%s has no uv.lock and there is no requirements.txt: install uv, run `uv lock`, or add requirements.txt",
 		filepath.Join(dir, depfile.Pyproject))
+}
+
+// sameDependencies reports whether pyproject.toml and requirements.txt ask
+// for the same requirements (as generated plugins do), so that which one
+// the daemon takes changes nothing worth a note. A choice the user or a
+// setting made is always worth one.
+func sameDependencies(files map[string][]byte, s depfile.Settings) bool {
+	if s.Prefer != "" || s.Mirror || s.IgnoreLock {
+		return false
+	}
+	req, ok := files[depfile.Requirements]
+	if !ok {
+		return false
+	}
+	listed, err := uvlock.ProjectDependencies(depfile.Pyproject, files[depfile.Pyproject])
+	if err != nil {
+		return false
+	}
+	norm := func(lines []string) []string {
+		var out []string
+		for _, l := range lines {
+			r := parseRequirement(l)
+			name := strings.ToLower(strings.NewReplacer("_", "-", ".", "-").Replace(r.name))
+			out = append(out, name+" "+r.spec+" ; "+strings.Join(strings.Fields(r.marker), " "))
+		}
+		slices.Sort(out)
+		return out
+	}
+	return slices.Equal(norm(requirementsIn(req)), norm(listed))
 }
 
 func readDepFile(dir, name string) ([]byte, error) {

@@ -166,6 +166,12 @@ func (d *deps) requirementLines(dir string) ([]string, error) {
 	default: // an unlocked pyproject.toml: what it asks for, unresolved
 		return uvlock.ProjectDependencies(filepath.Join(dir, depfile.Pyproject), d.Files[depfile.Pyproject])
 	}
+	return requirementsIn(data), nil
+}
+
+// requirementsIn are the requirement lines of a requirements file, without
+// options, comments or hashes.
+func requirementsIn(data []byte) []string {
 	var out []string
 	for _, line := range strings.Split(string(data), "\n") {
 		line = strings.TrimSpace(strings.TrimSuffix(line, "\\"))
@@ -177,7 +183,7 @@ func (d *deps) requirementLines(dir string) ([]string, error) {
 		}
 		out = append(out, line)
 	}
-	return out, nil
+	return out
 }
 
 // existing returns the environment the user has, when one is to be used:

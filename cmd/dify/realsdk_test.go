@@ -59,7 +59,12 @@ var invocations = map[string][]string{
 	"agent-strategy": {"agent-strategy", "demo", "-p", `model:={"provider":"langgenius/openai/openai","model":"gpt-4o","model_type":"llm","mode":"chat"}`, "-p", "query=hello"},
 	"extension":      {"endpoint", "GET", "/demo"},
 	"datasource":     {"datasource", "demo", "-p", "url=PAGE"}, // a page served here: no network
-	"trigger":        nil,                                      // started and stopped: its tests dispatch events
+	"trigger":        {"trigger", "demo_event", "-d", `{"hello": "world"}`},
+}
+
+// answers are what some invocations must print.
+var answers = map[string][]string{
+	"trigger": {"events fired: demo_event", "response to the webhook's sender: 200 OK", `"hello": "world"`},
 }
 
 func TestGeneratedPluginsWithTheRealSDK(t *testing.T) {
@@ -99,6 +104,11 @@ func TestGeneratedPluginsWithTheRealSDK(t *testing.T) {
 				out, err := cmd.CombinedOutput()
 				if err != nil {
 					t.Fatalf("invoke: %v\n%s", err, out)
+				}
+				for _, want := range answers[category] {
+					if !strings.Contains(string(out), want) {
+						t.Errorf("invoke printed no %q:\n%s", want, out)
+					}
 				}
 				if strings.Contains(string(out), "lacks") {
 					t.Errorf("the kit's venv lacks something the plugin asks for:\n%s", out)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -110,7 +111,7 @@ func newInvokeKindCmd(s *Streams, k invokeKind, runF func(*invokeOptions) error)
 // from the plugin given first, or from the current directory along with the
 // plugin directories below it.
 func completeInvokeName(kind string) cobra.CompletionFunc {
-	module := map[string]string{"tool": "tool", "agent-strategy": "agent-strategy", "datasource": "datasource"}[kind]
+	module := map[string]string{"tool": "tool", "agent-strategy": "agent-strategy", "datasource": "datasource", "trigger": "event"}[kind]
 	if module == "" {
 		module = "model"
 	}
@@ -226,11 +227,33 @@ func invokeRun(o *invokeOptions) error {
 		warnLeftovers(s, l.Plugin)
 	}()
 
+	calls := []invoke.Call{call}
+	for len(calls) > 0 {
+		call, calls = calls[0], calls[1:]
+		answer, err := send(ctx, o, l, call)
+		if err != nil {
+			return err
+		}
+		if call.Then != nil {
+			next, err := call.Then(answer)
+			if err != nil {
+				return err
+			}
+			calls = append(calls, next...)
+		}
+	}
+	return nil
+}
+
+// send makes one call and shows its answer as it streams; the chunks are
+// returned for a call that others follow.
+func send(ctx context.Context, o *invokeOptions, l *runner.Launched, call invoke.Call) ([]json.RawMessage, error) {
 	stream, err := l.Invoke(ctx, runner.Request{Type: call.Type, Action: call.Action, Body: call.Body})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	out := &invoke.Output{W: s.Out, Info: s.Err, Dir: o.outDir, Kind: call.Kind, JSON: o.json}
+	out := &invoke.Output{W: o.io.Out, Info: o.io.Err, Dir: o.outDir, Kind: call.Kind, JSON: o.json}
+	var answer []json.RawMessage
 	for {
 		chunk, err := stream.Next(ctx)
 		if errors.Is(err, io.EOF) {
@@ -239,19 +262,22 @@ func invokeRun(o *invokeOptions) error {
 		if err != nil {
 			out.Close()
 			if ctx.Err() != nil {
-				return context.Cause(ctx)
+				return nil, context.Cause(ctx)
 			}
 			var pe *runner.PluginError
 			if errors.As(err, &pe) {
-				return errors.New(runner.HumanError(pe.Error()))
+				return nil, errors.New(runner.HumanError(pe.Error()))
 			}
-			return err
+			return nil, err
 		}
 		if err := out.Chunk(chunk); err != nil {
-			return err
+			return nil, err
+		}
+		if call.Then != nil {
+			answer = append(answer, chunk)
 		}
 	}
-	return out.Close()
+	return answer, out.Close()
 }
 
 // loadDeclarations reads the manifest and declarations of the plugin, to

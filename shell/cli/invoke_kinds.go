@@ -34,6 +34,7 @@ var invokeKinds = []invokeKind{
 	{"agent-strategy", "STRATEGY", "Run an agent strategy", 1, agentKind},
 	{"datasource", "DATASOURCE", "Crawl, list pages or browse files with a datasource", 1, datasourceKind},
 	{"endpoint", "METHOD PATH", "Send an HTTP request to an endpoint", 2, endpointKind},
+	{"trigger", "EVENT", "Send a webhook call to a trigger: its dispatch, then the event", 1, triggerKind},
 	{"credentials", "", "Check provider credentials as Dify does when they are saved", 0, credentialsKind},
 	{"raw", "TYPE ACTION", "Send any request, given as JSON", 2, rawKind},
 }
@@ -185,6 +186,40 @@ func endpointKind(cmd *cobra.Command, o *invokeOptions) func(*manifest.Plugin) (
 			return invoke.Call{}, err
 		}
 		return invoke.Endpoint(decl, invoke.EndpointRequest{Method: o.names[0], Path: o.names[1], Headers: headers, Body: body, Settings: set})
+	}
+}
+
+func triggerKind(cmd *cobra.Command, o *invokeOptions) func(*manifest.Plugin) (invoke.Call, error) {
+	var provider, method, path, data string
+	var headers, ps, props []string
+	f := cmd.Flags()
+	providerFlag(f, &provider, "trigger")
+	paramFlag(f, &ps, "an event parameter, name=value or name:=JSON (repeatable)")
+	f.StringArrayVar(&props, "property", nil, "a subscription property (subscription_schema), name=value (repeatable)")
+	creds := credentialFlags(f)
+	f.StringVarP(&method, "method", "X", "POST", "the webhook request's method")
+	f.StringVar(&path, "path", "/", "the webhook request's path, with its query")
+	f.StringArrayVarP(&headers, "header", "H", nil, `a webhook request header, "Name: value" (repeatable)`)
+	f.StringVarP(&data, "data", "d", "{}", "the webhook request's body, or @FILE (JSON is sent as application/json)")
+	return func(decl *manifest.Plugin) (invoke.Call, error) {
+		args, err := params(ps)
+		if err != nil {
+			return invoke.Call{}, err
+		}
+		properties, err := invoke.ParseArgs(props)
+		if err != nil {
+			return invoke.Call{}, usage("--property " + err.Error())
+		}
+		c, err := creds()
+		if err != nil {
+			return invoke.Call{}, err
+		}
+		body, err := readValue(data, "--data")
+		if err != nil {
+			return invoke.Call{}, err
+		}
+		return invoke.Trigger(decl, invoke.TriggerRequest{Provider: provider, Event: o.names[0], Params: args, Properties: properties,
+			Credentials: c, Method: method, Path: path, Headers: headers, Body: body})
 	}
 }
 
