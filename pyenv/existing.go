@@ -1,13 +1,10 @@
 package pyenv
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -48,44 +45,10 @@ func projectVenv(dir string) string {
 	return ""
 }
 
-// installedScript prints what an environment has: its marker values and
-// its distributions with their versions.
-const installedScript = `import json, os, platform, sys
-import importlib.metadata as md
-env = {"python_full_version": platform.python_version(), "sys_platform": sys.platform,
-       "platform_machine": platform.machine(), "platform_system": platform.system(),
-       "os_name": os.name, "implementation_name": sys.implementation.name,
-       "platform_python_implementation": platform.python_implementation(),
-       "platform_release": platform.release(), "platform_version": platform.version()}
-dists = {}
-for d in md.distributions():
-    name = d.metadata["Name"]
-    if name:
-        dists.setdefault(name, d.version)
-print(json.dumps({"env": env, "dists": dists}))`
-
-// missing lists the requirements the environment of python does not meet:
-// not installed, or at a version outside the requirement's. Requirements
-// whose markers do not hold there are skipped.
-func missing(ctx context.Context, python string, env []string, reqs []string) ([]string, error) {
-	if len(reqs) == 0 {
-		return nil, nil
-	}
-	cmd := exec.CommandContext(ctx, python, "-I", "-c", installedScript)
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		return nil, fmt.Errorf("%s could not list what it has installed: %s", python, firstLine(strings.TrimSpace(stderr.String()+" "+err.Error())))
-	}
-	var have struct {
-		Env   pep508.Environment `json:"env"`
-		Dists map[string]string  `json:"dists"`
-	}
-	if err := json.Unmarshal(bytes.TrimSpace(out), &have); err != nil {
-		return nil, fmt.Errorf("%s answered %q when asked what it has installed", python, firstLine(string(out)))
-	}
+// missing lists the requirements an environment does not meet: not
+// installed, or at a version outside the requirement's. Requirements whose
+// markers do not hold there are skipped.
+func missing(have *inspection, reqs []string) []string {
 	installed := map[string]string{}
 	for name, v := range have.Dists {
 		installed[pep508.NormalizeName(name)] = v
@@ -112,7 +75,7 @@ func missing(ctx context.Context, python string, env []string, reqs []string) ([
 			lacks = append(lacks, fmt.Sprintf("%s%s (%s is installed)", r.name, r.spec, v))
 		}
 	}
-	return lacks, nil
+	return lacks
 }
 
 type requirement struct{ name, spec, marker string }
@@ -248,7 +211,7 @@ func existing(ctx context.Context, o Options, progress io.Writer) (*Env, []strin
 
 // useExisting makes an Env of an environment the user has, as it is.
 func useExisting(ctx context.Context, o Options, python, venv string, d *deps, why string) (*Env, []string, error) {
-	in, err := Probe(ctx, python, o.Env)
+	have, err := inspect(ctx, python, venv, o.Env, o.CacheDir)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -256,10 +219,6 @@ func useExisting(ctx context.Context, o Options, python, venv string, d *deps, w
 	if err != nil {
 		return nil, nil, err
 	}
-	lacks, err := missing(ctx, python, o.Env, reqs)
-	if err != nil {
-		return nil, nil, err
-	}
-	env := &Env{Dir: venv, Python: python, Base: Choice{Interpreter: in}, Tool: "existing", Source: d.Source, Reused: true, Existing: why}
-	return env, lacks, nil
+	env := &Env{Dir: venv, Python: python, Base: Choice{Interpreter: have.Interpreter}, Tool: "existing", Source: d.Source, Reused: true, Existing: why}
+	return env, missing(have, reqs), nil
 }

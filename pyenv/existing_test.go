@@ -58,8 +58,11 @@ func TestNamedVenvIsUsedAsItIs(t *testing.T) {
 			t.Errorf("a note says something is missing: %s", n)
 		}
 	}
-	if _, err := os.Stat(cache); err == nil {
-		t.Error("an environment was built in the cache")
+	entries, _ := os.ReadDir(cache)
+	for _, e := range entries {
+		if e.IsDir() {
+			t.Errorf("an environment was built in the cache: %s", e.Name())
+		}
 	}
 }
 
@@ -129,5 +132,48 @@ func TestNamedVenvComparedWithPyproject(t *testing.T) {
 	}
 	if notes := strings.Join(env.Notes, "\n"); strings.Contains(notes, "lacks") || !strings.Contains(notes, "requirements.txt, as asked") {
 		t.Errorf("notes with --deps requirements.txt:\n%s", notes)
+	}
+}
+
+// What a venv has is asked once: the answer is kept while the venv's
+// interpreter, pyvenv.cfg and site-packages stay as they were, and asked
+// again when something is installed.
+func TestExistingVenvAnswerIsKept(t *testing.T) {
+	venv := filepath.Join(t.TempDir(), "venv")
+	python := makeVenv(t, venv, map[string]string{"dify_plugin": "0.10.1"})
+	cache := t.TempDir()
+	dir := pluginDir(t, reqs+"httpx>=0.27\n")
+	lacks := func() string {
+		t.Helper()
+		env, err := Ensure(context.Background(), Options{Dir: dir, Setup: Setup{CacheDir: cache, Interpreter: python}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(env.Notes, "\n")
+	}
+	if n := lacks(); !strings.Contains(n, "httpx (not installed)") {
+		t.Fatalf("notes: %s", n)
+	}
+	kept, _ := filepath.Glob(filepath.Join(cache, "venv-*.json"))
+	if len(kept) != 1 {
+		t.Fatalf("kept answers: %v", kept)
+	}
+	// The kept answer is what is read: one that claims httpx is believed.
+	data, _ := os.ReadFile(kept[0])
+	os.WriteFile(kept[0], []byte(strings.Replace(string(data), `"dists":{`, `"dists":{"httpx":"0.28.0",`, 1)), 0o644)
+	if n := lacks(); strings.Contains(n, "httpx") {
+		t.Fatalf("the kept answer was not used: %s", n)
+	}
+	// Installing something changes site-packages: the venv is asked again.
+	os.WriteFile(kept[0], data, 0o644)
+	site, _ := filepath.Glob(filepath.Join(venv, "lib", "python*", "site-packages"))
+	if len(site) != 1 {
+		t.Fatalf("site-packages: %v", site)
+	}
+	info := filepath.Join(site[0], "httpx-0.28.0.dist-info")
+	os.MkdirAll(info, 0o755)
+	os.WriteFile(filepath.Join(info, "METADATA"), []byte("Metadata-Version: 2.1\nName: httpx\nVersion: 0.28.0\n"), 0o644)
+	if n := lacks(); strings.Contains(n, "httpx") {
+		t.Fatalf("an install was not seen: %s", n)
 	}
 }

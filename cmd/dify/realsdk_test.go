@@ -22,7 +22,7 @@ import (
 // or PYTHONPATH setting is passed.
 
 // realSDK returns the kit's interpreter, or skips.
-func realSDK(t *testing.T) string {
+func realSDK(t testing.TB) string {
 	py := os.Getenv("DIFY_REALSDK_PYTHON")
 	if py == "" {
 		t.Skip("DIFY_REALSDK_PYTHON is not set: make the real SDK's venv with ../shared/realsdk/setup.sh DEST and set it to the interpreter it prints")
