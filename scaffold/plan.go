@@ -179,6 +179,8 @@ func TryCommand(o Options) string {
 		return "dify plugin invoke endpoint GET /" + o.Name
 	case "datasource":
 		return "dify plugin invoke datasource " + o.Name + " -p url=https://example.com"
+	case "trigger":
+		return "dify plugin invoke trigger " + o.Name + `_event -d '{"hello": "world"}'`
 	}
 	return "dify plugin run . -l"
 }
