@@ -13,6 +13,7 @@ import (
 	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/pack"
+	"github.com/dify-cli/dify/uvlock/pep440"
 )
 
 // PackageOptions describe one offline package, as a person asks for it.
@@ -141,6 +142,7 @@ func checkTargetFlags(o PackageOptions) error {
 // wheels for them.
 func selectFor(ctx context.Context, plan *pack.Plan, o PackageOptions) (*Selection, []Target, error) {
 	targets := o.Targets
+	var note string
 	if len(targets) == 0 {
 		p, ds := manifest.Load(plan)
 		if p == nil {
@@ -150,10 +152,16 @@ func selectFor(ctx context.Context, plan *pack.Plan, o PackageOptions) (*Selecti
 		if targets, err = Targets(&p.Manifest, o.Platforms, o.Python); err != nil {
 			return nil, nil, &TargetError{err}
 		}
+		if v := p.Manifest.Meta.Runner.Version; o.Python == "" && v != "" && pep440.MajorMinorOf(v) != DaemonPython {
+			note = fmt.Sprintf("manifest.yaml asks for Python %s (meta.runner.version), but Dify's daemon installs every plugin with Python %s: the wheels are for %s (--python %s chooses otherwise)", v, DaemonPython, DaemonPython, v)
+		}
 	}
 	so := o.Options
 	so.Targets = targets
 	sel, err := Select(ctx, ProjectFiles(plan), so)
+	if sel != nil && note != "" {
+		sel.Warnings = append(sel.Warnings, note)
+	}
 	return sel, targets, err
 }
 

@@ -28,15 +28,16 @@ type Target struct {
 	Glibc  string // 2.39
 }
 
+// DaemonPython is the Python the daemon installs every plugin with,
+// whatever meta.runner.version says.
+const DaemonPython = "3.12"
+
 // Targets are the machines an offline package is built for: the given
-// platforms and Python version, else the manifest's meta.arch and
-// meta.runner.version, else both architectures and Python 3.12.
+// platforms and Python version, else the manifest's meta.arch (both
+// architectures when it names none) and the daemon's Python 3.12.
 func Targets(m *manifest.Manifest, platforms []string, python string) ([]Target, error) {
 	if python == "" {
-		python = m.Meta.Runner.Version
-	}
-	if python == "" {
-		python = "3.12"
+		python = DaemonPython
 	}
 	python, err := ParsePython(python)
 	if err != nil {

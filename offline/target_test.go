@@ -120,7 +120,7 @@ func TestTargets(t *testing.T) {
 		python    string
 		want      string // targets, or the error
 	}{
-		{nil, "", "linux/arm64, Python 3.11"},
+		{nil, "", "linux/arm64, Python 3.12"}, // the daemon's, whatever the manifest says
 		{[]string{"linux/amd64", "amd64", "arm64"}, "3.12.3", "linux/amd64, Python 3.12|linux/arm64, Python 3.12"},
 		{[]string{"windows/amd64"}, "", `platform "windows/amd64" is not one Dify runs on: use linux/amd64 or linux/arm64`},
 		{nil, "2.7", `python version "2.7" is not 3.X or 3.X.Y`},
