@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/internal/testwheel"
+	"github.com/dify-cli/dify/uvlock/marker"
 )
 
 // wheelFile builds a real wheel.
@@ -39,6 +42,31 @@ type server struct {
 	downloads int
 	pages     int
 	htmlOnly  bool
+	// What a file's entry says beyond its name and hash (requires-python,
+	// yanked), and the METADATA served beside it (PEP 658) when pep658 is
+	// set.
+	info     map[string]fileInfo
+	pep658   bool
+	metadata int // METADATA files served
+}
+
+type fileInfo struct {
+	requiresPython string
+	yanked         bool
+	metadata       string
+}
+
+// addWheel builds a wheel with the METADATA headers given and serves it.
+func (s *server) addWheel(t testing.TB, name, version, tag string, info fileInfo, headers ...string) {
+	file, data := testwheel.BuildWith(name, version, tag, headers...)
+	s.add(name, file, data)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.info == nil {
+		s.info = map[string]fileInfo{}
+	}
+	info.metadata = testwheel.Metadata(name, version, headers...)
+	s.info[file] = info
 }
 
 func newServer(t testing.TB) *server {
@@ -52,6 +80,7 @@ func (s *server) add(project, file string, data []byte) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.files[file] = data
+	project = marker.NormalizeName(project) // as the page's URL names it
 	s.projects[project] = append(s.projects[project], file)
 }
 
@@ -59,6 +88,15 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	switch {
+	case strings.HasPrefix(r.URL.Path, "/files/") && strings.HasSuffix(r.URL.Path, ".whl.metadata"):
+		name := strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/files/"), ".metadata")
+		info, ok := s.info[name]
+		if !s.pep658 || !ok {
+			http.NotFound(w, r)
+			return
+		}
+		s.metadata++
+		io.WriteString(w, info.metadata)
 	case strings.HasPrefix(r.URL.Path, "/files/"):
 		name := strings.TrimPrefix(r.URL.Path, "/files/")
 		data, ok := s.files[name]
@@ -83,7 +121,20 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/vnd.pypi.simple.v1+json")
 			var entries []string
 			for _, f := range files {
-				entries = append(entries, fmt.Sprintf(`{"filename":%q,"url":"../../files/%s","hashes":{"sha256":%q}}`, f, f, strings.TrimPrefix(sha(s.files[f]), "sha256:")))
+				extra := ""
+				if info, ok := s.info[f]; ok {
+					if info.requiresPython != "" {
+						extra += fmt.Sprintf(`,"requires-python":%q`, info.requiresPython)
+					}
+					if info.yanked {
+						extra += `,"yanked":"broken"`
+					}
+					if s.pep658 {
+						sum := sha256.Sum256([]byte(info.metadata))
+						extra += fmt.Sprintf(`,"core-metadata":{"sha256":%q}`, hex.EncodeToString(sum[:]))
+					}
+				}
+				entries = append(entries, fmt.Sprintf(`{"filename":%q,"url":"../../files/%s","hashes":{"sha256":%q},"size":%d%s}`, f, f, strings.TrimPrefix(sha(s.files[f]), "sha256:"), len(s.files[f]), extra))
 			}
 			fmt.Fprintf(w, `{"meta":{"api-version":"1.1"},"name":%q,"files":[%s]}`, project, strings.Join(entries, ","))
 			return
@@ -91,7 +142,20 @@ func (s *server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html")
 		fmt.Fprint(w, "<!DOCTYPE html><html><body>\n")
 		for _, f := range files {
-			fmt.Fprintf(w, `<a href="/files/%s#sha256=%s">%s</a><br/>`+"\n", f, strings.TrimPrefix(sha(s.files[f]), "sha256:"), f)
+			attrs := ""
+			if info, ok := s.info[f]; ok {
+				if info.requiresPython != "" {
+					attrs += fmt.Sprintf(` data-requires-python="%s"`, html.EscapeString(info.requiresPython))
+				}
+				if info.yanked {
+					attrs += ` data-yanked="broken"`
+				}
+				if s.pep658 {
+					sum := sha256.Sum256([]byte(info.metadata))
+					attrs += fmt.Sprintf(` data-core-metadata="sha256=%x"`, sum)
+				}
+			}
+			fmt.Fprintf(w, `<a href="/files/%s#sha256=%s"%s>%s</a><br/>`+"\n", f, strings.TrimPrefix(sha(s.files[f]), "sha256:"), attrs, f)
 		}
 		fmt.Fprint(w, "</body></html>\n")
 	default:

@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/url"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 
@@ -26,38 +27,78 @@ type IndexFile struct {
 	Name string
 	URL  string
 	Hash string // "sha256:<hex>", "" when the index gives none
+	Size int64  // bytes, 0 when the index does not say (PEP 700)
+	// RequiresPython is the file's Requires-Python (PEP 503's
+	// data-requires-python), "" when none.
+	RequiresPython string
+	Yanked         bool // PEP 592: only an exact pin may take it
+	// Metadata says the index serves the wheel's METADATA at URL+".metadata"
+	// (PEP 658/714); MetadataHash is its "sha256:<hex>" when given.
+	Metadata     bool
+	MetadataHash string
 }
 
 // index reads a simple repository (PEP 503 HTML or PEP 691 JSON).
 type index struct {
 	url   string
 	web   *web
-	cache map[string][]IndexFile // by project and version
+	mu    sync.Mutex
+	cache map[string][]IndexFile // by project, or by project and version
 }
 
 // What reading a project page may cost: the bytes read, the longest tag or
 // JSON value held at once, and the files kept. A page is read as a stream
-// and only the wheels of the version asked for are kept, so a page of any
-// size costs about maxToken of memory plus the files kept; the largest
-// pages on PyPI are a few MiB with a few dozen wheels per version.
+// and only the wheels asked for are kept (one version's, or, to resolve,
+// those some target installs), so a page of any size costs about maxToken
+// of memory plus the files kept; the largest pages on PyPI are a few MiB
+// with a few dozen wheels per version.
 const (
 	maxPage     = 64 << 20
 	maxToken    = 1 << 20
-	maxPageKept = 10000
+	maxPageKept = 50000
 )
 
 // files lists the wheels an index has of one version of a project.
 func (ix *index) files(ctx context.Context, project, version string) ([]IndexFile, error) {
 	name := marker.NormalizeName(project)
-	key := name + " " + version
-	if files, ok := ix.cache[key]; ok {
+	return ix.cached(ctx, name+" "+version, name, func(w Wheel) bool { return sameVersion(w.Version, version) })
+}
+
+// project lists the wheels an index has of a project that keep accepts
+// (those some target installs), every version: what resolving reads.
+func (ix *index) project(ctx context.Context, project string, keep func(Wheel) bool) ([]IndexFile, error) {
+	name := marker.NormalizeName(project)
+	return ix.cached(ctx, name, name, keep)
+}
+
+// cached reads a project's page once per key; it is safe for concurrent
+// use.
+func (ix *index) cached(ctx context.Context, key, name string, keep func(Wheel) bool) ([]IndexFile, error) {
+	ix.mu.Lock()
+	files, ok := ix.cache[key]
+	ix.mu.Unlock()
+	if ok {
 		return files, nil
 	}
-	page := strings.TrimRight(ix.url, "/") + "/" + name + "/"
-	keep := func(file string) bool {
+	files, err := ix.read(ctx, name, func(file string) bool {
 		w, err := ParseWheel(file)
-		return err == nil && w.Name == name && sameVersion(w.Version, version)
+		return err == nil && w.Name == name && keep(w)
+	})
+	if err != nil {
+		return nil, err
 	}
+	ix.mu.Lock()
+	if ix.cache == nil {
+		ix.cache = map[string][]IndexFile{}
+	}
+	ix.cache[key] = files
+	ix.mu.Unlock()
+	return files, nil
+}
+
+// read reads a project's page as a stream, keeping the files keep accepts.
+func (ix *index) read(ctx context.Context, name string, keep func(string) bool) ([]IndexFile, error) {
+	page := strings.TrimRight(ix.url, "/") + "/" + name + "/"
 	var files []IndexFile
 	err := ix.web.retry(ctx, func() error {
 		resp, err := ix.web.open(ctx, page, "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01")
@@ -87,14 +128,7 @@ func (ix *index) files(ctx context.Context, project, version string) ([]IndexFil
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if ix.cache == nil {
-		ix.cache = map[string][]IndexFile{}
-	}
-	ix.cache[key] = files
-	return files, nil
+	return files, err
 }
 
 // capReader reads up to left bytes and then fails, noting that it did.
@@ -126,7 +160,7 @@ type kept struct {
 	files []IndexFile
 }
 
-func (k *kept) add(name, href, hash string) error {
+func (k *kept) add(name, href, hash string, info IndexFile) error {
 	u, err := k.base.Parse(href)
 	if err != nil {
 		return nil
@@ -150,9 +184,14 @@ func (k *kept) add(name, href, hash string) error {
 		hash = "" // unknown: the file is hashed when it arrives
 	}
 	if len(k.files) == maxPageKept {
-		return fmt.Errorf("it lists more than %d wheels of one version", maxPageKept)
+		return fmt.Errorf("it lists more than %d wheels", maxPageKept)
 	}
-	k.files = append(k.files, IndexFile{Name: name, URL: u.String(), Hash: strings.ToLower(hash)})
+	if !uvlock.ValidHash(info.MetadataHash) {
+		info.MetadataHash = ""
+	}
+	info.Name, info.URL, info.Hash = name, u.String(), strings.ToLower(hash)
+	info.MetadataHash = strings.ToLower(info.MetadataHash)
+	k.files = append(k.files, info)
 	return nil
 }
 
@@ -195,9 +234,14 @@ func parseJSONPage(r io.Reader, base *url.URL, keep func(string) bool) ([]IndexF
 		}
 		for dec.More() {
 			var f struct {
-				Filename string            `json:"filename"`
-				URL      string            `json:"url"`
-				Hashes   map[string]string `json:"hashes"`
+				Filename       string            `json:"filename"`
+				URL            string            `json:"url"`
+				Hashes         map[string]string `json:"hashes"`
+				Size           int64             `json:"size"`
+				RequiresPython *string           `json:"requires-python"`
+				Yanked         any               `json:"yanked"`
+				CoreMetadata   any               `json:"core-metadata"`
+				DistInfo       any               `json:"data-dist-info-metadata"`
 			}
 			if err := dec.Decode(&f); err != nil {
 				return nil, notPage(err)
@@ -206,7 +250,24 @@ func parseJSONPage(r io.Reader, base *url.URL, keep func(string) bool) ([]IndexF
 			if s := f.Hashes["sha256"]; s != "" {
 				h = "sha256:" + s
 			}
-			if err := k.add(f.Filename, f.URL, h); err != nil {
+			info := IndexFile{Yanked: f.Yanked != nil && f.Yanked != false, Size: max(f.Size, 0)}
+			if f.RequiresPython != nil {
+				info.RequiresPython = *f.RequiresPython
+			}
+			meta := f.CoreMetadata
+			if meta == nil {
+				meta = f.DistInfo
+			}
+			switch m := meta.(type) {
+			case bool:
+				info.Metadata = m
+			case map[string]any:
+				info.Metadata = true
+				if s, ok := m["sha256"].(string); ok {
+					info.MetadataHash = "sha256:" + s
+				}
+			}
+			if err := k.add(f.Filename, f.URL, h, info); err != nil {
 				return nil, err
 			}
 		}
@@ -243,6 +304,7 @@ func parseHTMLPage(r io.Reader, base *url.URL, keep func(string) bool) ([]IndexF
 	z := html.NewTokenizer(r)
 	z.SetMaxBuf(maxToken)
 	var href string
+	var info IndexFile
 	var text bytes.Buffer
 	inAnchor := false
 	for {
@@ -261,13 +323,25 @@ func parseHTMLPage(r io.Reader, base *url.URL, keep func(string) bool) ([]IndexF
 			if string(name) != "a" {
 				continue
 			}
-			inAnchor, href = true, ""
+			inAnchor, href, info = true, "", IndexFile{}
 			text.Reset()
 			for more {
 				var key, val []byte
 				key, val, more = z.TagAttr()
-				if string(key) == "href" {
+				switch string(key) {
+				case "href":
 					href = string(val)
+				case "data-requires-python":
+					info.RequiresPython = string(val) // the tokenizer unescapes &lt; and &gt;
+				case "data-yanked":
+					info.Yanked = true
+				case "data-core-metadata", "data-dist-info-metadata":
+					if v := string(val); v != "false" {
+						info.Metadata = true
+						if strings.HasPrefix(v, "sha256=") {
+							info.MetadataHash = "sha256:" + v[len("sha256="):]
+						}
+					}
 				}
 			}
 		case html.TextToken:
@@ -283,7 +357,7 @@ func parseHTMLPage(r io.Reader, base *url.URL, keep func(string) bool) ([]IndexF
 			if href == "" {
 				continue
 			}
-			if err := k.add(strings.TrimSpace(text.String()), href, ""); err != nil {
+			if err := k.add(strings.TrimSpace(text.String()), href, "", info); err != nil {
 				return nil, err
 			}
 		}

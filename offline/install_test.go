@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/dify-cli/dify/pyenv"
 )
 
 // The offline package's requirements install into a fresh venv with pip
@@ -77,5 +79,59 @@ func extract(t *testing.T, pkg, dir string) {
 		data, _ := io.ReadAll(rc)
 		rc.Close()
 		os.WriteFile(p, data, 0o644)
+	}
+}
+
+// python312 finds a Python 3.12 with venv and pip, as the daemon installs
+// with, or skips.
+func python312(t *testing.T) string {
+	t.Helper()
+	c, err := pyenv.Find(context.Background(), pyenv.Want{Version: "3.12", Env: os.Environ()})
+	if err != nil || c.MinorVersion() != "3.12" || !c.Venv || !c.Ensurepip {
+		t.Skip("no Python 3.12 with venv and pip here: cannot try the install as the daemon does")
+	}
+	return c.Path
+}
+
+// A requirements.txt that names only what the plugin imports gets what
+// those require too: pip installs the package's requirements into a Python
+// 3.12 venv with no index, and checks every dependency is there.
+func TestOfflineClosureInstallsWithoutNetwork(t *testing.T) {
+	if runtime.GOOS != "linux" || (runtime.GOARCH != "amd64" && runtime.GOARCH != "arm64") {
+		t.Skip("wheels are built for linux/amd64 and linux/arm64")
+	}
+	py := python312(t)
+	target := Target{Arch: runtime.GOARCH, Python: "3.12", Glibc: DaemonGlibc}
+	srv := newServer(t)
+	srv.addWheel(t, "alpha", "1.5", "cp312-cp312-manylinux_2_17_"+target.Machine(), fileInfo{})
+	srv.addWheel(t, "alpha", "2.0", "cp312-cp312-manylinux_2_17_"+target.Machine(), fileInfo{})
+	srv.addWheel(t, "beta", "2.1.0", "py3-none-any", fileInfo{}, "Requires-Dist: alpha<2,>=1", `Requires-Dist: gamma; extra == "fast"`)
+	srv.addWheel(t, "gamma", "1.0", "py3-none-any", fileInfo{}, "Requires-Dist: alpha")
+	o := PackageOptions{Options: options(t, target), From: requirementsPlugin(t, "beta[fast]==2.1.0\n"), Output: filepath.Join(t.TempDir(), "offline.difypkg")}
+	o.IndexURL = srv.URL + "/simple"
+	res, err := Package(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := filepath.Join(t.TempDir(), "plugin")
+	extract(t, res.Output, root)
+	venv := filepath.Join(t.TempDir(), "venv")
+	if out, err := exec.Command(py, "-m", "venv", venv).CombinedOutput(); err != nil {
+		t.Fatalf("venv: %v\n%s", err, out)
+	}
+	vpy := filepath.Join(venv, "bin", "python")
+	pip := exec.Command(vpy, "-m", "pip", "install", "--no-index", "--find-links=./wheels", "-r", "requirements.txt")
+	pip.Dir = root
+	pip.Env = append(os.Environ(), "PIP_INDEX_URL=http://127.0.0.1:1/simple", "HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1", "PIP_DISABLE_PIP_VERSION_CHECK=1")
+	if out, err := pip.CombinedOutput(); err != nil {
+		t.Fatalf("pip install: %v\n%s", err, out)
+	}
+	check := exec.Command(vpy, "-m", "pip", "check")
+	if out, err := check.CombinedOutput(); err != nil {
+		t.Fatalf("pip check: %v\n%s", err, out)
+	}
+	got, err := exec.Command(vpy, "-c", "import importlib.metadata as m; print(m.version('alpha'), m.version('beta'), m.version('gamma'))").CombinedOutput()
+	if err != nil || string(got) != "1.5 2.1.0 1.0\n" {
+		t.Errorf("installed %q, %v; want alpha 1.5, beta 2.1.0, gamma 1.0", got, err)
 	}
 }

@@ -303,15 +303,26 @@ func TestRequirementsPins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "--no-index\n--find-links=./wheels/\nfastlib==1.0.0\npurelib==3.0.0 ; python_version >= '3.8'\n"
+	// Markers are decided per target: what every target installs is pinned
+	// without one.
+	want := "--no-index\n--find-links=./wheels/\nfastlib==1.0.0\npurelib==3.0.0\n"
 	if got := string(entries(t, res.Output)["requirements.txt"]); got != want {
 		t.Errorf("requirements.txt\n%s\nwant\n%s", got, want)
 	}
 
-	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("fastlib==1.0.0\nrequests>=2\n"), 0o644)
+	// A range is resolved to the newest version there is; a URL cannot be.
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("fastlib>=0.9,<2\npurelib\n"), 0o644)
+	res, err = build(t, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(entries(t, res.Output)["requirements.txt"]); got != want {
+		t.Errorf("requirements.txt of ranges\n%s\nwant\n%s", got, want)
+	}
+	os.WriteFile(filepath.Join(dir, "requirements.txt"), []byte("fastlib==1.0.0\nmylib @ https://example.com/mylib.whl\n"), 0o644)
 	_, err = build(t, o)
-	if err == nil || !strings.Contains(err.Error(), `requirements.txt:2: "requests>=2" is not an exact pin`) {
-		t.Errorf("a range instead of a pin: %v", err)
+	if err == nil || !strings.Contains(err.Error(), `requirements.txt:2: "mylib @ https://example.com/mylib.whl" comes from a URL`) {
+		t.Errorf("a URL requirement: %v", err)
 	}
 }
 

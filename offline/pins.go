@@ -9,26 +9,22 @@ import (
 
 	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/internal/capped"
-	"github.com/dify-cli/dify/internal/lazyregexp"
 	"github.com/dify-cli/dify/uvlock/marker"
 )
 
-// pinRe is an exact pin: name[extras]==version, an optional marker after
-// `;`, optional --hash options.
-var pinRe = lazyregexp.New(`^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*===?\s*([^\s;\\]+)\s*(?:;\s*([^\\#]*?))?\s*((?:--hash[= ]\S+\s*)*)$`)
-
+// fromRequirements resolves a requirements.txt (exact pins or ranges) to
+// its whole closure, then picks the wheels of every package it holds.
 func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options, house map[string][]candidate) error {
 	data, err := capped.ReadFile(fsys, depfile.Requirements, 4<<20)
 	if err != nil {
 		return fmt.Errorf("reading %s: %w", depfile.Requirements, err)
 	}
-	a := marker.New()
 	ixURL := o.IndexURL
 	if ixURL == "" {
 		ixURL = DefaultIndex
 	}
 	ix := &index{url: ixURL, web: o.web()}
-	s.Requirements = header()
+	var roots []need
 	lines := strings.Split(strings.ReplaceAll(string(data), "\\\n", " "), "\n")
 	for i, raw := range lines {
 		text := strings.TrimSpace(raw)
@@ -42,77 +38,87 @@ func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options,
 		if text == "--no-index" || strings.HasPrefix(text, "--find-links") || strings.HasPrefix(text, "-f ") {
 			continue
 		}
-		m := pinRe().FindStringSubmatch(text)
-		if m == nil {
-			return fmt.Errorf("requirements.txt:%d: %q is not an exact pin (name==version); an offline package needs every version fixed — use uv.lock, or pin the line", i+1, text)
-		}
-		name, version, markerText := m[1], m[3], strings.TrimSpace(m[4])
-		tree := marker.True
-		if markerText != "" {
-			if tree, err = a.Parse(markerText); err != nil {
-				return fmt.Errorf("requirements.txt:%d: %v", i+1, err)
-			}
-		}
-		var wantHashes []string
-		for _, h := range strings.Fields(strings.ReplaceAll(m[5], "=", " ")) {
-			if strings.HasPrefix(h, "sha256:") {
-				wantHashes = append(wantHashes, strings.ToLower(h))
-			}
-		}
-		var applies []Target
-		for _, t := range o.Targets {
-			if a.Evaluate(tree, t.Environment()) {
-				applies = append(applies, t)
-			}
-		}
-		if len(applies) == 0 {
-			continue
-		}
-		var cands []candidate
-		for _, c := range house[marker.NormalizeName(name)] {
-			if sameVersion(c.wheel.Version, version) {
-				cands = append(cands, c)
-			}
-		}
-		var lookupErr error
-		if !s.covers(cands, applies) {
-			files, err := ix.files(ctx, name, version)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			lookupErr = err
-			for _, f := range files {
-				w, err := ParseWheel(f.Name)
-				if err != nil || w.Name != marker.NormalizeName(name) || !sameVersion(w.Version, version) {
-					continue
-				}
-				if len(wantHashes) > 0 && f.Hash != "" && !slices.Contains(wantHashes, f.Hash) {
-					continue
-				}
-				if !slices.ContainsFunc(cands, func(x candidate) bool { return x.wheel.File == f.Name }) {
-					cands = append(cands, candidate{wheel: w, hash: f.Hash, url: f.URL})
+		var hashes []string
+		if at := strings.Index(text, " --hash"); at >= 0 {
+			for _, h := range strings.Fields(strings.ReplaceAll(text[at:], "=", " ")) {
+				if strings.HasPrefix(h, "sha256:") {
+					hashes = append(hashes, strings.ToLower(h))
 				}
 			}
+			text = strings.TrimSpace(text[:at])
 		}
-		why := func(t Target) string {
-			if lookupErr != nil {
-				return fmt.Sprintf("no wheel in the wheelhouse fits, and the index could not be asked: %v", lookupErr)
-			}
-			if len(cands) == 0 {
-				return fmt.Sprintf("%s has no wheel of this version", ixURL)
-			}
-			var names []string
-			for _, c := range cands {
-				names = append(names, c.wheel.File)
-			}
-			return "no wheel fits; there are " + strings.Join(names, ", ")
+		if strings.HasPrefix(text, "-") {
+			return fmt.Errorf("requirements.txt:%d: %q is an installer option an offline package cannot keep; remove it", i+1, text)
 		}
-		line := name + "==" + version
-		if markerText != "" {
-			line += " ; " + markerText
+		n, err := parseNeed(text, fmt.Sprintf("requirements.txt:%d", i+1))
+		if err != nil {
+			return fmt.Errorf("requirements.txt:%d: %v", i+1, err)
 		}
-		s.pick(name, version, applies, cands, why, line+"\n")
+		n.hashes = hashes
+		roots = append(roots, n)
 	}
+	r := &resolver{ix: ix, house: house, sel: s, targets: o.Targets, o: o, a: marker.New()}
+	pins, err := r.resolve(ctx, roots)
+	if err != nil {
+		return err
+	}
+	s.Requirements = header()
+	for _, p := range pins {
+		if err := s.pinned(ctx, ix, house, p, o.Targets); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pinned picks the wheels of one resolved package: the wheelhouse's, else
+// the index's.
+func (s *Selection) pinned(ctx context.Context, ix *index, house map[string][]candidate, p resolved, all []Target) error {
+	name, version := p.shown, p.version
+	var cands []candidate
+	for _, c := range house[p.name] {
+		if sameVersion(c.wheel.Version, version) {
+			cands = append(cands, c)
+		}
+	}
+	var lookupErr error
+	if !s.covers(cands, p.targets) {
+		files, err := ix.files(ctx, name, version)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		lookupErr = err
+		for _, f := range files {
+			w, err := ParseWheel(f.Name)
+			if err != nil || w.Name != p.name || !sameVersion(w.Version, version) {
+				continue
+			}
+			if len(p.hashes) > 0 && f.Hash != "" && !slices.Contains(p.hashes, f.Hash) {
+				continue
+			}
+			if !slices.ContainsFunc(cands, func(x candidate) bool { return x.wheel.File == f.Name }) {
+				cands = append(cands, candidate{wheel: w, hash: f.Hash, size: f.Size, url: f.URL})
+			}
+		}
+	}
+	why := func(t Target) string {
+		if lookupErr != nil {
+			return fmt.Sprintf("no wheel in the wheelhouse fits, and the index could not be asked: %v", lookupErr)
+		}
+		if len(cands) == 0 {
+			return fmt.Sprintf("%s has no wheel of this version", ix.url)
+		}
+		var names []string
+		for _, c := range cands {
+			names = append(names, c.wheel.File)
+		}
+		return "no wheel fits; there are " + strings.Join(names, ", ")
+	}
+	line := name + "==" + version
+	if m := p.marker(all); m != "" {
+		line += " ; " + m
+	}
+	s.pick(name, version, p.targets, cands, why, line+"\n")
 	return nil
 }
 

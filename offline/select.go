@@ -102,7 +102,11 @@ type MissingError struct{ Missing []Missing }
 
 func (e *MissingError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%d package%s cannot be installed offline:", len(e.Missing), map[bool]string{true: "s", false: ""}[len(e.Missing) != 1])
+	packages := map[string]bool{}
+	for _, m := range e.Missing {
+		packages[m.Package+" "+m.Version] = true
+	}
+	fmt.Fprintf(&b, "%d package%s cannot be installed offline:", len(packages), map[bool]string{true: "s", false: ""}[len(packages) != 1])
 	for _, m := range e.Missing {
 		fmt.Fprintf(&b, "\n  %s %s on %s: %s", m.Package, m.Version, m.Target, m.Why)
 	}

@@ -1,8 +1,9 @@
 // Package offline builds plugin packages that install with no network: the
 // wheels of every dependency go into wheels/, and requirements.txt tells
 // the installer to use them and nothing else. The wheels are chosen per
-// target (platform and Python) from what uv.lock names, or from the index
-// for a requirements.txt of exact pins, the way pip and uv choose them.
+// target (platform and Python) from what uv.lock names, or from the
+// closure of a requirements.txt (resolve.go), the way pip and uv choose
+// them.
 package offline
 
 import (

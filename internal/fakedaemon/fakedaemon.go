@@ -7,6 +7,7 @@ package fakedaemon
 import (
 	"bufio"
 	"encoding/json"
+	"io"
 	"net"
 	"sync"
 	"time"
@@ -118,6 +119,14 @@ func (d *Daemon) serve(nc net.Conn, c *Conn) {
 	refuse := func(msg string) {
 		nc.Write([]byte(msg))
 		d.update(func() { c.Refused = msg })
+		// Closing with the plugin's frames unread would reset the
+		// connection, and the reset can reach the plugin before the
+		// refusal does: stop writing, and read to the plugin's end.
+		if tc, ok := nc.(*net.TCPConn); ok {
+			tc.CloseWrite()
+			nc.SetReadDeadline(time.Now().Add(5 * time.Second))
+			io.Copy(io.Discard, nc)
+		}
 	}
 	nc.SetReadDeadline(time.Now().Add(d.HandshakeTimeout))
 	sc := bufio.NewScanner(nc)

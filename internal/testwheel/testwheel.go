@@ -16,12 +16,27 @@ import (
 // version and tag (python-abi-platform). The module, named after the
 // project, has TAG set to the tag.
 func Build(name, version, tag string) (file string, data []byte) {
+	return BuildWith(name, version, tag)
+}
+
+// Metadata is the METADATA of a wheel BuildWith makes: the name, the
+// version and the extra header lines (such as "Requires-Dist: alpha>=1").
+func Metadata(name, version string, headers ...string) string {
+	m := fmt.Sprintf("Metadata-Version: 2.1\nName: %s\nVersion: %s\n", name, version)
+	for _, h := range headers {
+		m += h + "\n"
+	}
+	return m
+}
+
+// BuildWith is Build with extra METADATA header lines.
+func BuildWith(name, version, tag string, headers ...string) (file string, data []byte) {
 	dist := strings.ReplaceAll(strings.ReplaceAll(name, "-", "_"), ".", "_")
 	file = fmt.Sprintf("%s-%s-%s.whl", dist, version, tag)
 	info := fmt.Sprintf("%s-%s.dist-info", dist, version)
 	files := []struct{ name, body string }{
 		{dist + "/__init__.py", fmt.Sprintf("TAG = %q\n", tag)},
-		{info + "/METADATA", fmt.Sprintf("Metadata-Version: 2.1\nName: %s\nVersion: %s\n", name, version)},
+		{info + "/METADATA", Metadata(name, version, headers...)},
 		{info + "/WHEEL", fmt.Sprintf("Wheel-Version: 1.0\nGenerator: dify-test\nRoot-Is-Purelib: true\nTag: %s\n", tag)},
 	}
 	var buf bytes.Buffer

@@ -9,8 +9,9 @@ import (
 // Environment gives marker variables their values in one environment, by
 // their PEP 508 names (python_full_version, sys_platform, platform_machine,
 // ...). Variables it leaves out are empty strings. python_version is read
-// through python_full_version, as the diagrams store it; extras are never
-// active.
+// through python_full_version, as the diagrams store it. "extra" names the
+// one extra active, for a dependency's Requires-Dist; without it, no extra
+// is.
 type Environment map[string]string
 
 // Evaluate decides whether t holds in env.
@@ -32,6 +33,8 @@ func (a *Algebra) Evaluate(t Tree, env Environment) bool {
 				holds = strings.Contains(n.v.value, env[n.v.key.String()])
 			case varContains: // 'value' in key
 				holds = strings.Contains(env[n.v.key.String()], n.v.value)
+			case varExtra: // extra == 'name'
+				holds = env["extra"] != "" && NormalizeName(env["extra"]) == n.v.value
 			}
 			if holds {
 				next = n.e.high

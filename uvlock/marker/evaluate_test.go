@@ -41,3 +41,29 @@ func TestEvaluate(t *testing.T) {
 		}
 	}
 }
+
+// An environment may name the active extra, as a dependency's Requires-Dist
+// is read for each extra asked for.
+func TestEvaluateExtra(t *testing.T) {
+	a := New()
+	tree, err := a.Parse(`extra == "Socks_Proxy" and python_version >= "3.8"`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := Environment{"python_full_version": "3.12.0"}
+	if a.Evaluate(tree, env) {
+		t.Error("holds with no extra active")
+	}
+	env["extra"] = "socks-proxy"
+	if !a.Evaluate(tree, env) {
+		t.Error("does not hold with the extra active (names normalized)")
+	}
+	env["extra"] = "other"
+	if a.Evaluate(tree, env) {
+		t.Error("holds with another extra active")
+	}
+	neg, _ := a.Parse(`extra != "socks"`)
+	if !a.Evaluate(neg, Environment{"extra": "other"}) || a.Evaluate(neg, Environment{"extra": "socks"}) {
+		t.Error("extra != is wrong")
+	}
+}
