@@ -193,16 +193,17 @@ func DifySettings(size, fileSize int64, signKey string) []string {
 	var lines []string
 	if size > pack.DefaultMaxSize {
 		limit := (size + mib - 1) / mib * mib
-		lines = append(lines, fmt.Sprintf("set PLUGIN_MAX_PACKAGE_SIZE=%d (Dify API) and MAX_PLUGIN_PACKAGE_SIZE=%d (plugin daemon); the defaults are %d", limit, limit, pack.DefaultMaxSize))
+		lines = append(lines, fmt.Sprintf("set PLUGIN_MAX_PACKAGE_SIZE=%d (Dify API) and MAX_PLUGIN_PACKAGE_SIZE=%d (plugin daemon; docker-compose passes PLUGIN_MAX_PACKAGE_SIZE to both); the defaults are %d (dify plugin explain too-large-uncompressed)", limit, limit, pack.DefaultMaxSize))
 	} else {
 		lines = append(lines, "PLUGIN_MAX_PACKAGE_SIZE and MAX_PLUGIN_PACKAGE_SIZE: the defaults (50 MiB) are enough")
 	}
-	lines = append(lines, fmt.Sprintf("NGINX_CLIENT_MAX_BODY_SIZE (docker-compose nginx) must be at least %dM, the size of the upload", (fileSize+mib-1)/mib))
+	lines = append(lines, fmt.Sprintf("NGINX_CLIENT_MAX_BODY_SIZE (docker-compose nginx) must be at least %dM, the size of the upload (dify plugin explain nginx-413)", (fileSize+mib-1)/mib))
 	if signKey != "" {
 		pub := strings.TrimSuffix(filepath.Base(signKey), ".private.pem") + ".public.pem"
-		lines = append(lines, "set THIRD_PARTY_SIGNATURE_VERIFICATION_ENABLED=true and THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS to where "+pub+" is inside the plugin daemon's container")
+		lines = append(lines, "set THIRD_PARTY_SIGNATURE_VERIFICATION_ENABLED=true and THIRD_PARTY_SIGNATURE_VERIFICATION_PUBLIC_KEYS to where "+pub+" is inside the plugin daemon's container (dify plugin explain bad-signature)")
 	} else {
-		lines = append(lines, "set FORCE_VERIFYING_SIGNATURE=false: a repackaged plugin has no marketplace signature (or sign it with --sign and your key)")
+		lines = append(lines, "set FORCE_VERIFYING_SIGNATURE=false: a repackaged plugin has no marketplace signature (or sign it with --sign and your key; dify plugin explain bad-signature)")
 	}
+	lines = append(lines, "after changing docker/.env, recreate the containers: `docker compose down && docker compose up -d` (`docker compose restart` keeps the old settings)")
 	return lines
 }

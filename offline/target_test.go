@@ -1,10 +1,12 @@
 package offline
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/dify-cli/dify/explain"
 	"github.com/dify-cli/dify/manifest"
 )
 
@@ -140,5 +142,23 @@ func TestTargets(t *testing.T) {
 	none, err := Targets(&manifest.Manifest{}, nil, "")
 	if err != nil || len(none) != 2 || none[0].Python != "3.12" || none[0].Glibc != DaemonGlibc {
 		t.Errorf("without meta.arch and a runner version: %+v, %v; want amd64 and arm64, Python 3.12", none, err)
+	}
+}
+
+// The settings name the explanations of the errors they prevent, and each
+// exists.
+func TestDifySettingsNameExplanations(t *testing.T) {
+	re := regexp.MustCompile(`dify plugin explain ([a-z0-9-]+)`)
+	for _, signed := range []string{"", "acme.private.pem"} {
+		lines := strings.Join(DifySettings(80<<20, 60<<20, signed), "\n")
+		ids := re.FindAllStringSubmatch(lines, -1)
+		if len(ids) < 3 {
+			t.Errorf("signed %q: %d explanations named:\n%s", signed, len(ids), lines)
+		}
+		for _, m := range ids {
+			if explain.ByID(m[1]) == nil {
+				t.Errorf("no explanation %q", m[1])
+			}
+		}
 	}
 }

@@ -122,6 +122,7 @@ func offlineRun(o *packageOptions) error {
 	for _, line := range offline.DifySettings(res.Size, res.FileSize, o.signKey) {
 		fmt.Fprintln(s.Err, "  - "+line)
 	}
+	fmt.Fprintln(s.Err, "If Dify refuses it, `dify plugin explain -` reads the error (or the daemon's log) and says why and what to change.")
 	fmt.Fprintln(s.Out, res.Output)
 	return nil
 }
