@@ -3,31 +3,42 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/dify-cli/dify/internal/bytesize"
+	"github.com/dify-cli/dify/marketplace"
 	"github.com/dify-cli/dify/offline"
+	"github.com/dify-cli/dify/pack"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
 // offlineFlags are the flags of package --offline.
 type offlineFlags struct {
-	on         bool
-	platforms  []string
-	python     string
-	wheelhouse string
-	indexURL   string
+	on          bool
+	platforms   []string
+	python      string
+	wheelhouse  string
+	indexURL    string
+	marketplace string
 }
 
 func (f *offlineFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&f.on, "offline", false, "put the wheels of every dependency in the package, for a Dify with no internet")
 	fs.StringSliceVar(&f.platforms, "platform", nil, "with --offline: target platforms, linux/amd64 and/or linux/arm64 (default: the manifest's meta.arch)")
-	fs.StringVar(&f.python, "python", "", "with --offline: the target Python version (default: the manifest's meta.runner.version)")
+	fs.StringVar(&f.python, "python", "", "with --offline: the target Python version (default: 3.12, which Dify's daemon installs with)")
 	fs.StringVar(&f.wheelhouse, "wheelhouse", "", "with --offline: a folder of wheels to use before downloading (from pip download, or built)")
-	fs.StringVar(&f.indexURL, "index-url", "", "with --offline: a simple index (mirror) to fetch the lock's files from and to look pins up in")
+	fs.StringVar(&f.indexURL, "index-url", "", "with --offline: a simple index (mirror) to fetch the lock's files from and to resolve requirements.txt on")
+	fs.StringVar(&f.marketplace, "marketplace-url", marketplace.DefaultBaseURL, "with a marketplace:AUTHOR/NAME@VERSION source: the marketplace to download from")
+}
+
+// isRemote reports whether a package argument names a download: the
+// marketplace, or a URL.
+func isRemote(arg string) bool {
+	return strings.HasPrefix(arg, "marketplace:") || strings.HasPrefix(arg, "https://") || strings.HasPrefix(arg, "http://")
 }
 
 func (f *offlineFlags) given(cmd *cobra.Command) bool {
@@ -53,6 +64,29 @@ func offlineRun(o *packageOptions) error {
 	}
 	ctx, stop := withInterrupts(o.ctx)
 	defer stop()
+	if isRemote(o.dir) {
+		src, _, err := offline.ParseSource(o.dir, o.offline.marketplace)
+		if err != nil {
+			return &usageError{err}
+		}
+		tmp, err := os.MkdirTemp("", "dify-download-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		limit := maxSizeBytes(o.maxSizeMB)
+		if !o.maxSizeGiven {
+			limit = pack.Ceiling
+		}
+		path, err := offline.Download(ctx, src, tmp, limit, po.Options)
+		if err != nil {
+			return o.failure(ctx, fmt.Errorf("downloading %s: %w", o.dir, err))
+		}
+		if st, err := os.Stat(path); err == nil {
+			fmt.Fprintf(s.Err, "downloaded %s (%s) from %s\n", src.Name, bytesize.Format(st.Size()), src.URL)
+		}
+		po.From = path
+	}
 	var te *offline.TargetError
 	if o.dryRun {
 		sel, err := offline.Preview(ctx, po)

@@ -84,10 +84,20 @@ follows, --json prints it as JSON, and the exit status is 1 if any fails.`,
   dify plugin package ./weather --offline
   dify plugin package langgenius-openai_0.2.7.difypkg --offline --platform linux/amd64
   dify plugin package ./weather --offline --index-url https://mirrors.example.com/pypi/simple
+  dify plugin package marketplace:langgenius/openai@0.2.7 --offline
+  dify plugin package https://github.com/acme/weather/releases/download/v1.0.0/weather.difypkg --offline
   dify plugin package plugins/... -o dist`,
-		Args: minArgs(1, "the plugin directory (or, with --offline, a .difypkg)"),
+		Args: minArgs(1, "the plugin directory (or, with --offline, a .difypkg, marketplace:AUTHOR/NAME@VERSION or a package's URL)"),
 		RunE: run(func(cmd *cobra.Command, args []string) error {
 			o.ctx, o.dir = cmd.Context(), filepath.Clean(args[0])
+			if isRemote(args[0]) {
+				if !o.offline.on || len(args) > 1 {
+					return usagef("%s is a package elsewhere: --offline downloads it and packages it again, one at a time", args[0])
+				}
+				o.dir = args[0]
+			} else if cmd.Flags().Changed("marketplace-url") {
+				return usagef("--marketplace-url goes with a marketplace:AUTHOR/NAME@VERSION source")
+			}
 			o.maxSizeGiven = cmd.Flags().Changed("max-size")
 			if len(args) > 1 || strings.HasSuffix(filepath.ToSlash(args[0]), "/...") {
 				if o.offline.on || o.dryRun || o.showIgnored || o.signKey != "" {

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -154,6 +156,16 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				ts.Defer(func() { d.Close() })
 				ts.Setenv("DAEMON", d.Addr())
+			},
+			// httpserve DIR serves the files of DIR on a loopback address, set
+			// as $HTTP (a stand-in for the marketplace or a release page).
+			"httpserve": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: httpserve dir")
+				}
+				srv := httptest.NewServer(http.FileServer(http.Dir(ts.MkAbs(args[0]))))
+				ts.Defer(srv.Close)
+				ts.Setenv("HTTP", srv.URL)
 			},
 			// mkwheel DIR NAME VERSION TAG writes a real wheel into DIR.
 			"mkwheel": func(ts *testscript.TestScript, neg bool, args []string) {
