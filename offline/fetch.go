@@ -4,8 +4,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,7 +56,7 @@ func Fetch(ctx context.Context, s *Selection, o Options) error {
 	}
 	workers := o.Workers
 	if workers <= 0 {
-		workers = 4
+		workers = DefaultWorkers
 	}
 	w := o.web()
 	var mirror *index
@@ -214,60 +216,99 @@ func download(ctx context.Context, w *web, dir string, mirror *index, mu *sync.M
 	if f.Size > 0 {
 		limit = f.Size
 	}
-	return w.retry(ctx, func() error {
-		resp, err := w.open(ctx, url, "")
+	// One temporary file for every attempt: a connection cut off midway is
+	// resumed where it stopped (a Range request) when the server allows,
+	// and the hash goes on from where it was.
+	tmp, err := os.CreateTemp(dir, stale.Pattern(downloadPrefix))
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	h := sha256.New()
+	var n int64 // bytes in tmp, all hashed
+	restart := func() error {
+		p.undo(n)
+		n = 0
+		h.Reset()
+		if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		return tmp.Truncate(0)
+	}
+	err = w.retry(ctx, func() error {
+		resp, err := w.openFrom(ctx, url, "", n)
 		if err != nil {
 			return err
 		}
 		defer resp.Body.Close()
-		if err := statusError(resp, url); err != nil {
-			return err
+		switch {
+		case n > 0 && resp.StatusCode == http.StatusPartialContent && resumesAt(resp, n):
+		case n > 0 && resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+			// Asked past the end: the file changed, or was whole already.
+			if err := restart(); err != nil {
+				return permanent(err)
+			}
+			return errors.New(url + ": the server cannot resume the download; starting again")
+		default:
+			if err := statusError(resp, url); err != nil {
+				return err
+			}
+			if n > 0 {
+				if err := restart(); err != nil {
+					return permanent(err)
+				}
+			}
 		}
-		if resp.ContentLength > limit {
-			return permanent(tooLong(f, url, resp.ContentLength, limit))
+		if resp.ContentLength > 0 && n+resp.ContentLength > limit {
+			return permanent(tooLong(f, url, n+resp.ContentLength, limit))
 		}
-		h := sha256.New()
-		var n int64
-		body := io.TeeReader(&counting{r: io.LimitReader(resp.Body, limit+1), n: &n, p: p}, h)
-		tmp, err := os.CreateTemp(dir, stale.Pattern(downloadPrefix))
+		var got int64
+		body := io.TeeReader(&counting{r: io.LimitReader(resp.Body, limit+1-n), n: &got, p: p}, h)
+		_, err = io.Copy(tmp, body)
+		n += got
 		if err != nil {
-			return permanent(err)
-		}
-		defer os.Remove(tmp.Name())
-		if _, err := io.Copy(tmp, body); err != nil {
-			tmp.Close()
-			p.undo(n)
-			return err
-		}
-		if err := tmp.Close(); err != nil {
-			return permanent(err)
+			return err // what came is kept, and asked for no more
 		}
 		if n > limit {
-			p.undo(n)
 			return permanent(tooLong(f, url, n, limit))
 		}
-		got := "sha256:" + hex.EncodeToString(h.Sum(nil))
-		if f.Size > 0 && n != f.Size {
-			return permanent(&HashError{File: f.Name, Where: url, SizeWant: f.Size, SizeGot: n, sizeDiffer: true})
-		}
-		if want != "" && !strings.EqualFold(want, got) {
-			return permanent(&HashError{File: f.Name, Want: want, Got: got, Where: url})
-		}
-		f.Hash, f.Size = got, n
-		dest := cachePath(dir, f)
-		if dest == "" {
-			return permanent(fmt.Errorf("%q is not a wheel file name to keep in the cache", f.Name))
-		}
-		if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
-			return permanent(err)
-		}
-		if err := os.Rename(tmp.Name(), dest); err != nil {
-			return permanent(err)
-		}
-		f.Local, f.From = dest, "download"
-		p.fileDone()
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	got := "sha256:" + hex.EncodeToString(h.Sum(nil))
+	if f.Size > 0 && n != f.Size {
+		return &HashError{File: f.Name, Where: url, SizeWant: f.Size, SizeGot: n, sizeDiffer: true}
+	}
+	if want != "" && !strings.EqualFold(want, got) {
+		return &HashError{File: f.Name, Want: want, Got: got, Where: url}
+	}
+	f.Hash, f.Size = got, n
+	dest := cachePath(dir, f)
+	if dest == "" {
+		return fmt.Errorf("%q is not a wheel file name to keep in the cache", f.Name)
+	}
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), dest); err != nil {
+		return err
+	}
+	f.Local, f.From = dest, "download"
+	p.fileDone()
+	return nil
+}
+
+// resumesAt reports whether a 206 answer starts at offset.
+func resumesAt(resp *http.Response, offset int64) bool {
+	var start int64
+	_, err := fmt.Sscanf(resp.Header.Get("Content-Range"), "bytes %d-", &start)
+	return err == nil && start == offset
 }
 
 // tooLong is a download larger than it may be; reading stopped there.

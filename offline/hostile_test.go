@@ -1,6 +1,7 @@
 package offline
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -381,4 +383,70 @@ func TestKilledDownloadsAreCleared(t *testing.T) {
 	if _, err := os.Stat(mine); err != nil {
 		t.Errorf("a running process's download was removed: %v", err)
 	}
+}
+
+// A download cut off midway is resumed where it stopped when the server
+// takes a Range request, and started again when it does not; either way the
+// file is whole and checked.
+func TestCutDownloadResumes(t *testing.T) {
+	data := make([]byte, 300<<10)
+	for i := range data {
+		data[i] = byte(i * 7)
+	}
+	for _, ranges := range []bool{true, false} {
+		var served atomic.Int64
+		var ranged atomic.Int32
+		first := true
+		var mu sync.Mutex
+		srv := newHostileServer(t, func(s *hostileServer, w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			cut := first
+			first = false
+			mu.Unlock()
+			if cut {
+				// Half the file, then the connection drops.
+				w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+				w.WriteHeader(http.StatusOK)
+				w.Write(data[:len(data)/2])
+				served.Add(int64(len(data) / 2))
+				w.(http.Flusher).Flush()
+				panic(http.ErrAbortHandler)
+			}
+			if r.Header.Get("Range") != "" {
+				ranged.Add(1)
+			}
+			if !ranges {
+				r.Header.Del("Range")
+			}
+			cw := &countingWriter{ResponseWriter: w, n: &served}
+			http.ServeContent(cw, r, "six.whl", time.Time{}, bytes.NewReader(data))
+		})
+		f, err := fetchOne(t, Options{}, srv.URL+"/files/six-1.0.0-py3-none-any.whl", int64(len(data)), sha(data))
+		if err != nil {
+			t.Fatalf("ranges %v: %v", ranges, err)
+		}
+		if got, _ := os.ReadFile(f.Local); !bytes.Equal(got, data) {
+			t.Fatalf("ranges %v: the file kept is not the file served", ranges)
+		}
+		if ranged.Load() == 0 {
+			t.Errorf("ranges %v: the second request asked for no range", ranges)
+		}
+		if ranges && served.Load() > int64(len(data))+int64(len(data))/10 {
+			t.Errorf("a resumed download served %d bytes of a %d-byte file", served.Load(), len(data))
+		}
+		if !ranges && served.Load() < int64(len(data))*3/2 {
+			t.Errorf("a server without ranges served only %d bytes", served.Load())
+		}
+	}
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	n *atomic.Int64
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.n.Add(int64(n))
+	return n, err
 }

@@ -40,10 +40,12 @@ type IndexFile struct {
 
 // index reads a simple repository (PEP 503 HTML or PEP 691 JSON).
 type index struct {
-	url   string
-	web   *web
-	mu    sync.Mutex
-	cache map[string][]IndexFile // by project, or by project and version
+	url      string
+	web      *web
+	mu       sync.Mutex
+	cache    map[string][]IndexFile   // by project, or by project and version
+	inflight map[string]chan struct{} // pages being read, by the same key
+	pending  sync.WaitGroup           // prefetches still running
 }
 
 // What reading a project page may cost: the bytes read, the longest tag or
@@ -74,26 +76,68 @@ func (ix *index) project(ctx context.Context, project string, keep func(Wheel) b
 // cached reads a project's page once per key; it is safe for concurrent
 // use.
 func (ix *index) cached(ctx context.Context, key, name string, keep func(Wheel) bool) ([]IndexFile, error) {
-	ix.mu.Lock()
-	files, ok := ix.cache[key]
-	ix.mu.Unlock()
-	if ok {
-		return files, nil
+	for {
+		ix.mu.Lock()
+		if files, ok := ix.cache[key]; ok {
+			ix.mu.Unlock()
+			return files, nil
+		}
+		wait, reading := ix.inflight[key]
+		if !reading {
+			if ix.inflight == nil {
+				ix.inflight = map[string]chan struct{}{}
+			}
+			wait = make(chan struct{})
+			ix.inflight[key] = wait
+		}
+		ix.mu.Unlock()
+		if reading {
+			// Another caller reads this page: its answer, or its failure
+			// (then this one tries), comes when it is done.
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		files, err := ix.read(ctx, name, func(file string) bool {
+			w, err := ParseWheel(file)
+			return err == nil && w.Name == name && keep(w)
+		})
+		ix.mu.Lock()
+		delete(ix.inflight, key)
+		if err == nil {
+			if ix.cache == nil {
+				ix.cache = map[string][]IndexFile{}
+			}
+			ix.cache[key] = files
+		}
+		ix.mu.Unlock()
+		close(wait)
+		return files, err
 	}
-	files, err := ix.read(ctx, name, func(file string) bool {
-		w, err := ParseWheel(file)
-		return err == nil && w.Name == name && keep(w)
-	})
-	if err != nil {
-		return nil, err
+}
+
+// prefetch reads the pages of projects about to be resolved, a few at a
+// time, so that resolving waits for one round trip per level of the
+// dependency tree rather than one per package. Errors are left for the
+// caller that asks again.
+func (ix *index) prefetch(ctx context.Context, names []string, keep func(Wheel) bool) {
+	sem := make(chan struct{}, 8)
+	for _, n := range names {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		ix.pending.Add(1)
+		go func() {
+			defer ix.pending.Done()
+			defer func() { <-sem }()
+			ix.project(ctx, n, keep)
+		}()
 	}
-	ix.mu.Lock()
-	if ix.cache == nil {
-		ix.cache = map[string][]IndexFile{}
-	}
-	ix.cache[key] = files
-	ix.mu.Unlock()
-	return files, nil
 }
 
 // read reads a project's page as a stream, keeping the files keep accepts.

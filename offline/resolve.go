@@ -198,7 +198,15 @@ func (r *resolver) attempt(ctx context.Context, t Target, roots []need, learned 
 		if err != nil {
 			return nil, nil, err
 		}
-		queue = append(queue, r.active(deps, env, append([]string{""}, p.extras...), n.name+" "+version)...)
+		next := r.active(deps, env, append([]string{""}, p.extras...), n.name+" "+version)
+		var ask []string
+		for _, d := range next {
+			if chosen[d.name] == nil && len(r.house[d.name]) == 0 {
+				ask = append(ask, d.name)
+			}
+		}
+		r.ix.prefetch(ctx, ask, r.installable)
+		queue = append(queue, next...)
 	}
 	return chosen, nil, nil
 }
@@ -569,6 +577,19 @@ func (p resolved) marker(all []Target) string {
 // resolve finds the closure of roots on every target and says, for each
 // package and version, which targets install it.
 func (r *resolver) resolve(ctx context.Context, roots []need) ([]resolved, error) {
+	// The rankings are made before any prefetch reads them at once; after
+	// this, Selection.rank only reads. Prefetches outlive no resolution.
+	for _, t := range r.targets {
+		r.sel.rank(t)
+	}
+	defer r.ix.pending.Wait()
+	var first []string
+	for _, n := range roots {
+		if len(r.house[n.name]) == 0 {
+			first = append(first, n.name)
+		}
+	}
+	r.ix.prefetch(ctx, first, r.installable)
 	var out []resolved
 	at := map[string]int{}
 	var errs []error

@@ -42,11 +42,16 @@ type Options struct {
 	// Warn, when set, is told what a user should know but that does not
 	// stop the build, such as a redirect to another host.
 	Warn func(string)
-	// Workers is the number of downloads at once; 4 when zero.
+	// Workers is the number of downloads at once; DefaultWorkers when zero.
 	Workers int
 	// Progress, when set, is told how the downloads go.
 	Progress func(Progress)
 }
+
+// DefaultWorkers is how many downloads run at once: a link's throughput is
+// reached with many connections (each limited by its window and the
+// server's pacing), as uv downloads with dozens at once.
+const DefaultWorkers = 16
 
 // File is one wheel of the package.
 type File struct {

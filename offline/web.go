@@ -127,6 +127,13 @@ func (w *web) checkRedirect(req *http.Request, via []*http.Request) error {
 // *TimeoutError when no bytes come for the idle timeout. The caller closes
 // the body.
 func (w *web) open(ctx context.Context, raw, accept string) (*http.Response, error) {
+	return w.openFrom(ctx, raw, accept, 0)
+}
+
+// openFrom is open asking for the bytes from offset on (a Range request)
+// when offset > 0: the answer is 206 when the server resumes, 200 when it
+// sends the whole file again.
+func (w *web) openFrom(ctx context.Context, raw, accept string, offset int64) (*http.Response, error) {
 	u, err := checkURL(raw)
 	if err != nil {
 		return nil, err
@@ -143,6 +150,9 @@ func (w *web) open(ctx context.Context, raw, accept string) (*http.Response, err
 	}
 	if accept != "" {
 		req.Header.Set("Accept", accept)
+	}
+	if offset > 0 {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", offset))
 	}
 	resp, err := w.client.Do(req)
 	headers.Stop()
