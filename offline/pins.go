@@ -2,6 +2,7 @@ package offline
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"slices"
@@ -102,6 +103,10 @@ func (s *Selection) pinned(ctx context.Context, ix *index, house map[string][]ca
 		}
 	}
 	why := func(t Target) string {
+		var nf *NotFoundError
+		if errors.As(lookupErr, &nf) {
+			return fmt.Sprintf("%s has no project %q (%s) and no wheel in the wheelhouse fits: check the name, or build the wheel for %s and give its folder with --wheelhouse", ix.url, name, nf.Status, t)
+		}
 		if lookupErr != nil {
 			return fmt.Sprintf("no wheel in the wheelhouse fits, and the index could not be asked: %v", lookupErr)
 		}

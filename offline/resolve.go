@@ -304,6 +304,10 @@ func (r *resolver) best(ctx context.Context, t Target, name string, needs []need
 		return v, nil
 	}
 	files, err := r.ix.project(ctx, name, r.installable)
+	var nf *NotFoundError
+	if errors.As(err, &nf) {
+		return "", fmt.Errorf("%s has no project %q (%s), which %s asks for: check the name, or give its wheels with --wheelhouse", r.ix.url, needs[0].shown, nf.Status, needs[0].from)
+	}
 	if err != nil {
 		return "", fmt.Errorf("looking up %s (%s) in %s: %w", needs[0].shown, needs[0].from, r.ix.url, err)
 	}

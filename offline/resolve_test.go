@@ -164,3 +164,21 @@ func TestClosureDryRun(t *testing.T) {
 		t.Errorf("%d wheels downloaded by a dry run", downloads)
 	}
 }
+
+// A name the index does not know is said as such, with who asked for it
+// and the fix; a pin of it is listed with what else is missing.
+func TestUnknownProject(t *testing.T) {
+	srv := closureIndex(t, true)
+	o := PackageOptions{Options: options(t, x86), From: requirementsPlugin(t, "alpha\nnosuchpkg>=1\n")}
+	o.IndexURL = srv.URL + "/simple"
+	_, err := build(t, o)
+	if err == nil || !strings.Contains(err.Error(), `has no project "nosuchpkg" (404 Not Found), which requirements.txt:2 asks for: check the name`) {
+		t.Errorf("a range of an unknown project: %v", err)
+	}
+	o.From = requirementsPlugin(t, "alpha\nnosuchpkg==1.0\n")
+	_, err = build(t, o)
+	var me *MissingError
+	if !errors.As(err, &me) || !strings.Contains(err.Error(), "1 package cannot be installed offline") || !strings.Contains(err.Error(), `has no project "nosuchpkg" (404 Not Found) and no wheel in the wheelhouse fits`) {
+		t.Errorf("a pin of an unknown project: %v", err)
+	}
+}

@@ -261,6 +261,13 @@ func statusError(resp *http.Response, what string) error {
 		return nil
 	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500:
 		return fmt.Errorf("%s: %s", what, resp.Status)
+	case resp.StatusCode == http.StatusNotFound:
+		return permanent(&NotFoundError{URL: what, Status: resp.Status})
 	}
 	return permanent(fmt.Errorf("%s: %s", what, resp.Status))
 }
+
+// NotFoundError is a 404: for an index page, the project is not there.
+type NotFoundError struct{ URL, Status string }
+
+func (e *NotFoundError) Error() string { return e.URL + ": " + e.Status }
