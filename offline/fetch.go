@@ -78,6 +78,14 @@ func Fetch(ctx context.Context, s *Selection, o Options) error {
 			p.fileDone()
 		case f.Hash != "" && cached(o.CacheDir, f) != "":
 			f.Local, f.From = cached(o.CacheDir, f), "cache"
+			if f.Size == 0 {
+				// The index said no size: the package's size limit needs it.
+				st, err := os.Stat(f.Local)
+				if err != nil {
+					return err
+				}
+				f.Size = st.Size()
+			}
 			p.fileDone()
 		default:
 			todo = append(todo, f)

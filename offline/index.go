@@ -45,7 +45,6 @@ type index struct {
 	mu       sync.Mutex
 	cache    map[string][]IndexFile   // by project, or by project and version
 	inflight map[string]chan struct{} // pages being read, by the same key
-	pending  sync.WaitGroup           // prefetches still running
 }
 
 // What reading a project page may cost: the bytes read, the longest tag or
@@ -116,27 +115,6 @@ func (ix *index) cached(ctx context.Context, key, name string, keep func(Wheel) 
 		ix.mu.Unlock()
 		close(wait)
 		return files, err
-	}
-}
-
-// prefetch reads the pages of projects about to be resolved, a few at a
-// time, so that resolving waits for one round trip per level of the
-// dependency tree rather than one per package. Errors are left for the
-// caller that asks again.
-func (ix *index) prefetch(ctx context.Context, names []string, keep func(Wheel) bool) {
-	sem := make(chan struct{}, 8)
-	for _, n := range names {
-		select {
-		case sem <- struct{}{}:
-		case <-ctx.Done():
-			return
-		}
-		ix.pending.Add(1)
-		go func() {
-			defer ix.pending.Done()
-			defer func() { <-sem }()
-			ix.project(ctx, n, keep)
-		}()
 	}
 }
 

@@ -105,8 +105,11 @@ type resolver struct {
 	o       Options
 	a       *marker.Algebra
 
-	mu   sync.Mutex
-	meta map[string]*metadata // by "name version"
+	mu       sync.Mutex
+	meta     map[string]*metadata     // by "name version"
+	inflight map[string]chan struct{} // metadata being read, by the same key
+	warming  sync.WaitGroup           // warm-ups still running
+	slots    chan struct{}            // bounds the warm-ups at once
 }
 
 // picked is a resolved package on one target.
@@ -136,6 +139,7 @@ func (e *UnsatisfiableError) Error() string {
 
 // resolveTarget resolves roots for one target.
 func (r *resolver) resolveTarget(ctx context.Context, t Target, roots []need) (map[string]*picked, error) {
+	r.warm(ctx, t, r.active(roots, t.Environment(), []string{""}, ""), nil)
 	learned := map[string][]need{} // requirements found to rule out an earlier choice
 	for attempt := 0; attempt < 200; attempt++ {
 		chosen, conflict, err := r.attempt(ctx, t, roots, learned)
@@ -199,16 +203,40 @@ func (r *resolver) attempt(ctx context.Context, t Target, roots []need, learned 
 			return nil, nil, err
 		}
 		next := r.active(deps, env, append([]string{""}, p.extras...), n.name+" "+version)
-		var ask []string
+		var ahead []need
 		for _, d := range next {
-			if chosen[d.name] == nil && len(r.house[d.name]) == 0 {
-				ask = append(ask, d.name)
+			if chosen[d.name] == nil {
+				ahead = append(ahead, d)
 			}
 		}
-		r.ix.prefetch(ctx, ask, r.installable)
+		r.warm(ctx, t, ahead, learned)
 		queue = append(queue, next...)
 	}
 	return chosen, nil, nil
+}
+
+// warm reads ahead, at once, what resolving needs next: for each
+// requirement, the index page and the METADATA of the version it would
+// choose on its own. Resolving then waits for one round of downloads per
+// level of the dependency tree, not one per package; a guess that a later
+// requirement overturns costs a download, not a wrong answer.
+func (r *resolver) warm(ctx context.Context, t Target, ahead []need, learned map[string][]need) {
+	for _, n := range ahead {
+		all := append([]need{n}, learned[n.name]...)
+		r.warming.Add(1)
+		go func() {
+			defer r.warming.Done()
+			select {
+			case r.slots <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-r.slots }()
+			if v, err := r.best(ctx, t, n.name, all); err == nil {
+				r.requires(ctx, t, n.name, v) // errors come again to the resolver
+			}
+		}()
+	}
 }
 
 // active are the requirements whose markers hold on the target with one of
@@ -377,27 +405,49 @@ func (r *resolver) installable(w Wheel) bool {
 // finds it again).
 func (r *resolver) requires(ctx context.Context, t Target, name, version string) ([]need, error) {
 	key := name + " " + version
-	r.mu.Lock()
-	m := r.meta[key]
-	r.mu.Unlock()
-	if m != nil {
+	for {
+		r.mu.Lock()
+		if m := r.meta[key]; m != nil {
+			r.mu.Unlock()
+			return m.requires, nil
+		}
+		wait, reading := r.inflight[key]
+		if !reading {
+			if r.inflight == nil {
+				r.inflight = map[string]chan struct{}{}
+			}
+			wait = make(chan struct{})
+			r.inflight[key] = wait
+		}
+		r.mu.Unlock()
+		if reading {
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		var m *metadata
+		data, err := r.readMetadata(ctx, t, name, version)
+		if err == nil {
+			m, err = parseMetadata(data, key)
+		}
+		r.mu.Lock()
+		delete(r.inflight, key)
+		if err == nil {
+			if r.meta == nil {
+				r.meta = map[string]*metadata{}
+			}
+			r.meta[key] = m
+		}
+		r.mu.Unlock()
+		close(wait)
+		if err != nil {
+			return nil, err
+		}
 		return m.requires, nil
 	}
-	data, err := r.readMetadata(ctx, t, name, version)
-	if err != nil {
-		return nil, err
-	}
-	m, err = parseMetadata(data, key)
-	if err != nil {
-		return nil, err
-	}
-	r.mu.Lock()
-	if r.meta == nil {
-		r.meta = map[string]*metadata{}
-	}
-	r.meta[key] = m
-	r.mu.Unlock()
-	return m.requires, nil
 }
 
 // maxMetadata bounds a METADATA file; the largest on PyPI are a few
@@ -586,14 +636,8 @@ func (r *resolver) resolve(ctx context.Context, roots []need) ([]resolved, error
 	for _, t := range r.targets {
 		r.sel.rank(t)
 	}
-	defer r.ix.pending.Wait()
-	var first []string
-	for _, n := range roots {
-		if len(r.house[n.name]) == 0 {
-			first = append(first, n.name)
-		}
-	}
-	r.ix.prefetch(ctx, first, r.installable)
+	r.slots = make(chan struct{}, DefaultWorkers)
+	defer r.warming.Wait()
 	var out []resolved
 	at := map[string]int{}
 	var errs []error

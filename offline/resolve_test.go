@@ -182,3 +182,22 @@ func TestUnknownProject(t *testing.T) {
 		t.Errorf("a pin of an unknown project: %v", err)
 	}
 }
+
+// Wheels the resolver downloaded to read their METADATA (the index serves
+// no metadata files, nor sizes) are taken from the cache with their sizes,
+// which the package's size limit is grown to.
+func TestClosureWheelsFromTheCacheHaveSizes(t *testing.T) {
+	srv := closureIndex(t, false)
+	srv.htmlOnly = true
+	o := PackageOptions{Options: options(t, x86, arm), From: requirementsPlugin(t, "beta==2.1.0\n")}
+	o.IndexURL = srv.URL + "/simple"
+	res, err := build(t, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range res.Selection.Files {
+		if f.Size <= 0 || f.From != "cache" {
+			t.Errorf("%s: size %d, from %s", f.Name, f.Size, f.From)
+		}
+	}
+}

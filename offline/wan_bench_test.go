@@ -30,7 +30,9 @@ import (
 //	DIFY_BENCH_WAN_PACKAGES=80 go test -run '^$' -bench OfflineWAN -benchtime 3x ./offline
 //
 // dify-cold starts with an empty cache, dify-warm with the cache of a
-// previous build (requests/op says how many it sent). With DIFY_BENCH_PIP
+// previous build (requests/op says how many it sent); dify-cold-requirements
+// is the same plugin with a requirements.txt of the pins instead of the
+// lock, resolved from the index. With DIFY_BENCH_PIP
 // naming a Python that has pip, pip-download is what the repackaging
 // scripts run, once per platform: pip download --only-binary=:all:
 // --platform ... --python-version 3.12.
@@ -127,7 +129,7 @@ func wanProject(b *testing.B) (dir string, srv *wanServer, total int64) {
 		names = append(names, strconv.Quote(name))
 		fmt.Fprintf(&reqs, "%s==1.0.0\n", name)
 		fmt.Fprintf(&packages, "\n[[package]]\nname = %q\nversion = \"1.0.0\"\nsource = { registry = \"https://pypi.org/simple\" }\nwheels = [\n", name)
-		size := 512<<10 + (i*7919)%(1536<<10) // 0.5 to 2 MiB
+		size := 512<<10 + i*(1536<<10)/max(n-1, 1) // 0.5 to 2 MiB, evenly
 		for j, plat := range []string{"manylinux_2_17_x86_64.manylinux2014_x86_64", "manylinux_2_17_aarch64.manylinux2014_aarch64"} {
 			file, data := paddedWheel(name, "1.0.0", "cp312-cp312-"+plat, size, uint64(2*i+j))
 			srv.files[file] = data
@@ -161,6 +163,27 @@ func BenchmarkOfflineWAN(b *testing.B) {
 		b.SetBytes(total)
 		for b.Loop() {
 			build(b.TempDir())
+		}
+	})
+	// The same packages named by a requirements.txt: resolved from the
+	// index (the wheels' METADATA, as this index serves no metadata files).
+	reqDir := filepath.Join(b.TempDir(), "plugin")
+	if err := os.CopyFS(reqDir, os.DirFS(dir)); err != nil {
+		b.Fatal(err)
+	}
+	os.Remove(filepath.Join(reqDir, "pyproject.toml"))
+	os.Remove(filepath.Join(reqDir, "uv.lock"))
+	os.Rename(filepath.Join(reqDir, "requirements.wan.txt"), filepath.Join(reqDir, "requirements.txt"))
+	b.Run("dify-cold-requirements", func(b *testing.B) {
+		b.SetBytes(total)
+		for b.Loop() {
+			_, err := Package(context.Background(), PackageOptions{
+				Options: Options{Targets: []Target{x86, arm}, CacheDir: b.TempDir(), IndexURL: srv.URL + "/simple"},
+				From:    reqDir, Output: filepath.Join(b.TempDir(), "offline.difypkg"),
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
 		}
 	})
 	b.Run("dify-warm", func(b *testing.B) {
