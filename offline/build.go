@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/dify-cli/dify/depfile"
 	"github.com/dify-cli/dify/manifest"
@@ -87,6 +88,7 @@ func Package(ctx context.Context, o PackageOptions) (*Result, error) {
 			if err := Fetch(ctx, sel, fo); err != nil {
 				return err
 			}
+			sel.keep(o.CacheDir, time.Now())
 			Apply(plan, sel)
 			if o.MaxSize <= 0 {
 				plan.SetMaxSize(max(plan.TotalSize(), pack.DefaultMaxSize))

@@ -58,6 +58,10 @@ func (s *Selection) fromRequirements(ctx context.Context, fsys fs.FS, o Options,
 		n.hashes = hashes
 		roots = append(roots, n)
 	}
+	s.resolutionKey = resolutionKey(data, o, house)
+	if !o.Refresh && s.reuse(o.CacheDir, s.resolutionKey) {
+		return nil
+	}
 	r := &resolver{ix: ix, house: house, sel: s, targets: o.Targets, o: o, a: marker.New()}
 	pins, err := r.resolve(ctx, roots)
 	if err != nil {

@@ -201,3 +201,52 @@ func TestClosureWheelsFromTheCacheHaveSizes(t *testing.T) {
 		}
 	}
 }
+
+// A rebuild with a warm cache reads no network: the resolution of the
+// requirements.txt is kept with the wheels, until the file changes or
+// Refresh resolves again.
+func TestResolutionIsKept(t *testing.T) {
+	srv := closureIndex(t, true)
+	o := PackageOptions{Options: options(t, x86, arm), From: requirementsPlugin(t, "beta[fast]==2.1.0\n")}
+	o.IndexURL = srv.URL + "/simple"
+	first, err := build(t, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := func() int {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return srv.downloads + srv.pages + srv.metadata
+	}
+	before := served()
+	again, err := build(t, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := served() - before; n != 0 {
+		t.Errorf("a rebuild with a warm cache sent %d requests", n)
+	}
+	if !strings.Contains(strings.Join(again.Selection.Warnings, "\n"), "as resolved on") {
+		t.Errorf("warnings %v", again.Selection.Warnings)
+	}
+	if a, b := entries(t, first.Output)["requirements.txt"], entries(t, again.Output)["requirements.txt"]; string(a) != string(b) {
+		t.Errorf("the rebuild's requirements.txt differs:\n%s\n%s", a, b)
+	}
+	o.Refresh = true
+	before = served()
+	if _, err := build(t, o); err != nil {
+		t.Fatal(err)
+	}
+	if served() == before {
+		t.Error("Refresh asked the index nothing")
+	}
+	o.Refresh = false
+	os.WriteFile(filepath.Join(o.From, "requirements.txt"), []byte("beta==2.1.0\n"), 0o644)
+	before = served()
+	if _, err := build(t, o); err != nil {
+		t.Fatal(err)
+	}
+	if served() == before {
+		t.Error("a changed requirements.txt was not resolved again")
+	}
+}

@@ -46,6 +46,9 @@ type Options struct {
 	Workers int
 	// Progress, when set, is told how the downloads go.
 	Progress func(Progress)
+	// Refresh resolves a requirements.txt again instead of using the
+	// resolution kept in the cache.
+	Refresh bool
 }
 
 // DefaultWorkers is how many downloads run at once: a link's throughput is
@@ -86,6 +89,9 @@ type Selection struct {
 
 	byName map[string]*File   // Files by name
 	ranks  map[string]ranking // each target's tag ranking, made once
+	// resolutionKey names a requirements.txt's resolution in the cache
+	// (resolved.go); "" for a lock.
+	resolutionKey string
 }
 
 // rank is the tag ranking of a target, made once per selection.

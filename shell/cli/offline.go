@@ -24,6 +24,7 @@ type offlineFlags struct {
 	wheelhouse  string
 	indexURL    string
 	marketplace string
+	refresh     bool
 }
 
 func (f *offlineFlags) register(fs *pflag.FlagSet) {
@@ -32,6 +33,7 @@ func (f *offlineFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.python, "python", "", "with --offline: the target Python version (default: 3.12, which Dify's daemon installs with)")
 	fs.StringVar(&f.wheelhouse, "wheelhouse", "", "with --offline: a folder of wheels to use before downloading (from pip download, or built)")
 	fs.StringVar(&f.indexURL, "index-url", "", "with --offline: a simple index (mirror) to fetch the lock's files from and to resolve requirements.txt on")
+	fs.BoolVar(&f.refresh, "refresh", false, "with --offline: resolve requirements.txt again instead of using the resolution kept in the cache")
 	fs.StringVar(&f.marketplace, "marketplace-url", marketplace.DefaultBaseURL, "with a marketplace:AUTHOR/NAME@VERSION source: the marketplace to download from")
 }
 
@@ -42,7 +44,7 @@ func isRemote(arg string) bool {
 }
 
 func (f *offlineFlags) given(cmd *cobra.Command) bool {
-	for _, name := range []string{"platform", "python", "wheelhouse", "index-url"} {
+	for _, name := range []string{"platform", "python", "wheelhouse", "index-url", "refresh"} {
 		if cmd.Flags().Changed(name) {
 			return true
 		}
@@ -58,7 +60,8 @@ func offlineRun(o *packageOptions) error {
 	}
 	po := offline.PackageOptions{
 		Options: offline.Options{Wheelhouse: o.offline.wheelhouse, IndexURL: o.offline.indexURL,
-			CacheDir: filepath.Join(cache, "wheels"), Client: s.factory().HTTPClient(), Warn: func(w string) { s.warnf("%s", w) }},
+			CacheDir: filepath.Join(cache, "wheels"), Client: s.factory().HTTPClient(), Warn: func(w string) { s.warnf("%s", w) },
+			Refresh: o.offline.refresh},
 		From: o.dir, Output: o.output, Platforms: o.offline.platforms, Python: o.offline.python,
 		Validate: validateAll, AllowSecrets: o.allowSecrets,
 	}

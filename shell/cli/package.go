@@ -113,7 +113,7 @@ follows, --json prints it as JSON, and the exit status is 1 if any fails.`,
 				return dispatch(o, runF, offlineRun)
 			}
 			if o.offline.given(cmd) {
-				return usagef("--platform, --python, --wheelhouse and --index-url go with --offline")
+				return usagef("--platform, --python, --wheelhouse, --index-url and --refresh go with --offline")
 			}
 			if o.showIgnored && !o.dryRun {
 				return usagef("--show-ignored needs --dry-run")
