@@ -146,12 +146,7 @@ func Tool(p *manifest.Plugin, r ToolRequest) (Call, error) {
 }
 
 func toolCredentials(prov *manifest.Provider, args []Arg) (map[string]any, error) {
-	d := prov.Decl.(*manifest.ToolProviderDecl)
-	fields := schemaFields(&d.CredentialsForProvider)
-	if len(fields) == 0 {
-		fields = schemaFields(&d.CredentialsSchema)
-	}
-	return fill(fields, args, "credential", true)
+	return fill(ToolCredentialFields(prov), args, "credential", true)
 }
 
 // AgentRequest is a call of an agent strategy.
@@ -382,4 +377,18 @@ func Raw(typ, action string, body map[string]any) Call {
 		body = map[string]any{}
 	}
 	return Call{Type: typ, Action: action, Kind: "raw", Body: body}
+}
+
+// ToolCredentialFields are the credential fields of a tool provider, as
+// Tool checks them: for forms that ask for them.
+func ToolCredentialFields(prov *manifest.Provider) []Field {
+	d, ok := prov.Decl.(*manifest.ToolProviderDecl)
+	if !ok {
+		return nil
+	}
+	fields := schemaFields(&d.CredentialsForProvider)
+	if len(fields) == 0 {
+		fields = schemaFields(&d.CredentialsSchema)
+	}
+	return fields
 }

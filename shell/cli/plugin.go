@@ -20,6 +20,7 @@ func newPluginCmd(s *Streams, want string) *cobra.Command {
 		entry{"requirements", func() *cobra.Command { return newRequirementsCmd(s, nil) }},
 		entry{"run", func() *cobra.Command { return newRunCmd(s, nil) }},
 		entry{"invoke", func() *cobra.Command { return newInvokeCmd(s, nil) }},
+		entry{"playground", func() *cobra.Command { return newPlaygroundCmd(s, nil) }},
 		entry{"debug", func() *cobra.Command { return newDebugCmd(s, nil) }},
 		entry{"cleanup", func() *cobra.Command { return newCleanupCmd(s, nil) }},
 		entry{"explain", func() *cobra.Command { return newExplainCmd(s, nil) }})

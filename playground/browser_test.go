@@ -1,0 +1,111 @@
+package playground
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/dify-cli/dify/invoke"
+)
+
+// chromium finds a headless-capable Chromium, or skips.
+func chromium(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("drives a browser")
+	}
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	t.Skip("no Chromium on PATH (Debian: apt-get install chromium)")
+	return ""
+}
+
+// The real page in a headless Chromium: a form with a parameter of each
+// type is filled and run, the answer streams in, and what the plugin got
+// has each value in its type. A screenshot of the view is kept in the
+// test's artifact folder (go test -artifacts).
+func TestBrowserRunsATool(t *testing.T) {
+	exe := chromium(t)
+	var mu sync.Mutex
+	var got []invoke.Call
+	s, err := New(Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		mu.Lock()
+		got = append(got, call)
+		mu.Unlock()
+		return &chunks{list: []string{
+			`{"type":"text","message":{"text":"hi "}}`,
+			`{"type":"text","message":{"text":"there"}}`,
+			`{"type":"json","message":{"json_object":{"answer":42}}}`,
+			`{"type":"link","message":{"text":"https://example.com/page"}}`,
+		}}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+
+	sec := `#tool-double\/alltypes `
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sec + sel) }
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
+		chromedp.WaitVisible(css(`input[name=query]`)),
+		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+		chromedp.SetValue(css(`input[name=limit]`), "7"),
+		chromedp.Click(css(`input[name=flag]`)),
+		chromedp.SetValue(css(`select[name=mode]`), "fast"),
+		chromedp.SetValue(css(`textarea[name=doc]`), `{"url": "https://example.com/a.pdf"}`),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"hi there", `"answer": 42`, "https://example.com/page"} {
+		if !strings.Contains(result, want) {
+			t.Errorf("the result shows no %q:\n%s", want, result)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 {
+		t.Fatalf("%d calls", len(got))
+	}
+	params := got[0].Body["tool_parameters"].(map[string]any)
+	b, _ := json.Marshal(params)
+	for _, want := range []string{`"query":"cats"`, `"limit":7`, `"flag":false`, `"mode":"fast"`, `"doc":{"url":"https://example.com/a.pdf"}`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the plugin got %s, without %s", b, want)
+		}
+	}
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "tool.png"), shot, 0o644)
+}

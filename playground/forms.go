@@ -1,0 +1,168 @@
+package playground
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/dify-cli/dify/invoke"
+	"github.com/dify-cli/dify/manifest"
+)
+
+// toolForm is one tool's form, in the page's language.
+type toolForm struct {
+	ID          string // provider/tool, unique on the page
+	Provider    string
+	Tool        string
+	Label       string
+	Description string
+	Params      []field
+	Credentials []field
+}
+
+// field is one input of a form.
+type field struct {
+	Name        string
+	Label       string
+	Help        string
+	Placeholder string
+	Type        string // the declared type
+	Input       string // how the page asks for it: text, password, textarea, number, checkbox, select, date, json
+	Required    bool
+	Default     string // as the input shows it
+	Checked     bool
+	Min, Max    string
+	Options     []option
+	Note        string // what the page cannot do for this type
+}
+
+type option struct{ Value, Label string }
+
+// pick is a text in the language, else en_US, else any.
+func pick(t manifest.I18n, lang string) string {
+	if s := t[lang]; s != "" {
+		return s
+	}
+	if s := t["en_US"]; s != "" {
+		return s
+	}
+	for _, s := range t {
+		return s
+	}
+	return ""
+}
+
+func toolForms(p *manifest.Plugin, lang string) []toolForm {
+	var out []toolForm
+	for _, prov := range p.Providers {
+		d, ok := prov.Decl.(*manifest.ToolProviderDecl)
+		if !ok {
+			continue
+		}
+		var creds []field
+		for _, f := range invoke.ToolCredentialFields(prov) {
+			creds = append(creds, credentialField(f))
+		}
+		for _, c := range prov.ChildDecls {
+			t, ok := c.(*manifest.ToolDecl)
+			if !ok {
+				continue
+			}
+			tf := toolForm{
+				ID: d.Identity.Name + "/" + t.Identity.Name, Provider: d.Identity.Name, Tool: t.Identity.Name,
+				Label: pick(t.Identity.Label, lang), Description: pick(t.Description.Human, lang), Credentials: creds,
+			}
+			if tf.Label == "" {
+				tf.Label = t.Identity.Name
+			}
+			for _, pd := range t.Parameters {
+				tf.Params = append(tf.Params, paramField(pd, lang))
+			}
+			out = append(out, tf)
+		}
+	}
+	return out
+}
+
+// paramField makes the input of a tool parameter, as Dify's form shows it.
+func paramField(pd manifest.ParameterDecl, lang string) field {
+	f := field{Name: pd.Name, Label: pick(pd.Label, lang), Help: pick(pd.HumanDescription, lang), Placeholder: pick(pd.Placeholder, lang),
+		Type: pd.Type, Required: pd.Required}
+	if f.Label == "" {
+		f.Label = pd.Name
+	}
+	if f.Help == "" {
+		f.Help = pick(pd.Help, lang)
+	}
+	var def any
+	if pd.Default.Kind != 0 {
+		pd.Default.Decode(&def)
+	}
+	switch pd.Type {
+	case "string", "text-input":
+		f.Input = "text"
+	case "secret-input":
+		f.Input = "password"
+	case "paragraph", "text", "textarea":
+		f.Input = "textarea"
+	case "number", "int", "integer", "float":
+		f.Input = "number"
+		if pd.Min != nil {
+			f.Min = fmt.Sprint(*pd.Min)
+		}
+		if pd.Max != nil {
+			f.Max = fmt.Sprint(*pd.Max)
+		}
+	case "boolean", "checkbox", "switch":
+		f.Input = "checkbox"
+		f.Checked = def == true || def == "true"
+	case "select", "radio":
+		f.Input = "select"
+		for _, o := range pd.Options {
+			l := pick(o.Label, lang)
+			if l == "" {
+				l = o.Value
+			}
+			f.Options = append(f.Options, option{Value: o.Value, Label: l})
+		}
+	case "date":
+		f.Input = "date"
+	case "dynamic-select":
+		f.Input = "text"
+		f.Note = "Dify fills this list by asking the plugin; type a value"
+	default: // file, files, model-selector, app-selector, array, object, date-range, any other
+		f.Input = "json"
+		f.Note = fmt.Sprintf("%s: give it as JSON", pd.Type)
+	}
+	if def != nil && f.Input != "checkbox" {
+		if s, ok := def.(string); ok {
+			f.Default = s
+		} else {
+			b, _ := json.Marshal(def)
+			f.Default = string(b)
+		}
+	}
+	return f
+}
+
+// credentialField makes the input of a credential.
+func credentialField(c invoke.Field) field {
+	f := field{Name: c.Name, Label: c.Name, Type: c.Type, Required: c.Required}
+	switch {
+	case strings.Contains(c.Type, "secret"):
+		f.Input = "password"
+	case len(c.Options) > 0:
+		f.Input = "select"
+		for _, o := range c.Options {
+			f.Options = append(f.Options, option{Value: o, Label: o})
+		}
+	case c.Type == "boolean":
+		f.Input = "checkbox"
+	default:
+		f.Input = "text"
+	}
+	if s, ok := c.Default.(string); ok {
+		f.Default = s
+	}
+	return f
+}

@@ -1,0 +1,217 @@
+package playground
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/dify-cli/dify/internal/testdouble"
+	"github.com/dify-cli/dify/invoke"
+	"github.com/dify-cli/dify/manifest"
+)
+
+// plugin is the tool double with one more tool that has a parameter of
+// each type (testdata/alltypes.yaml).
+func plugin(t testing.TB) *manifest.Plugin {
+	t.Helper()
+	dir := t.TempDir()
+	if err := testdouble.Write("tool", dir); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile("testdata/alltypes.yaml")
+	os.WriteFile(filepath.Join(dir, "tools", "alltypes.yaml"), data, 0o644)
+	provs, _ := filepath.Glob(filepath.Join(dir, "provider", "*.yaml"))
+	prov, _ := os.ReadFile(provs[0])
+	os.WriteFile(provs[0], []byte(strings.Replace(string(prov), "tools:\n", "tools:\n  - tools/alltypes.yaml\n", 1)), 0o644)
+	p, ds := manifest.Load(os.DirFS(dir))
+	if p == nil {
+		t.Fatal(ds)
+	}
+	return p
+}
+
+// chunks is a canned answer.
+type chunks struct {
+	list []string
+	err  error
+}
+
+func (c *chunks) Next(ctx context.Context) (json.RawMessage, error) {
+	if len(c.list) == 0 {
+		if c.err != nil {
+			return nil, c.err
+		}
+		return nil, io.EOF
+	}
+	next := c.list[0]
+	c.list = c.list[1:]
+	return json.RawMessage(next), nil
+}
+
+// start serves a playground whose plugin echoes the call it got.
+func start(t *testing.T, lang string) (*Server, string, *[]invoke.Call) {
+	t.Helper()
+	var calls []invoke.Call
+	s, err := New(Options{Plugin: plugin(t), Lang: lang, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		calls = append(calls, call)
+		if call.Body["tool"] == "boom" {
+			return &chunks{list: []string{`{"type":"text","message":{"text":"half"}}`}, err: errors.New("ValueError: the double was told to fail")}, nil
+		}
+		return &chunks{list: []string{`{"type":"text","message":{"text":"hi "}}`, `{"type":"text","message":{"text":"there"}}`}}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: s}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	return s, page, &calls
+}
+
+func get(t *testing.T, url string, header map[string]string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	for k, v := range header {
+		if k == "Host" {
+			req.Host = v
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The page has a form for every tool, each parameter in the input Dify
+// shows for its type, with labels, help, required marks and defaults.
+func TestPageForms(t *testing.T) {
+	_, page, _ := start(t, "en_US")
+	code, html := get(t, page, nil)
+	if code != 200 {
+		t.Fatalf("%d %s", code, html)
+	}
+	for _, want := range []string{
+		`id="tool-double/alltypes"`, `id="tool-double/echo"`,
+		`<input type="text" name="query" value="" placeholder="Type here" required>`,
+		`<input type="password" name="secret"`,
+		`<input type="number" name="limit" value="3" placeholder="" min="1" max="10" step="any">`,
+		`<input type="checkbox" name="flag" checked>`,
+		`<option value="careful" selected>Careful</option>`,
+		`data-name="doc" data-input="json"`, `file: give it as JSON`,
+		`data-name="model" data-input="json"`,
+		`Query<span class="req">*</span>`, `What to look for`,
+		`Credentials of double`, `<input type="password" name="api_key"`,
+	} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+}
+
+// Labels come in the page's language, falling back to en_US.
+func TestPageLanguage(t *testing.T) {
+	_, page, _ := start(t, "zh_Hans")
+	_, html := get(t, page, nil)
+	for _, want := range []string{"所有类型", "查询", `<option value="fast">快</option>`, "Limit"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the zh_Hans page lacks %s", want)
+		}
+	}
+}
+
+// Only requests with the token, addressed to the loopback address the
+// server listens on, are answered.
+func TestTokenAndHost(t *testing.T) {
+	s, page, _ := start(t, "")
+	base := strings.SplitN(page, "?", 2)[0]
+	if code, body := get(t, base, nil); code != http.StatusUnauthorized || !strings.Contains(body, "token is missing or wrong") {
+		t.Errorf("no token: %d %s", code, body)
+	}
+	if code, _ := get(t, base+"?token=nope", nil); code != http.StatusUnauthorized {
+		t.Errorf("a wrong token: %d", code)
+	}
+	if code, body := get(t, page, map[string]string{"Host": "evil.example:80"}); code != http.StatusForbidden || !strings.Contains(body, "must be addressed to 127.0.0.1:") {
+		t.Errorf("another host: %d %s", code, body)
+	}
+	if !strings.HasPrefix(page, "http://127.0.0.1:") || len(s.Token()) != 32 {
+		t.Errorf("page %s, token %q", page, s.Token())
+	}
+	if code, _ := get(t, base+"nothing?token="+s.Token(), nil); code != http.StatusNotFound {
+		t.Errorf("an unknown page: %d", code)
+	}
+}
+
+func post(t *testing.T, page, token, body string) (int, []map[string]any) {
+	t.Helper()
+	base := strings.SplitN(page, "?", 2)[0]
+	req, _ := http.NewRequest(http.MethodPost, base+"api/tool", strings.NewReader(body))
+	req.Header.Set("X-Playground-Token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var lines []map[string]any
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		var m map[string]any
+		json.Unmarshal(sc.Bytes(), &m)
+		lines = append(lines, m)
+	}
+	return resp.StatusCode, lines
+}
+
+// A call is checked against the declarations (the answer says what is
+// wrong, 400) and its answer streamed line by line, ending with end or
+// the plugin's error.
+func TestToolAPI(t *testing.T) {
+	s, page, calls := start(t, "")
+	code, lines := post(t, page, s.Token(), `{"provider":"double","tool":"json","params":{"count":2,"mode":"fast","verbose":true}}`)
+	if code != 200 || len(lines) != 3 || lines[2]["end"] != true {
+		t.Fatalf("%d %v", code, lines)
+	}
+	params := (*calls)[0].Body["tool_parameters"].(map[string]any)
+	if params["mode"] != "fast" || params["verbose"] != true || params["count"].(json.Number).String() != "2" {
+		t.Errorf("the call's parameters: %v", params)
+	}
+	for body, want := range map[string]string{
+		`{"provider":"double","tool":"json","params":{"count":20}}`:   "count is at most 10, not 20",
+		`{"provider":"double","tool":"json","params":{"count":"x"}}`:  "count takes a number",
+		`{"provider":"double","tool":"jsno","params":{}}`:             `did you mean "json"`,
+		`{"provider":"double","tool":"json","params":{"count":1},"x"`: "not the JSON of a tool call",
+	} {
+		code, lines := post(t, page, s.Token(), body)
+		if code != http.StatusBadRequest || len(lines) != 1 || !strings.Contains(lines[0]["error"].(string), want) {
+			t.Errorf("%s: %d %v, want %q", body, code, lines, want)
+		}
+	}
+	code, lines = post(t, page, s.Token(), `{"provider":"double","tool":"boom"}`)
+	if code != 200 || len(lines) != 2 || !strings.Contains(lines[1]["error"].(string), "ValueError") {
+		t.Errorf("a plugin error: %d %v", code, lines)
+	}
+	if code, _ := post(t, page, "wrong", `{}`); code != http.StatusUnauthorized {
+		t.Errorf("the API without its token: %d", code)
+	}
+}
+
+// httpServer serves a playground on a listener for the tests.
+type httpServer struct{ s *Server }
+
+func (h *httpServer) serve(ln net.Listener) { http.Serve(ln, h.s) }

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"os/exec"
+	"runtime"
+
+	"github.com/spf13/cobra"
+
+	"github.com/dify-cli/dify/invoke"
+	"github.com/dify-cli/dify/playground"
+	"github.com/dify-cli/dify/runner"
+)
+
+type playgroundOptions struct {
+	io     *Streams
+	ctx    context.Context
+	path   string
+	port   int
+	lang   string
+	noOpen bool
+	logs   bool
+	launch launchFlags
+}
+
+func newPlaygroundCmd(s *Streams, runF func(*playgroundOptions) error) *cobra.Command {
+	o := &playgroundOptions{io: s}
+	cmd := &cobra.Command{
+		Use:   "playground [DIR|PKG]",
+		Short: "Try a plugin's tools in the browser, with the forms Dify shows",
+		Long: `Start the plugin (as dify plugin run does: the cached environment, --python and
+--no-install honoured) and serve a page on 127.0.0.1 with a form for each of its tools,
+built from the declarations: every parameter type, labels and help in the page's
+language (--lang), required marks and defaults, and the provider's credentials. Run
+a tool and its answer streams in as Dify shows it: text, JSON, links, images,
+variables, logs, files to download, and the plugin's errors with their traceback.
+Calls the plugin makes into Dify are answered by the stand-in of dify plugin run.
+
+The page answers only on the loopback address, to requests that carry the random
+token in the address dify prints (and opens in the browser unless --no-open).
+Credentials stay in the page and in memory; nothing is written to the plugin's
+folder. Stop with Ctrl-C.`,
+		Example: `  dify plugin playground
+  dify plugin playground ./weather --lang zh_Hans --port 8800 --no-open`,
+		Args: maxArgs(1, "the plugin directory or package"),
+		RunE: run(func(cmd *cobra.Command, args []string) error {
+			o.ctx, o.path = cmd.Context(), "."
+			if len(args) == 1 {
+				o.path = args[0]
+			}
+			switch o.lang {
+			case "en_US", "zh_Hans", "ja_JP", "pt_BR":
+			default:
+				return usagef("--lang is en_US, zh_Hans, ja_JP or pt_BR, not %q", o.lang)
+			}
+			return dispatch(o, runF, playgroundRun)
+		}),
+	}
+	f := cmd.Flags()
+	f.IntVar(&o.port, "port", 0, "the port to listen on, on 127.0.0.1 (0 picks a free one)")
+	f.StringVar(&o.lang, "lang", "en_US", "the language of the plugin's labels: en_US, zh_Hans, ja_JP or pt_BR")
+	f.BoolVar(&o.noOpen, "no-open", false, "print the address without opening a browser")
+	f.BoolVarP(&o.logs, "enable-logs", "l", false, "show the plugin's logs and stderr on stderr")
+	o.launch.env.register(f)
+	f.DurationVar(&o.launch.readyTimeout, "ready-timeout", runner.DefaultReadyTimeout, "how long the plugin may take to start")
+	addMaxSizeFlag(f, &o.launch.maxSizeMB)
+	completeValues(cmd, "lang", []string{"en_US", "zh_Hans", "ja_JP", "pt_BR"})
+	completePluginArg(cmd)
+	return cmd
+}
+
+func playgroundRun(o *playgroundOptions) error {
+	s := o.io
+	ctx, stop := withInterrupts(o.ctx)
+	defer stop()
+	logs := newLogSink(s.Err, o.logs)
+	defer logs.close()
+	l, err := launch(ctx, s, o.path, o.launch, logs)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		l.Close()
+		warnLeftovers(s, l.Plugin)
+	}()
+	srv, err := playground.New(playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: func(ctx context.Context, call invoke.Call) (playground.Chunks, error) {
+		st, err := l.Invoke(ctx, runner.Request{Type: call.Type, Action: call.Action, Body: call.Body})
+		if err != nil {
+			return nil, err
+		}
+		return humanChunks{st}, nil
+	}})
+	if err != nil {
+		return err
+	}
+	ln, page, err := srv.Listen(o.port)
+	if err != nil {
+		return fmt.Errorf("listening on 127.0.0.1:%d: %w", o.port, err)
+	}
+	hs := &http.Server{Handler: srv}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	fmt.Fprintf(s.Out, "%s\n", page)
+	fmt.Fprintln(s.Err, "The playground is at the address above (its token keeps other pages out). Ctrl-C stops it.")
+	if !o.noOpen {
+		openBrowser(s, page)
+	}
+	select {
+	case <-ctx.Done():
+	case <-l.Plugin.Exited():
+		hs.Close()
+		return fmt.Errorf("the plugin exited: %v", l.Plugin.Err())
+	case err := <-served:
+		return err
+	}
+	hs.Close()
+	return nil // stopped by Ctrl-C or a signal
+}
+
+// humanChunks turns the plugin's errors into what people read.
+type humanChunks struct{ st *runner.Stream }
+
+func (h humanChunks) Next(ctx context.Context) (json.RawMessage, error) {
+	c, err := h.st.Next(ctx)
+	var pe *runner.PluginError
+	if errors.As(err, &pe) {
+		return nil, errors.New(runner.HumanError(pe.Error()))
+	}
+	return c, err
+}
+
+// openBrowser opens the page with the desktop's opener, when there is one;
+// the address is printed either way.
+func openBrowser(s *Streams, page string) {
+	opener := map[string]string{"darwin": "open", "windows": "explorer"}[runtime.GOOS]
+	if opener == "" {
+		opener = "xdg-open"
+	}
+	path, err := s.factory().LookPath(opener)
+	if err != nil {
+		return
+	}
+	cmd := exec.Command(path, page)
+	if cmd.Start() == nil {
+		go cmd.Wait()
+	}
+}
