@@ -335,8 +335,7 @@ func Endpoint(p *manifest.Plugin, r EndpointRequest) (Call, error) {
 		}
 		return Call{}, usagef("no endpoint answers %s %s; the endpoints are %s", method, path, strings.Join(declared, ", "))
 	}
-	d := found.Decl.(*manifest.EndpointGroupDecl)
-	settings, err := fill(schemaFields(&d.Settings), r.Settings, "setting", true)
+	settings, err := fill(EndpointSettingFields(found), r.Settings, "setting", true)
 	if err != nil {
 		return Call{}, err
 	}
@@ -391,4 +390,14 @@ func ToolCredentialFields(prov *manifest.Provider) []Field {
 		fields = schemaFields(&d.CredentialsSchema)
 	}
 	return fields
+}
+
+// EndpointSettingFields are the settings of an endpoint group, as Endpoint
+// checks them: for forms that ask for them.
+func EndpointSettingFields(prov *manifest.Provider) []Field {
+	d, ok := prov.Decl.(*manifest.EndpointGroupDecl)
+	if !ok {
+		return nil
+	}
+	return schemaFields(&d.Settings)
 }

@@ -2,6 +2,7 @@ package playground
 
 import (
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -108,4 +109,57 @@ func TestBrowserRunsATool(t *testing.T) {
 		}
 	}
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "tool.png"), shot, 0o644)
+}
+
+// The endpoint view sends the request and shows the response: its status,
+// its headers, its body raw and, for HTML, rendered in a sandbox.
+func TestBrowserCallsAnEndpoint(t *testing.T) {
+	exe := chromium(t)
+	s, err := New(Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		return &chunks{list: []string{
+			`{"status":200,"headers":{"Content-Type":"text/html"}}`,
+			`{"result":"` + hex.EncodeToString([]byte("<h1>Hello</h1>")) + `"}`,
+		}}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-endpoint-0 ` + sel) }
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="endpoint-0"]`)),
+		chromedp.WaitVisible(css(`.request input[name=path]`)),
+		chromedp.SetValue(css(`.request input[name=path]`), "/echo/joe"),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+		chromedp.WaitVisible(css(`.result[data-rendered="Hello"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"HTTP 200", "Content-Type: text/html", "<h1>Hello</h1>"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the response shows no %q:\n%s", want, text)
+		}
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "endpoint.png"), shot, 0o644)
 }

@@ -20,6 +20,36 @@ type toolForm struct {
 	Credentials []field
 }
 
+// endpointForm is one endpoint's form: the request, and its group's
+// settings.
+type endpointForm struct {
+	ID       string
+	Method   string
+	Path     string
+	Settings []field
+}
+
+func endpointForms(p *manifest.Plugin) []endpointForm {
+	var out []endpointForm
+	for _, prov := range p.Providers {
+		if prov.Kind != manifest.Endpoints {
+			continue
+		}
+		var settings []field
+		for _, f := range invoke.EndpointSettingFields(prov) {
+			settings = append(settings, credentialField(f))
+		}
+		for _, c := range prov.ChildDecls {
+			e, ok := c.(*manifest.EndpointDecl)
+			if !ok {
+				continue
+			}
+			out = append(out, endpointForm{ID: fmt.Sprintf("endpoint-%d", len(out)), Method: strings.ToUpper(e.Method), Path: e.Path, Settings: settings})
+		}
+	}
+	return out
+}
+
 // field is one input of a form.
 type field struct {
 	Name        string

@@ -45,10 +45,11 @@ type Options struct {
 
 // Server is the playground's HTTP handler.
 type Server struct {
-	o     Options
-	page  *template.Template
-	tools []toolForm
-	host  string // the address requests must name, once listening
+	o         Options
+	page      *template.Template
+	tools     []toolForm
+	endpoints []endpointForm
+	host      string // the address requests must name, once listening
 }
 
 //go:embed page.html
@@ -70,7 +71,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{o: o, page: page, tools: toolForms(o.Plugin, o.Lang)}, nil
+	return &Server{o: o, page: page, tools: toolForms(o.Plugin, o.Lang), endpoints: endpointForms(o.Plugin)}, nil
 }
 
 // Token is the secret every request carries.
@@ -109,10 +110,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case r.Method == http.MethodGet && r.URL.Path == "/":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; connect-src 'self'")
-		s.page.Execute(w, pageData{Plugin: s.o.Plugin.Manifest.Name, Lang: s.o.Lang, Tools: s.tools, Token: s.o.Token})
+		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; connect-src 'self'; frame-src 'self' data: about:")
+		s.page.Execute(w, pageData{Plugin: s.o.Plugin.Manifest.Name, Lang: s.o.Lang, Tools: s.tools, Endpoints: s.endpoints, Token: s.o.Token})
 	case r.Method == http.MethodPost && r.URL.Path == "/api/tool":
-		s.tool(w, r)
+		s.call(w, r, s.toolCall)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/endpoint":
+		s.call(w, r, s.endpointCall)
 	default:
 		apiError(w, http.StatusNotFound, "no such page: "+r.Method+" "+r.URL.Path)
 	}
@@ -121,6 +124,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 type pageData struct {
 	Plugin, Lang, Token string
 	Tools               []toolForm
+	Endpoints           []endpointForm
 }
 
 // ToolRequest is what the page sends to call a tool: the values as the
@@ -135,17 +139,39 @@ type ToolRequest struct {
 // maxRequest bounds a request body: files travel as JSON objects, not bytes.
 const maxRequest = 16 << 20
 
-// tool calls a tool and streams its answer as lines of JSON: {"chunk": …}
-// for each chunk, then {"end": true}, or {"error": "…"}.
-func (s *Server) tool(w http.ResponseWriter, r *http.Request) {
+// EndpointRequest is what the page sends to call an endpoint.
+type EndpointRequest struct {
+	Method   string         `json:"method"`
+	Path     string         `json:"path"`
+	Headers  []string       `json:"headers"` // "Name: value"
+	Body     string         `json:"body"`
+	Settings map[string]any `json:"settings"`
+}
+
+func (s *Server) toolCall(dec *json.Decoder) (invoke.Call, error) {
 	var req ToolRequest
+	if err := dec.Decode(&req); err != nil {
+		return invoke.Call{}, fmt.Errorf("the request is not the JSON of a tool call: %w", err)
+	}
+	return invoke.Tool(s.o.Plugin, invoke.ToolRequest{Provider: req.Provider, Tool: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
+}
+
+func (s *Server) endpointCall(dec *json.Decoder) (invoke.Call, error) {
+	var req EndpointRequest
+	if err := dec.Decode(&req); err != nil {
+		return invoke.Call{}, fmt.Errorf("the request is not the JSON of an endpoint call: %w", err)
+	}
+	return invoke.Endpoint(s.o.Plugin, invoke.EndpointRequest{Method: req.Method, Path: req.Path, Headers: req.Headers, Body: []byte(req.Body), Settings: args(req.Settings)})
+}
+
+// call makes the call a request describes and streams its answer as lines
+// of JSON: {"chunk": …} for each chunk, then {"end": true}, or
+// {"error": "…"}. A request that does not fit the declarations is a 400
+// that says why.
+func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*json.Decoder) (invoke.Call, error)) {
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
 	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
-		apiError(w, http.StatusBadRequest, "the request is not the JSON of a tool call: "+err.Error())
-		return
-	}
-	call, err := invoke.Tool(s.o.Plugin, invoke.ToolRequest{Provider: req.Provider, Tool: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
+	call, err := build(dec)
 	if err != nil {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return

@@ -3,6 +3,7 @@ package playground
 import (
 	"bufio"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"io"
@@ -215,3 +216,42 @@ func TestToolAPI(t *testing.T) {
 type httpServer struct{ s *Server }
 
 func (h *httpServer) serve(ln net.Listener) { http.Serve(ln, h.s) }
+
+// An endpoint call is built from the request the page sends (method, path,
+// headers, body, settings), checked against the declared endpoints.
+func TestEndpointAPI(t *testing.T) {
+	s, page, calls := start(t, "")
+	_, html := get(t, page, nil)
+	for _, want := range []string{`id="tool-endpoint-0"`, `>POST /echo/{name}</button>`, `name="greeting"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	base := strings.SplitN(page, "?", 2)[0]
+	send := func(body string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, base+"api/endpoint", strings.NewReader(body))
+		req.Header.Set("X-Playground-Token", s.Token())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	code, out := send(`{"method":"post","path":"/echo/joe","headers":["X-Test: 1"],"body":"hi","settings":{"greeting":"hello"}}`)
+	if code != 200 || !strings.Contains(out, `"end":true`) {
+		t.Fatalf("%d %s", code, out)
+	}
+	c := (*calls)[0]
+	raw, _ := hex.DecodeString(c.Body["raw_http_request"].(string))
+	if c.Action != "invoke_endpoint" || !strings.HasPrefix(string(raw), "POST /echo/joe HTTP/1.1\r\n") || !strings.Contains(string(raw), "X-Test: 1\r\n") || !strings.HasSuffix(string(raw), "\r\n\r\nhi") {
+		t.Errorf("the call: %s %q", c.Action, raw)
+	}
+	if c.Body["settings"].(map[string]any)["greeting"] != "hello" {
+		t.Errorf("settings %v", c.Body["settings"])
+	}
+	if code, out := send(`{"method":"GET","path":"/nowhere"}`); code != http.StatusBadRequest || !strings.Contains(out, "no endpoint answers GET /nowhere") {
+		t.Errorf("an undeclared endpoint: %d %s", code, out)
+	}
+}
