@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/dify-cli/dify/invoke"
+	"github.com/dify-cli/dify/manifest"
 )
 
 // chromium finds a headless-capable Chromium, or skips.
@@ -162,4 +163,66 @@ func TestBrowserCallsAnEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "endpoint.png"), shot, 0o644)
+}
+
+// When the plugin restarts, the open page reloads with its new forms and
+// keeps what the forms held and the view it showed.
+func TestBrowserReloadKeepsTheForm(t *testing.T) {
+	exe := chromium(t)
+	s, err := New(Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		return &chunks{}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
+		chromedp.WaitVisible(css(`input[name=query]`)),
+		chromedp.SendKeys(css(`input[name=query]`), "kept"),
+		chromedp.Click(css(`input[name=flag]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The plugin restarts with one more tool (its declarations changed).
+	p := plugin(t)
+	for _, prov := range p.Providers {
+		for _, c := range prov.ChildDecls {
+			if td, ok := c.(*manifest.ToolDecl); ok && td.Identity.Name == "echo" {
+				td.Identity.Label = manifest.I18n{"en_US": "Echo, renamed"}
+			}
+		}
+	}
+	s.Swap(p, s.o.Invoke, nil)
+	err = chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS(`body[data-restored="true"]`)),
+		chromedp.WaitVisible(css(`input[name=query]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nav, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`nav`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(nav, "Echo, renamed") {
+		t.Errorf("the page shows the old forms: %s", nav)
+	}
+	value, err := chromedp.Run(ctx, chromedp.Value(css(`input[name=query]`)))
+	if err != nil || value != "kept" {
+		t.Errorf("the query after the reload: %q, %v", value, err)
+	}
 }

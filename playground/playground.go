@@ -20,7 +20,10 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/manifest"
@@ -45,11 +48,16 @@ type Options struct {
 
 // Server is the playground's HTTP handler.
 type Server struct {
-	o         Options
-	page      *template.Template
+	o    Options
+	page *template.Template
+	host string // the address requests must name, once listening
+
+	mu        sync.Mutex
 	tools     []toolForm
 	endpoints []endpointForm
-	host      string // the address requests must name, once listening
+	version   int           // counts the plugin's restarts
+	changed   chan struct{} // closed at the next restart
+	down      error         // why the plugin is not running, after a failed restart
 }
 
 //go:embed page.html
@@ -71,7 +79,31 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{o: o, page: page, tools: toolForms(o.Plugin, o.Lang), endpoints: endpointForms(o.Plugin)}, nil
+	return &Server{o: o, page: page, tools: toolForms(o.Plugin, o.Lang), endpoints: endpointForms(o.Plugin), changed: make(chan struct{})}, nil
+}
+
+// Swap puts a restarted plugin in place: its declarations make the forms,
+// calls go to inv, and the pages open reload (keeping what their forms
+// hold). A restart that failed gives down instead: calls answer it until
+// the next Swap.
+func (s *Server) Swap(p *manifest.Plugin, inv Invoker, down error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if down == nil {
+		s.o.Plugin, s.o.Invoke = p, inv
+		s.tools, s.endpoints = toolForms(p, s.o.Lang), endpointForms(p)
+	}
+	s.down = down
+	s.version++
+	close(s.changed)
+	s.changed = make(chan struct{})
+}
+
+// current is what requests use: the plugin, its invoker, the forms.
+func (s *Server) current() (Options, []toolForm, []endpointForm, int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.o, s.tools, s.endpoints, s.version, s.down
 }
 
 // Token is the secret every request carries.
@@ -108,14 +140,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch {
+	case r.Method == http.MethodGet && r.URL.Path == "/api/changes":
+		s.changes(w, r)
 	case r.Method == http.MethodGet && r.URL.Path == "/":
+		o, tools, endpoints, version, down := s.current()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; connect-src 'self'; frame-src 'self' data: about:")
-		s.page.Execute(w, pageData{Plugin: s.o.Plugin.Manifest.Name, Lang: s.o.Lang, Tools: s.tools, Endpoints: s.endpoints, Token: s.o.Token})
+		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: o.Lang, Tools: tools, Endpoints: endpoints, Token: o.Token, Version: version}
+		if down != nil {
+			data.Down = down.Error()
+		}
+		s.page.Execute(w, data)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/tool":
-		s.call(w, r, s.toolCall)
+		s.call(w, r, toolCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/endpoint":
-		s.call(w, r, s.endpointCall)
+		s.call(w, r, endpointCall)
 	default:
 		apiError(w, http.StatusNotFound, "no such page: "+r.Method+" "+r.URL.Path)
 	}
@@ -125,6 +164,33 @@ type pageData struct {
 	Plugin, Lang, Token string
 	Tools               []toolForm
 	Endpoints           []endpointForm
+	Version             int
+	Down                string
+}
+
+// changes answers, once the plugin restarts after the version the page
+// has (?since=N), the new version; or the same one after a while, so that
+// the page asks again (a long poll that no proxy holds open forever).
+func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
+	since, _ := strconv.Atoi(r.URL.Query().Get("since"))
+	s.mu.Lock()
+	version, changed := s.version, s.changed
+	s.mu.Unlock()
+	if version == since {
+		t := time.NewTimer(25 * time.Second)
+		defer t.Stop()
+		select {
+		case <-changed:
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		}
+		s.mu.Lock()
+		version = s.version
+		s.mu.Unlock()
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]int{"version": version})
 }
 
 // ToolRequest is what the page sends to call a tool: the values as the
@@ -148,35 +214,40 @@ type EndpointRequest struct {
 	Settings map[string]any `json:"settings"`
 }
 
-func (s *Server) toolCall(dec *json.Decoder) (invoke.Call, error) {
+func toolCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
 	var req ToolRequest
 	if err := dec.Decode(&req); err != nil {
 		return invoke.Call{}, fmt.Errorf("the request is not the JSON of a tool call: %w", err)
 	}
-	return invoke.Tool(s.o.Plugin, invoke.ToolRequest{Provider: req.Provider, Tool: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
+	return invoke.Tool(p, invoke.ToolRequest{Provider: req.Provider, Tool: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
 }
 
-func (s *Server) endpointCall(dec *json.Decoder) (invoke.Call, error) {
+func endpointCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
 	var req EndpointRequest
 	if err := dec.Decode(&req); err != nil {
 		return invoke.Call{}, fmt.Errorf("the request is not the JSON of an endpoint call: %w", err)
 	}
-	return invoke.Endpoint(s.o.Plugin, invoke.EndpointRequest{Method: req.Method, Path: req.Path, Headers: req.Headers, Body: []byte(req.Body), Settings: args(req.Settings)})
+	return invoke.Endpoint(p, invoke.EndpointRequest{Method: req.Method, Path: req.Path, Headers: req.Headers, Body: []byte(req.Body), Settings: args(req.Settings)})
 }
 
 // call makes the call a request describes and streams its answer as lines
 // of JSON: {"chunk": …} for each chunk, then {"end": true}, or
 // {"error": "…"}. A request that does not fit the declarations is a 400
 // that says why.
-func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*json.Decoder) (invoke.Call, error)) {
+func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manifest.Plugin, *json.Decoder) (invoke.Call, error)) {
+	o, _, _, _, down := s.current()
+	if down != nil {
+		apiError(w, http.StatusServiceUnavailable, "the plugin is not running: "+down.Error())
+		return
+	}
 	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
 	dec.UseNumber()
-	call, err := build(dec)
+	call, err := build(o.Plugin, dec)
 	if err != nil {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	chunks, err := s.o.Invoke(r.Context(), call)
+	chunks, err := o.Invoke(r.Context(), call)
 	if err != nil {
 		apiError(w, http.StatusBadGateway, err.Error())
 		return

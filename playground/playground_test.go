@@ -255,3 +255,43 @@ func TestEndpointAPI(t *testing.T) {
 		t.Errorf("an undeclared endpoint: %d %s", code, out)
 	}
 }
+
+// A restart bumps the version a page waits on; a failed one makes calls
+// answer why, and the page say so, until the next.
+func TestRestart(t *testing.T) {
+	s, page, _ := start(t, "")
+	base := strings.SplitN(page, "?", 2)[0]
+	got := make(chan string, 1)
+	go func() {
+		resp, err := http.Get(base + "api/changes?since=0&token=" + s.Token())
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		got <- string(b)
+	}()
+	// The long poll answers once the plugin restarts; until then it waits.
+	s.Swap(nil, nil, errors.New("SyntaxError: invalid syntax (tools/echo.py, line 3)"))
+	if body := <-got; !strings.Contains(body, `"version":1`) {
+		t.Errorf("changes: %s", body)
+	}
+	code, lines := post(t, page, s.Token(), `{"provider":"double","tool":"echo","params":{"text":"x"}}`)
+	if code != http.StatusServiceUnavailable || !strings.Contains(lines[0]["error"].(string), "the plugin is not running: SyntaxError") {
+		t.Errorf("a call while the plugin is down: %d %v", code, lines)
+	}
+	if _, html := get(t, page, nil); !strings.Contains(html, "The plugin did not restart: SyntaxError") {
+		t.Error("the page does not say the plugin is down")
+	}
+	p := plugin(t)
+	s.Swap(p, func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		return &chunks{list: []string{`{"type":"text","message":{"text":"new"}}`}}, nil
+	}, nil)
+	if code, lines := post(t, page, s.Token(), `{"provider":"double","tool":"echo","params":{"text":"x"}}`); code != 200 || lines[0]["chunk"] == nil {
+		t.Errorf("after a restart: %d %v", code, lines)
+	}
+	if _, body := get(t, base+"api/changes?since=1&token="+s.Token(), nil); !strings.Contains(body, `"version":2`) {
+		t.Errorf("a page behind is told at once: %s", body)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/dify-cli/dify/internal/filewatch"
 	"io"
 	"strconv"
 	"strings"
@@ -52,7 +53,7 @@ func Run(ctx context.Context, o Options) error {
 	if o.Watch {
 		watchCtx, stop := context.WithCancel(ctx)
 		defer stop()
-		go watch(watchCtx, o.Dir, changed)
+		go filewatch.Watch(watchCtx, o.Dir, changed)
 	}
 
 	var lastStop time.Time

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/dify-cli/dify/internal/filewatch"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -152,21 +153,21 @@ func TestIgnoredFilesAreNotChanges(t *testing.T) {
 	dir := doublePlugin(t)
 	os.WriteFile(filepath.Join(dir, ".difyignore"), []byte("notes.txt\n__pycache__/\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("a"), 0o644)
-	before, err := snapshot(dir)
+	before, err := filewatch.Snapshot(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("a longer note"), 0o644)
 	os.MkdirAll(filepath.Join(dir, "__pycache__"), 0o755)
 	os.WriteFile(filepath.Join(dir, "__pycache__", "main.cpython-312.pyc"), []byte("x"), 0o644)
-	after, _ := snapshot(dir)
-	if got := changes(before, after); len(got) != 0 {
+	after, _ := filewatch.Snapshot(dir)
+	if got := filewatch.Changes(before, after); len(got) != 0 {
 		t.Errorf("ignored files count as changes: %v", got)
 	}
 	os.WriteFile(filepath.Join(dir, "tools", "new.yaml"), []byte("x: 1\n"), 0o644)
 	os.Remove(filepath.Join(dir, "PRIVACY.md"))
-	after, _ = snapshot(dir)
-	if got := changes(before, after); !slices.Equal(got, []string{"PRIVACY.md", "tools/new.yaml"}) {
+	after, _ = filewatch.Snapshot(dir)
+	if got := filewatch.Changes(before, after); !slices.Equal(got, []string{"PRIVACY.md", "tools/new.yaml"}) {
 		t.Errorf("changes %v", got)
 	}
 }

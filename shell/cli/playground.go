@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"os/exec"
 	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/dify-cli/dify/internal/filewatch"
 	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/playground"
 	"github.com/dify-cli/dify/runner"
@@ -39,6 +42,12 @@ language (--lang), required marks and defaults, and the provider's credentials. 
 a tool and its answer streams in as Dify shows it: text, JSON, links, images,
 variables, logs, files to download, and the plugin's errors with their traceback.
 Calls the plugin makes into Dify are answered by the stand-in of dify plugin run.
+Endpoints take a method, path, headers and body, and show the response raw and,
+for HTML, rendered.
+
+A plugin folder is watched: saving a file restarts the plugin, and the open page
+reloads with its forms as they were (a plugin that fails to start says why on the
+page until the next save).
 
 The page answers only on the loopback address, to requests that carry the random
 token in the address dify prints (and opens in the browser unless --no-open).
@@ -84,16 +93,12 @@ func playgroundRun(o *playgroundOptions) error {
 		return err
 	}
 	defer func() {
-		l.Close()
-		warnLeftovers(s, l.Plugin)
-	}()
-	srv, err := playground.New(playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: func(ctx context.Context, call invoke.Call) (playground.Chunks, error) {
-		st, err := l.Invoke(ctx, runner.Request{Type: call.Type, Action: call.Action, Body: call.Body})
-		if err != nil {
-			return nil, err
+		if l != nil {
+			l.Close()
+			warnLeftovers(s, l.Plugin)
 		}
-		return humanChunks{st}, nil
-	}})
+	}()
+	srv, err := playground.New(playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: invoker(l)})
 	if err != nil {
 		return err
 	}
@@ -102,23 +107,71 @@ func playgroundRun(o *playgroundOptions) error {
 		return fmt.Errorf("listening on 127.0.0.1:%d: %w", o.port, err)
 	}
 	hs := &http.Server{Handler: srv}
+	defer hs.Close()
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	fmt.Fprintf(s.Out, "%s\n", page)
+	// A folder is watched: a change restarts the plugin, and the page
+	// reloads with its forms as they were.
+	changed := make(chan []string)
+	watching := false
+	if st, err := os.Stat(o.path); err == nil && st.IsDir() {
+		watching = true
+		go filewatch.Watch(ctx, o.path, changed)
+	}
 	fmt.Fprintln(s.Err, "The playground is at the address above (its token keeps other pages out). Ctrl-C stops it.")
+	if watching {
+		fmt.Fprintln(s.Err, "Saving a file of the plugin restarts it; the page keeps what its forms hold.")
+	}
 	if !o.noOpen {
 		openBrowser(s, page)
 	}
-	select {
-	case <-ctx.Done():
-	case <-l.Plugin.Exited():
-		hs.Close()
-		return fmt.Errorf("the plugin exited: %v", l.Plugin.Err())
-	case err := <-served:
-		return err
+	for {
+		var exited <-chan struct{}
+		if l != nil {
+			exited = l.Plugin.Exited()
+		}
+		select {
+		case <-ctx.Done():
+			return nil // stopped by Ctrl-C or a signal
+		case err := <-served:
+			return err
+		case <-exited:
+			err := fmt.Errorf("the plugin exited: %v", l.Plugin.Err())
+			if !watching {
+				return err
+			}
+			fmt.Fprintf(s.Err, "%v; save a file to start it again\n", err)
+			l.Close()
+			l = nil
+			srv.Swap(nil, nil, err)
+		case files := <-changed:
+			fmt.Fprintf(s.Err, "changed: %s; restarting the plugin\n", strings.Join(files, ", "))
+			if l != nil {
+				l.Close()
+				warnLeftovers(s, l.Plugin)
+			}
+			l, err = launch(ctx, s, o.path, o.launch, logs)
+			if err != nil {
+				l = nil
+				fmt.Fprintf(s.Err, "the plugin did not restart: %v\n", err)
+				srv.Swap(nil, nil, err)
+				continue
+			}
+			srv.Swap(l.Decl, invoker(l), nil)
+		}
 	}
-	hs.Close()
-	return nil // stopped by Ctrl-C or a signal
+}
+
+// invoker sends the playground's calls to a launched plugin.
+func invoker(l *runner.Launched) playground.Invoker {
+	return func(ctx context.Context, call invoke.Call) (playground.Chunks, error) {
+		st, err := l.Invoke(ctx, runner.Request{Type: call.Type, Action: call.Action, Body: call.Body})
+		if err != nil {
+			return nil, err
+		}
+		return humanChunks{st}, nil
+	}
 }
 
 // humanChunks turns the plugin's errors into what people read.

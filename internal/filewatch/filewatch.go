@@ -1,4 +1,8 @@
-package remote
+// Package filewatch tells when the files of a plugin change, by polling:
+// the files a package would hold (ignored ones are not watched), and a
+// change sent once it has settled. Remote debugging and the playground
+// restart the plugin on it.
+package filewatch
 
 import (
 	"context"
@@ -11,21 +15,21 @@ import (
 	"github.com/dify-cli/dify/pack"
 )
 
-// stamp is what tells a file changed.
-type stamp struct {
+// Stamp is what tells a file changed.
+type Stamp struct {
 	size int64
 	mod  time.Time
 }
 
-// snapshot records the files a package of dir would contain: ignored
+// Snapshot records the files a package of dir would contain: ignored
 // files are not watched.
-func snapshot(dir string) (map[string]stamp, error) {
+func Snapshot(dir string) (map[string]Stamp, error) {
 	plan, err := pack.OpenDir(dir, pack.PlanOptions{MaxSize: 1 << 40})
 	if err != nil {
 		return nil, err
 	}
 	defer plan.Close()
-	out := make(map[string]stamp, len(plan.Files))
+	out := make(map[string]Stamp, len(plan.Files))
 	for _, f := range plan.Files {
 		if plan.IsGenerated(f.Path) {
 			continue
@@ -34,13 +38,13 @@ func snapshot(dir string) (map[string]stamp, error) {
 		if err != nil {
 			continue
 		}
-		out[f.Path] = stamp{size: st.Size(), mod: st.ModTime()}
+		out[f.Path] = Stamp{size: st.Size(), mod: st.ModTime()}
 	}
 	return out, nil
 }
 
-// changes lists the files added, removed or changed between two snapshots.
-func changes(before, after map[string]stamp) []string {
+// Changes lists the files added, removed or changed between two snapshots.
+func Changes(before, after map[string]Stamp) []string {
 	var out []string
 	for name, s := range after {
 		if old, ok := before[name]; !ok || old != s {
@@ -62,16 +66,16 @@ func changes(before, after map[string]stamp) []string {
 // faster than the poll hold the restart back until they stop.
 const pollEvery = 400 * time.Millisecond
 
-// watch sends the files changed in dir, once they have settled, until ctx
+// Watch sends the files changed in dir, once they have settled, until ctx
 // ends.
-func watch(ctx context.Context, dir string, out chan<- []string) {
+func Watch(ctx context.Context, dir string, out chan<- []string) {
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
-	watchLoop(ctx, tick.C, func() (map[string]stamp, error) { return snapshot(dir) }, out)
+	loop(ctx, tick.C, func() (map[string]Stamp, error) { return Snapshot(dir) }, out)
 }
 
-// watchLoop is watch with its clock and its view of the files given.
-func watchLoop(ctx context.Context, ticks <-chan time.Time, snap func() (map[string]stamp, error), out chan<- []string) {
+// loop is Watch with its clock and its view of the files given.
+func loop(ctx context.Context, ticks <-chan time.Time, snap func() (map[string]Stamp, error), out chan<- []string) {
 	last, _ := snap()
 	pending := map[string]bool{}
 	for {
@@ -84,7 +88,7 @@ func watchLoop(ctx context.Context, ticks <-chan time.Time, snap func() (map[str
 		if err != nil {
 			continue
 		}
-		if changed := changes(last, now); len(changed) > 0 {
+		if changed := Changes(last, now); len(changed) > 0 {
 			for _, p := range changed {
 				pending[p] = true
 			}
