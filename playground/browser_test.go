@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -40,10 +41,14 @@ func TestBrowserRunsATool(t *testing.T) {
 	exe := chromium(t)
 	var mu sync.Mutex
 	var got []invoke.Call
-	s, err := New(Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	dir := t.TempDir()
+	s, err := New(Options{Plugin: plugin(t), Dir: dir, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		mu.Lock()
+		defer mu.Unlock()
+		if call.Action == "validate_tool_credentials" {
+			return &chunks{list: []string{`{"result":false}`}}, nil
+		}
 		got = append(got, call)
-		mu.Unlock()
 		return &chunks{list: []string{
 			`{"type":"text","message":{"text":"hi "}}`,
 			`{"type":"text","message":{"text":"there"}}`,
@@ -97,10 +102,40 @@ func TestBrowserRunsATool(t *testing.T) {
 			t.Errorf("the result shows no %q:\n%s", want, result)
 		}
 	}
+	// The run is saved as a test, the credentials checked, the run run again
+	// from the history.
+	err = chromedp.Do(ctx,
+		chromedp.Click(css(`.result button.save`)),
+		chromedp.WaitVisible(css(`.result[data-saved="tests/test_playground_alltypes.py"]`)),
+		chromedp.SendKeys(css(`.credentials input[name=api_key]`), "sk-test"),
+		chromedp.Click(css(`.credentials button.check`)),
+		chromedp.WaitVisible(css(`.verdict[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if verdict, err := chromedp.Run(ctx, chromedp.Text(css(`.verdict`))); err != nil || verdict != "not valid" {
+		t.Errorf("the credentials' verdict: %q, %v", verdict, err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "tests", "test_playground_alltypes.py")); err != nil || !strings.Contains(string(data), `assert texts == ["hi ", "there"]`) {
+		t.Errorf("the saved test: %v\n%s", err, data)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(css(`.history summary`)),
+		chromedp.Click(css(`.history li button`)),
+		chromedp.WaitVisible(css(`.history li:nth-child(2)`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 1 {
-		t.Fatalf("%d calls", len(got))
+	if len(got) != 2 {
+		t.Fatalf("%d calls, want the run and its replay", len(got))
+	}
+	if a, b := got[0].Body["tool_parameters"], got[1].Body["tool_parameters"]; !reflect.DeepEqual(a, b) {
+		t.Errorf("the replay sent %v, the run %v", b, a)
 	}
 	params := got[0].Body["tool_parameters"].(map[string]any)
 	b, _ := json.Marshal(params)

@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -44,6 +45,9 @@ type Options struct {
 	Invoke Invoker
 	Lang   string // en_US (default), zh_Hans, ja_JP, pt_BR
 	Token  string // "" makes a random one
+	// Dir is the plugin's folder, where runs are saved as tests; "" for a
+	// package, which has none.
+	Dir string
 }
 
 // Server is the playground's HTTP handler.
@@ -155,6 +159,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.call(w, r, toolCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/endpoint":
 		s.call(w, r, endpointCall)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/credentials":
+		s.call(w, r, credentialsCall)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/save-test":
+		s.saveTest(w, r)
 	default:
 		apiError(w, http.StatusNotFound, "no such page: "+r.Method+" "+r.URL.Path)
 	}
@@ -220,6 +228,49 @@ func toolCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
 		return invoke.Call{}, fmt.Errorf("the request is not the JSON of a tool call: %w", err)
 	}
 	return invoke.Tool(p, invoke.ToolRequest{Provider: req.Provider, Tool: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
+}
+
+// CredentialsRequest is what the page sends to check a tool provider's
+// credentials, as Dify does before it saves them.
+type CredentialsRequest struct {
+	Provider    string         `json:"provider"`
+	Credentials map[string]any `json:"credentials"`
+}
+
+func credentialsCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
+	var req CredentialsRequest
+	if err := dec.Decode(&req); err != nil {
+		return invoke.Call{}, fmt.Errorf("the request is not the JSON of a credentials check: %w", err)
+	}
+	return invoke.Credentials(p, invoke.CredentialsRequest{Kind: "tool", Provider: req.Provider, Credentials: args(req.Credentials)})
+}
+
+// saveTest keeps a run as a test in the plugin's tests/ folder.
+func (s *Server) saveTest(w http.ResponseWriter, r *http.Request) {
+	o, _, _, _, _ := s.current()
+	if o.Dir == "" {
+		apiError(w, http.StatusBadRequest, "a package has no tests/ folder to save into: run the playground on the plugin's folder")
+		return
+	}
+	var c TestCase
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
+	dec.UseNumber()
+	if err := dec.Decode(&c); err != nil {
+		apiError(w, http.StatusBadRequest, "the request is not the JSON of a run to keep: "+err.Error())
+		return
+	}
+	if c.Provider == "" || c.Tool == "" {
+		apiError(w, http.StatusBadRequest, "a run to keep names its provider and tool")
+		return
+	}
+	path, err := c.Save(o.Dir)
+	if err != nil {
+		apiError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	rel, _ := filepath.Rel(o.Dir, path)
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]string{"path": filepath.ToSlash(rel)})
 }
 
 func endpointCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {

@@ -295,3 +295,53 @@ func TestRestart(t *testing.T) {
 		t.Errorf("a page behind is told at once: %s", body)
 	}
 }
+
+// Credentials are checked by the plugin; a run is saved as a test in the
+// plugin's folder, and a playground of a package has none.
+func TestCredentialsAndSaveAPI(t *testing.T) {
+	dir := t.TempDir()
+	s, err := New(Options{Plugin: plugin(t), Dir: dir, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		if call.Action != "validate_tool_credentials" {
+			t.Errorf("action %s", call.Action)
+		}
+		return &chunks{list: []string{`{"result":true}`}}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+	base := strings.SplitN(page, "?", 2)[0]
+	send := func(path, body string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+		req.Header.Set("X-Playground-Token", s.Token())
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, out := send("api/credentials", `{"provider":"double","credentials":{"api_key":"k"}}`); code != 200 || !strings.Contains(out, `{"chunk":{"result":true}}`) {
+		t.Errorf("credentials: %d %s", code, out)
+	}
+	code, out := send("api/save-test", `{"provider":"double","tool":"echo","params":{"text":"hi"},"texts":["hi"]}`)
+	if code != 200 || !strings.Contains(out, `"path":"tests/test_playground_echo.py"`) {
+		t.Fatalf("save: %d %s", code, out)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, "tests", "test_playground_echo.py")); err != nil || !strings.Contains(string(data), `assert texts == ["hi"]`) {
+		t.Errorf("the saved test: %v\n%s", err, data)
+	}
+	if code, out := send("api/save-test", `{"tool":"echo"}`); code != http.StatusBadRequest || !strings.Contains(out, "names its provider and tool") {
+		t.Errorf("a run without its provider: %d %s", code, out)
+	}
+	s.o.Dir = ""
+	if code, out := send("api/save-test", `{"provider":"double","tool":"echo"}`); code != http.StatusBadRequest || !strings.Contains(out, "a package has no tests/ folder") {
+		t.Errorf("a package: %d %s", code, out)
+	}
+}

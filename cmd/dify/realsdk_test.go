@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dify-cli/dify/playground"
 	"github.com/dify-cli/dify/scaffold"
 )
 
@@ -124,5 +125,39 @@ func TestGeneratedPluginsWithTheRealSDK(t *testing.T) {
 				t.Fatalf("the generated tests did not all run and pass:\n%s", out)
 			}
 		})
+	}
+}
+
+// A run the playground keeps is a test the real SDK's PluginRunner passes.
+func TestPlaygroundTestCaseWithTheRealSDK(t *testing.T) {
+	py := realSDK(t)
+	bin := buildDify(t)
+	work := t.TempDir()
+	env := cleanEnv("DIFY_CACHE_DIR=" + filepath.Join(work, "cache"))
+	init := exec.Command(bin, "plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", "tool")
+	init.Dir, init.Env = work, env
+	if out, err := init.CombinedOutput(); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	dir := filepath.Join(work, "demo")
+	c := playground.TestCase{Provider: "demo", Tool: "demo", Params: map[string]any{"query": "hello"}, Texts: []string{"demo received: hello"}}
+	path, err := c.Save(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := exec.Command(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", path)
+	test.Dir = dir
+	test.Env = cleanEnv("DIFY_CLI_PATH="+bin, "PYTHON_INTERPRETER_PATH="+py, "DIFY_CACHE_DIR="+filepath.Join(work, "cache"))
+	if out, err := test.CombinedOutput(); err != nil || !strings.Contains(string(out), "1 passed") {
+		t.Fatalf("the kept test: %v\n%s", err, out)
+	}
+	// And one that expects another answer fails: the test checks something.
+	c.Texts = []string{"something else"}
+	path, _ = c.Save(dir)
+	test = exec.Command(py, "-m", "pytest", "-q", "-p", "no:cacheprovider", path)
+	test.Dir = dir
+	test.Env = cleanEnv("DIFY_CLI_PATH="+bin, "PYTHON_INTERPRETER_PATH="+py, "DIFY_CACHE_DIR="+filepath.Join(work, "cache"))
+	if out, err := test.CombinedOutput(); err == nil {
+		t.Fatalf("a kept test that expects another answer passed:\n%s", out)
 	}
 }

@@ -45,6 +45,10 @@ Calls the plugin makes into Dify are answered by the stand-in of dify plugin run
 Endpoints take a method, path, headers and body, and show the response raw and,
 for HTML, rendered.
 
+The provider's credentials are checked by the plugin on request; each tool keeps a
+history of its runs to run again, and a run can be saved as a pytest test in the
+plugin's tests/ folder.
+
 A plugin folder is watched: saving a file restarts the plugin, and the open page
 reloads with its forms as they were (a plugin that fails to start says why on the
 page until the next save).
@@ -98,7 +102,11 @@ func playgroundRun(o *playgroundOptions) error {
 			warnLeftovers(s, l.Plugin)
 		}
 	}()
-	srv, err := playground.New(playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: invoker(l)})
+	po := playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: invoker(l)}
+	if st, err := os.Stat(o.path); err == nil && st.IsDir() {
+		po.Dir = o.path
+	}
+	srv, err := playground.New(po)
 	if err != nil {
 		return err
 	}
