@@ -172,3 +172,22 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// ModelCredentialFields are the provider credentials of a model provider,
+// as Model checks them for its predefined models: for forms.
+func ModelCredentialFields(prov *manifest.Provider) []Field {
+	d, ok := prov.Decl.(*manifest.ModelProviderDecl)
+	if !ok {
+		return nil
+	}
+	return schemaFields(&d.ProviderCredentialSchema)
+}
+
+// RuleType is the type of a model parameter rule: its own, else its
+// template's (use_template: temperature is a float).
+func RuleType(r manifest.ParameterRule) string {
+	if r.Type != "" {
+		return r.Type
+	}
+	return templateTypes[r.UseTemplate]
+}

@@ -261,3 +261,55 @@ func TestBrowserReloadKeepsTheForm(t *testing.T) {
 		t.Errorf("the query after the reload: %q, %v", value, err)
 	}
 }
+
+// The chat with an LLM streams its reply in, with the token usage.
+func TestBrowserChatsWithAnLLM(t *testing.T) {
+	exe := chromium(t)
+	p, ds := manifest.Load(os.DirFS(filepath.Join("..", "testdata", "run", "model")))
+	if p == nil {
+		t.Fatal(ds)
+	}
+	s, err := New(Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		return &chunks{list: []string{`{"delta":{"message":{"content":"Hello, "}}}`, `{"delta":{"message":{"content":"world"},"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}}`}}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-llm-double-echo-chat ` + sel) }
+	// The key is required: the form is not sent without it (the browser
+	// says so), as Dify's is not.
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(css(`textarea[name=prompt]`)),
+		chromedp.SendKeys(css(`textarea[name=prompt]`), "Say hello"),
+		chromedp.SendKeys(css(`.credentials input[name=api_key]`), "sk-test"),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text, "Hello, world") || !strings.Contains(text, "usage: 3 prompt + 2 completion = 5 tokens") {
+		t.Errorf("the reply:\n%s", text)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "llm.png"), shot, 0o644)
+}

@@ -50,6 +50,84 @@ func endpointForms(p *manifest.Plugin) []endpointForm {
 	return out
 }
 
+// modelForm is a chat with one LLM of a model provider: its parameter
+// rules as controls, and the provider's credentials.
+type modelForm struct {
+	ID          string
+	Provider    string
+	Model       string
+	Label       string
+	Params      []field
+	Credentials []field
+}
+
+func modelForms(p *manifest.Plugin, lang string) []modelForm {
+	var out []modelForm
+	for _, prov := range p.Providers {
+		d, ok := prov.Decl.(*manifest.ModelProviderDecl)
+		if !ok {
+			continue
+		}
+		var creds []field
+		for _, f := range invoke.ModelCredentialFields(prov) {
+			creds = append(creds, credentialField(f))
+		}
+		for _, c := range prov.ChildDecls {
+			m, ok := c.(*manifest.ModelDecl)
+			if !ok || m.ModelType != "llm" {
+				continue
+			}
+			mf := modelForm{ID: "llm-" + d.Provider + "-" + m.Model, Provider: d.Provider, Model: m.Model, Label: pick(m.Label, lang), Credentials: creds}
+			if mf.Label == "" {
+				mf.Label = m.Model
+			}
+			for _, r := range m.ParameterRules {
+				mf.Params = append(mf.Params, ruleField(r, lang))
+			}
+			out = append(out, mf)
+		}
+	}
+	return out
+}
+
+// ruleField makes the control of a model parameter rule.
+func ruleField(r manifest.ParameterRule, lang string) field {
+	f := field{Name: r.Name, Label: pick(r.Label, lang), Help: pick(r.Help, lang), Type: invoke.RuleType(r), Required: r.Required}
+	if f.Label == "" {
+		f.Label = r.Name
+	}
+	var def any
+	if r.Default.Kind != 0 {
+		r.Default.Decode(&def)
+	}
+	switch {
+	case len(r.Options) > 0:
+		f.Input = "select"
+		for _, o := range r.Options {
+			f.Options = append(f.Options, option{Value: o, Label: o})
+		}
+	case f.Type == "float" || f.Type == "int":
+		f.Input = "number"
+		if r.Min != nil {
+			f.Min = fmt.Sprint(*r.Min)
+		}
+		if r.Max != nil {
+			f.Max = fmt.Sprint(*r.Max)
+		}
+	case f.Type == "boolean":
+		f.Input = "checkbox"
+		f.Checked = def == true
+	case f.Type == "text":
+		f.Input = "textarea"
+	default:
+		f.Input = "text"
+	}
+	if def != nil && f.Input != "checkbox" {
+		f.Default = fmt.Sprint(def)
+	}
+	return f
+}
+
 // field is one input of a form.
 type field struct {
 	Name        string

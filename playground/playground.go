@@ -59,6 +59,7 @@ type Server struct {
 	mu        sync.Mutex
 	tools     []toolForm
 	endpoints []endpointForm
+	models    []modelForm
 	version   int           // counts the plugin's restarts
 	changed   chan struct{} // closed at the next restart
 	down      error         // why the plugin is not running, after a failed restart
@@ -83,7 +84,7 @@ func New(o Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{o: o, page: page, tools: toolForms(o.Plugin, o.Lang), endpoints: endpointForms(o.Plugin), changed: make(chan struct{})}, nil
+	return &Server{o: o, page: page, tools: toolForms(o.Plugin, o.Lang), endpoints: endpointForms(o.Plugin), models: modelForms(o.Plugin, o.Lang), changed: make(chan struct{})}, nil
 }
 
 // Swap puts a restarted plugin in place: its declarations make the forms,
@@ -95,7 +96,7 @@ func (s *Server) Swap(p *manifest.Plugin, inv Invoker, down error) {
 	defer s.mu.Unlock()
 	if down == nil {
 		s.o.Plugin, s.o.Invoke = p, inv
-		s.tools, s.endpoints = toolForms(p, s.o.Lang), endpointForms(p)
+		s.tools, s.endpoints, s.models = toolForms(p, s.o.Lang), endpointForms(p), modelForms(p, s.o.Lang)
 	}
 	s.down = down
 	s.version++
@@ -103,11 +104,12 @@ func (s *Server) Swap(p *manifest.Plugin, inv Invoker, down error) {
 	s.changed = make(chan struct{})
 }
 
-// current is what requests use: the plugin, its invoker, the forms.
-func (s *Server) current() (Options, []toolForm, []endpointForm, int, error) {
+// current is what requests use: the plugin, its invoker, the restart
+// count and whether the plugin is down.
+func (s *Server) current() (Options, int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.o, s.tools, s.endpoints, s.version, s.down
+	return s.o, s.version, s.down
 }
 
 // Token is the secret every request carries.
@@ -147,10 +149,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/changes":
 		s.changes(w, r)
 	case r.Method == http.MethodGet && r.URL.Path == "/":
-		o, tools, endpoints, version, down := s.current()
+		s.mu.Lock()
+		o, version, down := s.o, s.version, s.down
+		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: o.Lang, Tools: s.tools, Endpoints: s.endpoints, Models: s.models, Token: o.Token, Version: version}
+		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; connect-src 'self'; frame-src 'self' data: about:")
-		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: o.Lang, Tools: tools, Endpoints: endpoints, Token: o.Token, Version: version}
 		if down != nil {
 			data.Down = down.Error()
 		}
@@ -159,6 +163,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.call(w, r, toolCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/endpoint":
 		s.call(w, r, endpointCall)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/llm":
+		s.call(w, r, llmCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/credentials":
 		s.call(w, r, credentialsCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/save-test":
@@ -172,6 +178,7 @@ type pageData struct {
 	Plugin, Lang, Token string
 	Tools               []toolForm
 	Endpoints           []endpointForm
+	Models              []modelForm
 	Version             int
 	Down                string
 }
@@ -230,11 +237,34 @@ func toolCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
 	return invoke.Tool(p, invoke.ToolRequest{Provider: req.Provider, Tool: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
 }
 
-// CredentialsRequest is what the page sends to check a tool provider's
+// CredentialsRequest is what the page sends to check a provider's
 // credentials, as Dify does before it saves them.
 type CredentialsRequest struct {
+	Kind        string         `json:"kind"` // tool (the default) or model
 	Provider    string         `json:"provider"`
 	Credentials map[string]any `json:"credentials"`
+}
+
+// LLMRequest is what the page sends to ask an LLM.
+type LLMRequest struct {
+	Provider    string         `json:"provider"`
+	Model       string         `json:"model"`
+	System      string         `json:"system"`
+	Prompt      string         `json:"prompt"`
+	Params      map[string]any `json:"params"`
+	Credentials map[string]any `json:"credentials"`
+}
+
+func llmCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
+	var req LLMRequest
+	if err := dec.Decode(&req); err != nil {
+		return invoke.Call{}, fmt.Errorf("the request is not the JSON of an LLM call: %w", err)
+	}
+	if strings.TrimSpace(req.Prompt) == "" {
+		return invoke.Call{}, errors.New("the prompt is empty: write a message")
+	}
+	return invoke.Model(p, invoke.ModelRequest{ModelType: "llm", Provider: req.Provider, Model: req.Model, Prompt: req.Prompt, System: req.System,
+		Params: args(req.Params), Credentials: args(req.Credentials)})
 }
 
 func credentialsCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
@@ -242,12 +272,16 @@ func credentialsCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error)
 	if err := dec.Decode(&req); err != nil {
 		return invoke.Call{}, fmt.Errorf("the request is not the JSON of a credentials check: %w", err)
 	}
-	return invoke.Credentials(p, invoke.CredentialsRequest{Kind: "tool", Provider: req.Provider, Credentials: args(req.Credentials)})
+	kind := req.Kind
+	if kind != "model" {
+		kind = "tool"
+	}
+	return invoke.Credentials(p, invoke.CredentialsRequest{Kind: kind, Provider: req.Provider, Credentials: args(req.Credentials)})
 }
 
 // saveTest keeps a run as a test in the plugin's tests/ folder.
 func (s *Server) saveTest(w http.ResponseWriter, r *http.Request) {
-	o, _, _, _, _ := s.current()
+	o, _, _ := s.current()
 	if o.Dir == "" {
 		apiError(w, http.StatusBadRequest, "a package has no tests/ folder to save into: run the playground on the plugin's folder")
 		return
@@ -286,7 +320,7 @@ func endpointCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
 // {"error": "…"}. A request that does not fit the declarations is a 400
 // that says why.
 func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manifest.Plugin, *json.Decoder) (invoke.Call, error)) {
-	o, _, _, _, down := s.current()
+	o, _, down := s.current()
 	if down != nil {
 		apiError(w, http.StatusServiceUnavailable, "the plugin is not running: "+down.Error())
 		return

@@ -345,3 +345,61 @@ func TestCredentialsAndSaveAPI(t *testing.T) {
 		t.Errorf("a package: %d %s", code, out)
 	}
 }
+
+// A model provider's LLMs get a chat: their parameter rules as controls,
+// the provider's credentials, and the call built as Dify builds it.
+func TestLLMChat(t *testing.T) {
+	p, ds := manifest.Load(os.DirFS(filepath.Join("..", "testdata", "run", "model")))
+	if p == nil {
+		t.Fatal(ds)
+	}
+	var got []invoke.Call
+	s, err := New(Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		got = append(got, call)
+		return &chunks{list: []string{`{"delta":{"message":{"content":"Hel"}}}`, `{"delta":{"message":{"content":"lo"},"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}}`}}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+	_, html := get(t, page, nil)
+	for _, want := range []string{`id="tool-llm-double-echo-chat"`, `>Echo Chat (LLM)</button>`,
+		`<input type="number" name="temperature"`, `<input type="number" name="max_tokens" value="512" placeholder="" min="1" max="4096" step="any">`,
+		`data-kind="model"`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	base := strings.SplitN(page, "?", 2)[0]
+	req, _ := http.NewRequest(http.MethodPost, base+"api/llm", strings.NewReader(`{"provider":"double","model":"echo-chat","system":"be brief","prompt":"hi","params":{"temperature":0.3},"credentials":{"api_key":"k"}}`))
+	req.Header.Set("X-Playground-Token", s.Token())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), `"end":true`) {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if len(got) != 1 || got[0].Action != "invoke_llm" || got[0].Body["model"] != "echo-chat" {
+		t.Fatalf("calls %+v", got)
+	}
+	msgs, _ := json.Marshal(got[0].Body["prompt_messages"])
+	if !strings.Contains(string(msgs), `"be brief"`) || !strings.Contains(string(msgs), `"hi"`) {
+		t.Errorf("prompt messages %s", msgs)
+	}
+	req, _ = http.NewRequest(http.MethodPost, base+"api/llm", strings.NewReader(`{"provider":"double","model":"echo-chat","prompt":" "}`))
+	req.Header.Set("X-Playground-Token", s.Token())
+	resp, _ = http.DefaultClient.Do(req)
+	b, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "the prompt is empty") {
+		t.Errorf("an empty prompt: %d %s", resp.StatusCode, b)
+	}
+}

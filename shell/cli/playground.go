@@ -34,7 +34,7 @@ func newPlaygroundCmd(s *Streams, runF func(*playgroundOptions) error) *cobra.Co
 	o := &playgroundOptions{io: s}
 	cmd := &cobra.Command{
 		Use:   "playground [DIR|PKG]",
-		Short: "Try a plugin's tools in the browser, with the forms Dify shows",
+		Short: "Try a plugin's tools, endpoints and LLMs in the browser, with the forms Dify shows",
 		Long: `Start the plugin (as dify plugin run does: the cached environment, --python and
 --no-install honoured) and serve a page on 127.0.0.1 with a form for each of its tools,
 built from the declarations: every parameter type, labels and help in the page's
@@ -43,7 +43,7 @@ a tool and its answer streams in as Dify shows it: text, JSON, links, images,
 variables, logs, files to download, and the plugin's errors with their traceback.
 Calls the plugin makes into Dify are answered by the stand-in of dify plugin run.
 Endpoints take a method, path, headers and body, and show the response raw and,
-for HTML, rendered.
+for HTML, rendered. LLMs get a chat with their parameter rules as controls.
 
 The provider's credentials are checked by the plugin on request; each tool keeps a
 history of its runs to run again, and a run can be saved as a pytest test in the
