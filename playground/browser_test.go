@@ -19,7 +19,9 @@ import (
 )
 
 // chromium finds a headless-capable Chromium, or skips.
-func chromium(t *testing.T) string {
+func chromium(t *testing.T) string { return chromiumB(t) }
+
+func chromiumB(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("drives a browser")

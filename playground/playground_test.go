@@ -81,7 +81,7 @@ func start(t *testing.T, lang string) (*Server, string, *[]invoke.Call) {
 	return s, page, &calls
 }
 
-func get(t *testing.T, url string, header map[string]string) (int, string) {
+func get(t testing.TB, url string, header map[string]string) (int, string) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	for k, v := range header {
