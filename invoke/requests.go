@@ -204,7 +204,7 @@ func Datasource(p *manifest.Plugin, r DatasourceRequest) (Call, error) {
 	if err != nil {
 		return Call{}, err
 	}
-	creds, err := fill(schemaFields(&d.CredentialsSchema), r.Credentials, "credential", true)
+	creds, err := fill(DatasourceCredentialFields(c.provider), r.Credentials, "credential", true)
 	if err != nil {
 		return Call{}, err
 	}
@@ -400,4 +400,14 @@ func EndpointSettingFields(prov *manifest.Provider) []Field {
 		return nil
 	}
 	return schemaFields(&d.Settings)
+}
+
+// DatasourceCredentialFields are the credentials of a datasource provider,
+// as Datasource checks them: for forms.
+func DatasourceCredentialFields(prov *manifest.Provider) []Field {
+	d, ok := prov.Decl.(*manifest.DatasourceProviderDecl)
+	if !ok {
+		return nil
+	}
+	return schemaFields(&d.CredentialsSchema)
 }

@@ -53,7 +53,7 @@ func Trigger(p *manifest.Plugin, r TriggerRequest) (Call, error) {
 	if err != nil {
 		return Call{}, err
 	}
-	props, err := fill(schemaFields(&decl.SubscriptionSchema), r.Properties, "subscription property", true)
+	props, err := fill(SubscriptionFields(c.provider), r.Properties, "subscription property", true)
 	if err != nil {
 		return Call{}, err
 	}
@@ -227,4 +227,14 @@ func (o *Output) triggerEvent(c map[string]any) error {
 		v = map[string]any{}
 	}
 	return o.pretty(v)
+}
+
+// SubscriptionFields are the properties of a trigger provider's
+// subscription (subscription_schema), as Trigger checks them: for forms.
+func SubscriptionFields(prov *manifest.Provider) []Field {
+	d, ok := prov.Decl.(*manifest.TriggerProviderDecl)
+	if !ok {
+		return nil
+	}
+	return schemaFields(&d.SubscriptionSchema)
 }

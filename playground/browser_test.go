@@ -21,6 +21,17 @@ import (
 // chromium finds a headless-capable Chromium, or skips.
 func chromium(t *testing.T) string { return chromiumB(t) }
 
+// browser starts a headless Chromium for one test, ended with it. In a
+// container /dev/shm is small: Chromium keeps its shared memory in /tmp.
+func browser(t testing.TB, exe string) context.Context {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900),
+		chromedp.Flag("disable-dev-shm-usage", true))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	return ctx
+}
+
 func chromiumB(t testing.TB) string {
 	t.Helper()
 	if testing.Short() {
@@ -68,11 +79,7 @@ func TestBrowserRunsATool(t *testing.T) {
 	go (&httpServer{s}).serve(ln)
 	defer ln.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	ctx := browser(t, exe)
 
 	sec := `#tool-double\/alltypes `
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sec + sel) }
@@ -168,11 +175,7 @@ func TestBrowserCallsAnEndpoint(t *testing.T) {
 	}
 	go (&httpServer{s}).serve(ln)
 	defer ln.Close()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-endpoint-0 ` + sel) }
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(page),
@@ -218,11 +221,7 @@ func TestBrowserReloadKeepsTheForm(t *testing.T) {
 	}
 	go (&httpServer{s}).serve(ln)
 	defer ln.Close()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(page),
@@ -283,11 +282,7 @@ func TestBrowserChatsWithAnLLM(t *testing.T) {
 	}
 	go (&httpServer{s}).serve(ln)
 	defer ln.Close()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900))
-	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancel()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-llm-double-echo-chat ` + sel) }
 	// The key is required: the form is not sent without it (the browser
 	// says so), as Dify's is not.
@@ -314,4 +309,68 @@ func TestBrowserChatsWithAnLLM(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "llm.png"), shot, 0o644)
+}
+
+// A trigger event's form sends a webhook request: the page shows what the
+// dispatch decided, then the event's variables.
+func TestBrowserSendsAWebhook(t *testing.T) {
+	exe := chromium(t)
+	p, ds := manifest.Load(os.DirFS(filepath.Join("..", "testdata", "init", "trigger")))
+	if p == nil {
+		t.Fatal(ds)
+	}
+	var mu sync.Mutex
+	var bodies []string
+	s, err := New(Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		raw, _ := hex.DecodeString(call.Body["raw_http_request"].(string))
+		bodies = append(bodies, string(raw))
+		if call.Action == "dispatch_trigger_event" {
+			return &chunks{list: []string{`{"events":["demo_trigger_event"],"response":"` + hex.EncodeToString([]byte("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")) + `"}`}}, nil
+		}
+		return &chunks{list: []string{`{"variables":{"payload":{"hello":"world"}},"cancelled":false}`}}, nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+	ctx := browser(t, exe)
+	css := func(sel string) chromedp.CSS {
+		return chromedp.CSS(`#tool-trigger\/demo_trigger\/demo_trigger_event ` + sel)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(css(`.webhook textarea[name=body]`)),
+		chromedp.SetValue(css(`.webhook textarea[name=body]`), `{"hello": "world"}`),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"events fired: demo_trigger_event", "HTTP/1.1 200 OK", `"hello": "world"`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the result shows no %q:\n%s", want, text)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(bodies) != 2 || !strings.HasSuffix(bodies[0], `{"hello": "world"}`) {
+		t.Errorf("the webhook requests: %q", bodies)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "trigger.png"), shot, 0o644)
 }

@@ -9,11 +9,13 @@ import (
 	"github.com/dify-cli/dify/manifest"
 )
 
-// toolForm is one tool's form, in the page's language.
+// toolForm is the form of one tool, agent strategy, datasource or trigger
+// event (Kind), in the page's language.
 type toolForm struct {
-	ID          string // provider/tool, unique on the page
+	Kind        string // tool, agent-strategy, datasource, trigger
+	ID          string // kind/provider/name, unique on the page
 	Provider    string
-	Tool        string
+	Tool        string // the tool's, strategy's, datasource's or event's name
 	Label       string
 	Description string
 	Params      []field
@@ -161,6 +163,10 @@ func pick(t manifest.I18n, lang string) string {
 }
 
 func toolForms(p *manifest.Plugin, lang string) []toolForm {
+	return append(toolsOf(p, lang), moduleForms(p, lang)...)
+}
+
+func toolsOf(p *manifest.Plugin, lang string) []toolForm {
 	var out []toolForm
 	for _, prov := range p.Providers {
 		d, ok := prov.Decl.(*manifest.ToolProviderDecl)
@@ -177,13 +183,65 @@ func toolForms(p *manifest.Plugin, lang string) []toolForm {
 				continue
 			}
 			tf := toolForm{
-				ID: d.Identity.Name + "/" + t.Identity.Name, Provider: d.Identity.Name, Tool: t.Identity.Name,
+				Kind: "tool", ID: d.Identity.Name + "/" + t.Identity.Name, Provider: d.Identity.Name, Tool: t.Identity.Name,
 				Label: pick(t.Identity.Label, lang), Description: pick(t.Description.Human, lang), Credentials: creds,
 			}
 			if tf.Label == "" {
 				tf.Label = t.Identity.Name
 			}
 			for _, pd := range t.Parameters {
+				tf.Params = append(tf.Params, paramField(pd, lang))
+			}
+			out = append(out, tf)
+		}
+	}
+	return out
+}
+
+// moduleForms are the forms of agent strategies, datasources and trigger
+// events: parameters like a tool's, with what each kind adds (a
+// datasource's credentials, a trigger's subscription properties).
+func moduleForms(p *manifest.Plugin, lang string) []toolForm {
+	var out []toolForm
+	for _, prov := range p.Providers {
+		var kind, provider string
+		var extra []field
+		switch d := prov.Decl.(type) {
+		case *manifest.AgentStrategyProviderDecl:
+			kind, provider = "agent-strategy", d.Identity.Name
+		case *manifest.DatasourceProviderDecl:
+			kind, provider = "datasource", d.Identity.Name
+			for _, f := range invoke.DatasourceCredentialFields(prov) {
+				extra = append(extra, credentialField(f))
+			}
+		case *manifest.TriggerProviderDecl:
+			kind, provider = "trigger", d.Identity.Name
+			for _, f := range invoke.SubscriptionFields(prov) {
+				extra = append(extra, credentialField(f))
+			}
+		default:
+			continue
+		}
+		for _, c := range prov.ChildDecls {
+			var name string
+			var label manifest.I18n
+			var body manifest.ModuleBody
+			switch m := c.(type) {
+			case *manifest.AgentStrategyDecl:
+				name, label, body = m.Identity.Name, m.Identity.Label, m.ModuleBody
+			case *manifest.DatasourceDecl:
+				name, label, body = m.Identity.Name, m.Identity.Label, m.ModuleBody
+			case *manifest.EventDecl:
+				name, label, body = m.Identity.Name, m.Identity.Label, m.ModuleBody
+			default:
+				continue
+			}
+			tf := toolForm{Kind: kind, ID: kind + "/" + provider + "/" + name, Provider: provider, Tool: name,
+				Label: pick(label, lang), Description: pick(body.Description, lang), Credentials: extra}
+			if tf.Label == "" {
+				tf.Label = name
+			}
+			for _, pd := range body.Parameters {
 				tf.Params = append(tf.Params, paramField(pd, lang))
 			}
 			out = append(out, tf)

@@ -163,6 +163,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.call(w, r, toolCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/endpoint":
 		s.call(w, r, endpointCall)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/agent-strategy":
+		s.call(w, r, moduleCall("agent-strategy"))
+	case r.Method == http.MethodPost && r.URL.Path == "/api/datasource":
+		s.call(w, r, moduleCall("datasource"))
+	case r.Method == http.MethodPost && r.URL.Path == "/api/trigger":
+		s.call(w, r, moduleCall("trigger"))
 	case r.Method == http.MethodPost && r.URL.Path == "/api/llm":
 		s.call(w, r, llmCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/credentials":
@@ -208,13 +214,20 @@ func (s *Server) changes(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(map[string]int{"version": version})
 }
 
-// ToolRequest is what the page sends to call a tool: the values as the
-// form holds them, strings or JSON.
+// ToolRequest is what the page sends to call a tool, an agent strategy, a
+// datasource or a trigger event: the values as the form holds them,
+// strings or JSON. Credentials are a datasource's credentials and a
+// trigger's subscription properties; a trigger's event comes of the
+// webhook request Method, Path, Headers and Body describe.
 type ToolRequest struct {
 	Provider    string         `json:"provider"`
 	Tool        string         `json:"tool"`
 	Params      map[string]any `json:"params"`
 	Credentials map[string]any `json:"credentials"`
+	Method      string         `json:"method,omitempty"`
+	Path        string         `json:"path,omitempty"`
+	Headers     []string       `json:"headers,omitempty"`
+	Body        string         `json:"body,omitempty"`
 }
 
 // maxRequest bounds a request body: files travel as JSON objects, not bytes.
@@ -235,6 +248,29 @@ func toolCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
 		return invoke.Call{}, fmt.Errorf("the request is not the JSON of a tool call: %w", err)
 	}
 	return invoke.Tool(p, invoke.ToolRequest{Provider: req.Provider, Tool: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
+}
+
+// moduleCall builds the call of an agent strategy, a datasource or a
+// trigger event.
+func moduleCall(kind string) func(*manifest.Plugin, *json.Decoder) (invoke.Call, error) {
+	return func(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
+		var req ToolRequest
+		if err := dec.Decode(&req); err != nil {
+			return invoke.Call{}, fmt.Errorf("the request is not the JSON of a %s call: %w", kind, err)
+		}
+		switch kind {
+		case "agent-strategy":
+			return invoke.Agent(p, invoke.AgentRequest{Provider: req.Provider, Strategy: req.Tool, Params: args(req.Params)})
+		case "datasource":
+			return invoke.Datasource(p, invoke.DatasourceRequest{Provider: req.Provider, Datasource: req.Tool, Params: args(req.Params), Credentials: args(req.Credentials)})
+		}
+		body := []byte(req.Body)
+		if req.Body == "" {
+			body = []byte("{}")
+		}
+		return invoke.Trigger(p, invoke.TriggerRequest{Provider: req.Provider, Event: req.Tool, Params: args(req.Params), Properties: args(req.Credentials),
+			Method: req.Method, Path: req.Path, Headers: req.Headers, Body: body})
+	}
 }
 
 // CredentialsRequest is what the page sends to check a provider's
@@ -344,21 +380,47 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manife
 		}
 	}
 	enc := json.NewEncoder(w)
+	// A call may be followed by others (a trigger's dispatch by its event):
+	// each chunk says the kind of answer it belongs to.
 	for {
-		c, err := chunks.Next(r.Context())
-		if errors.Is(err, io.EOF) {
-			enc.Encode(map[string]any{"end": true})
+		var answer []json.RawMessage
+		for {
+			c, err := chunks.Next(r.Context())
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				enc.Encode(map[string]any{"error": err.Error()})
+				flush()
+				return
+			}
+			if call.Then != nil {
+				answer = append(answer, c)
+			}
+			enc.Encode(map[string]any{"chunk": c, "kind": call.Kind})
 			flush()
-			return
 		}
+		if call.Then == nil {
+			break
+		}
+		next, err := call.Then(answer)
 		if err != nil {
 			enc.Encode(map[string]any{"error": err.Error()})
 			flush()
 			return
 		}
-		enc.Encode(map[string]json.RawMessage{"chunk": c})
-		flush()
+		if len(next) == 0 {
+			break
+		}
+		call = next[0] // Then makes one call at a time
+		if chunks, err = o.Invoke(r.Context(), call); err != nil {
+			enc.Encode(map[string]any{"error": err.Error()})
+			flush()
+			return
+		}
 	}
+	enc.Encode(map[string]any{"end": true})
+	flush()
 }
 
 // args turns form values into invoke's arguments: strings as typed, the

@@ -327,7 +327,7 @@ func TestCredentialsAndSaveAPI(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, string(b)
 	}
-	if code, out := send("api/credentials", `{"provider":"double","credentials":{"api_key":"k"}}`); code != 200 || !strings.Contains(out, `{"chunk":{"result":true}}`) {
+	if code, out := send("api/credentials", `{"provider":"double","credentials":{"api_key":"k"}}`); code != 200 || !strings.Contains(out, `{"chunk":{"result":true},"kind":"credentials"}`) {
 		t.Errorf("credentials: %d %s", code, out)
 	}
 	code, out := send("api/save-test", `{"provider":"double","tool":"echo","params":{"text":"hi"},"texts":["hi"]}`)
@@ -401,5 +401,104 @@ func TestLLMChat(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "the prompt is empty") {
 		t.Errorf("an empty prompt: %d %s", resp.StatusCode, b)
+	}
+}
+
+// serveDir serves a playground of the plugin in dir (from the repository's
+// testdata) with a canned invoker.
+func serveDir(t *testing.T, dir string, inv Invoker) (*Server, string) {
+	t.Helper()
+	p, ds := manifest.Load(os.DirFS(filepath.Join("..", dir)))
+	if p == nil {
+		t.Fatal(ds)
+	}
+	s, err := New(Options{Plugin: p, Invoke: inv})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	t.Cleanup(func() { ln.Close() })
+	return s, page
+}
+
+func postTo(t *testing.T, s *Server, page, path, body string) (int, string) {
+	t.Helper()
+	base := strings.SplitN(page, "?", 2)[0]
+	req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+	req.Header.Set("X-Playground-Token", s.Token())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Agent strategies and datasources get forms like tools, and their calls
+// are built as Dify builds them.
+func TestStrategiesAndDatasources(t *testing.T) {
+	var got []invoke.Call
+	inv := func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		got = append(got, call)
+		return &chunks{list: []string{`{"type":"text","message":{"text":"ok"}}`}}, nil
+	}
+	s, page := serveDir(t, "testdata/run/agent", inv)
+	_, html := get(t, page, nil)
+	if !strings.Contains(html, `data-kind="agent-strategy"`) || !strings.Contains(html, `(agent-strategy)`) {
+		t.Errorf("no strategy form:\n%s", html)
+	}
+	code, out := postTo(t, s, page, "api/agent-strategy", `{"provider":"double_agent","tool":"think","params":{"model":{"provider":"p","model":"m","model_type":"llm","mode":"chat"},"query":"hi"}}`)
+	if code != 200 || len(got) != 1 || got[0].Action != "invoke_agent_strategy" || !strings.Contains(out, `"kind":"tool"`) {
+		t.Fatalf("%d %s; calls %+v", code, out, got)
+	}
+	if code, out := postTo(t, s, page, "api/agent-strategy", `{"provider":"double_agent","tool":"think","params":{"model":{"provider":"p","model":"m","model_type":"llm","mode":"chat"}}}`); code != http.StatusBadRequest || !strings.Contains(out, `missing required parameter \"query\"`) {
+		t.Errorf("a strategy without its query: %d %s", code, out)
+	}
+	got = nil
+	s, page = serveDir(t, "testdata/run/datasource", inv)
+	_, html = get(t, page, nil)
+	if !strings.Contains(html, `data-kind="datasource"`) || !strings.Contains(html, `name="url"`) {
+		t.Errorf("no datasource form")
+	}
+	if code, out := postTo(t, s, page, "api/datasource", `{"provider":"double_web","tool":"page","params":{"url":"https://example.com"}}`); code != 200 || len(got) != 1 || got[0].Type != "datasource" {
+		t.Errorf("a datasource call: %d %s; calls %+v", code, out, got)
+	}
+}
+
+// A trigger event's form sends a webhook request: the dispatch runs, then
+// the event with the dispatch's payload, each chunk said with its kind.
+func TestTriggerEvents(t *testing.T) {
+	var got []invoke.Call
+	s, page := serveDir(t, "testdata/init/trigger", func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		got = append(got, call)
+		if call.Action == "dispatch_trigger_event" {
+			return &chunks{list: []string{`{"events":["demo_trigger_event"],"payload":{"k":"v"},"response":""}`}}, nil
+		}
+		return &chunks{list: []string{`{"variables":{"payload":{"hello":"world"}},"cancelled":false}`}}, nil
+	})
+	_, html := get(t, page, nil)
+	for _, want := range []string{`data-kind="trigger"`, `Subscription of demo_trigger`, `name="webhook_secret"`, `<fieldset class="webhook">`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	code, out := postTo(t, s, page, "api/trigger", `{"provider":"demo_trigger","tool":"demo_trigger_event","params":{},"credentials":{"webhook_secret":"s"},"method":"POST","path":"/","headers":["X-A: 1"],"body":"{\"hello\":\"world\"}"}`)
+	if code != 200 || !strings.Contains(out, `"kind":"trigger-dispatch"`) || !strings.Contains(out, `"kind":"trigger-event"`) || !strings.Contains(out, `"end":true`) {
+		t.Fatalf("%d %s", code, out)
+	}
+	if len(got) != 2 || got[1].Body["payload"].(map[string]any)["k"] != "v" {
+		t.Errorf("calls %+v", got)
+	}
+	got = nil
+	s.Swap(s.o.Plugin, func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		return &chunks{list: []string{`{"events":[],"response":""}`}}, nil
+	}, nil)
+	if _, out := postTo(t, s, page, "api/trigger", `{"provider":"demo_trigger","tool":"demo_trigger_event"}`); !strings.Contains(out, `"error":"the dispatch fired no event, not demo_trigger_event`) {
+		t.Errorf("a dispatch that fires nothing: %s", out)
 	}
 }

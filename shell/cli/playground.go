@@ -34,10 +34,10 @@ func newPlaygroundCmd(s *Streams, runF func(*playgroundOptions) error) *cobra.Co
 	o := &playgroundOptions{io: s}
 	cmd := &cobra.Command{
 		Use:   "playground [DIR|PKG]",
-		Short: "Try a plugin's tools, endpoints and LLMs in the browser, with the forms Dify shows",
+		Short: "Try a plugin in the browser, with the forms Dify shows",
 		Long: `Start the plugin (as dify plugin run does: the cached environment, --python and
 --no-install honoured) and serve a page on 127.0.0.1 with a form for each of its tools,
-built from the declarations: every parameter type, labels and help in the page's
+agent strategies, datasources and trigger events, built from the declarations: every parameter type, labels and help in the page's
 language (--lang), required marks and defaults, and the provider's credentials. Run
 a tool and its answer streams in as Dify shows it: text, JSON, links, images,
 variables, logs, files to download, and the plugin's errors with their traceback.
