@@ -23,13 +23,26 @@ func chromium(t *testing.T) string { return chromiumB(t) }
 
 // browser starts a headless Chromium for one test, ended with it. In a
 // container /dev/shm is small: Chromium keeps its shared memory in /tmp.
+//
+// Chromium now and then exits at start, before it says anything, when one
+// has just ended: a start that fails is tried again, a few times.
 func browser(t testing.TB, exe string) context.Context {
+	t.Helper()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900),
 		chromedp.Flag("disable-dev-shm-usage", true))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { cancel(); cancelAlloc() })
-	return ctx
+	var err error
+	for range 3 {
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancel := chromedp.NewContext(actx)
+		if err = chromedp.Do(ctx, chromedp.Navigate("about:blank")); err == nil {
+			t.Cleanup(func() { cancel(); cancelAlloc() })
+			return ctx
+		}
+		cancel()
+		cancelAlloc()
+	}
+	t.Fatalf("Chromium did not start: %v", err)
+	return nil
 }
 
 func chromiumB(t testing.TB) string {
@@ -55,7 +68,8 @@ func TestBrowserRunsATool(t *testing.T) {
 	var mu sync.Mutex
 	var got []invoke.Call
 	dir := t.TempDir()
-	s, err := New(Options{Plugin: plugin(t), Dir: dir, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	kept := filepath.Join(t.TempDir(), "kept.json")
+	s, err := New(Options{Plugin: plugin(t), Dir: dir, Credentials: kept, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if call.Action == "validate_tool_credentials" {
@@ -126,6 +140,28 @@ func TestBrowserRunsATool(t *testing.T) {
 	if verdict, err := chromedp.Run(ctx, chromedp.Text(css(`.verdict`))); err != nil || verdict != "not valid" {
 		t.Errorf("the credentials' verdict: %q, %v", verdict, err)
 	}
+	// Remembered, the key is filled in on the next page.
+	err = chromedp.Do(ctx,
+		chromedp.Click(css(`.credentials button.remember`)),
+		chromedp.WaitVisible(css(`.credentials button.remember[data-done="true"]`)),
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(chromedp.CSS(`body[data-recalled="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key, err := chromedp.Run(ctx, chromedp.Value(css(`.credentials input[name=api_key]`))); err != nil || key != "sk-test" {
+		t.Errorf("the remembered key: %q, %v", key, err)
+	}
+	err = chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
+		chromedp.WaitVisible(css(`input[name=query]`)),
+		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if data, err := os.ReadFile(filepath.Join(dir, "tests", "test_playground_alltypes.py")); err != nil || !strings.Contains(string(data), `assert texts == ["hi ", "there"]`) {
 		t.Errorf("the saved test: %v\n%s", err, data)
 	}
@@ -140,10 +176,10 @@ func TestBrowserRunsATool(t *testing.T) {
 	}
 	mu.Lock()
 	defer mu.Unlock()
-	if len(got) != 2 {
-		t.Fatalf("%d calls, want the run and its replay", len(got))
+	if len(got) != 3 {
+		t.Fatalf("%d calls, want the run, the run after the reload and its replay", len(got))
 	}
-	if a, b := got[0].Body["tool_parameters"], got[1].Body["tool_parameters"]; !reflect.DeepEqual(a, b) {
+	if a, b := got[1].Body["tool_parameters"], got[2].Body["tool_parameters"]; !reflect.DeepEqual(a, b) {
 		t.Errorf("the replay sent %v, the run %v", b, a)
 	}
 	params := got[0].Body["tool_parameters"].(map[string]any)

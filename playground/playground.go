@@ -19,6 +19,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -26,6 +27,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/dify-cli/dify/internal/atomicfile"
 	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/manifest"
 )
@@ -48,6 +50,10 @@ type Options struct {
 	// Dir is the plugin's folder, where runs are saved as tests; "" for a
 	// package, which has none.
 	Dir string
+	// Credentials is the file credentials are remembered in when the
+	// developer asks (mode 0600, outside the plugin's folder); "" keeps
+	// them in the page only.
+	Credentials string
 }
 
 // Server is the playground's HTTP handler.
@@ -151,7 +157,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && r.URL.Path == "/":
 		s.mu.Lock()
 		o, version, down := s.o, s.version, s.down
-		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: o.Lang, Tools: s.tools, Endpoints: s.endpoints, Models: s.models, Token: o.Token, Version: version}
+		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: o.Lang, Tools: s.tools, Endpoints: s.endpoints, Models: s.models, Token: o.Token, Version: version, Remember: o.Credentials != ""}
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; connect-src 'self'; frame-src 'self' data: about:")
@@ -173,6 +179,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.call(w, r, llmCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/credentials":
 		s.call(w, r, credentialsCall)
+	case r.URL.Path == "/api/remembered":
+		s.remembered(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/save-test":
 		s.saveTest(w, r)
 	default:
@@ -187,6 +195,7 @@ type pageData struct {
 	Models              []modelForm
 	Version             int
 	Down                string
+	Remember            bool // credentials may be remembered
 }
 
 // changes answers, once the plugin restarts after the version the page
@@ -313,6 +322,47 @@ func credentialsCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error)
 		kind = "tool"
 	}
 	return invoke.Credentials(p, invoke.CredentialsRequest{Kind: kind, Provider: req.Provider, Credentials: args(req.Credentials)})
+}
+
+// remembered reads (GET) or adds to (POST {"provider", "credentials"}) the
+// credentials the developer asked to keep, by provider.
+func (s *Server) remembered(w http.ResponseWriter, r *http.Request) {
+	o, _, _ := s.current()
+	if o.Credentials == "" {
+		apiError(w, http.StatusBadRequest, "this playground keeps credentials in the page only")
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := map[string]map[string]any{}
+	if data, err := os.ReadFile(o.Credentials); err == nil {
+		if err := json.Unmarshal(data, &kept); err != nil {
+			apiError(w, http.StatusInternalServerError, fmt.Sprintf("%s is not what the playground wrote: %v; remove it", o.Credentials, err))
+			return
+		}
+	}
+	if r.Method == http.MethodPost {
+		var req CredentialsRequest
+		if err := json.NewDecoder(io.LimitReader(r.Body, maxRequest)).Decode(&req); err != nil || req.Provider == "" {
+			apiError(w, http.StatusBadRequest, "the request is not the JSON of credentials to remember (provider, credentials)")
+			return
+		}
+		kept[req.Provider] = req.Credentials
+		data, _ := json.MarshalIndent(kept, "", "  ")
+		if err := os.MkdirAll(filepath.Dir(o.Credentials), 0o700); err != nil {
+			apiError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		if err := atomicfile.Write(o.Credentials, 0o600, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+			apiError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+	} else if r.Method != http.MethodGet {
+		apiError(w, http.StatusMethodNotAllowed, "GET or POST")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(kept)
 }
 
 // saveTest keeps a run as a test in the plugin's tests/ folder.

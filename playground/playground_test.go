@@ -502,3 +502,44 @@ func TestTriggerEvents(t *testing.T) {
 		t.Errorf("a dispatch that fires nothing: %s", out)
 	}
 }
+
+// Credentials are remembered only when asked, in a file of mode 0600 that
+// the playground was given (outside the plugin's folder), and read back.
+func TestRememberedCredentials(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "kept", "acme-demo.credentials.json")
+	s, err := New(Options{Plugin: plugin(t), Credentials: file, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) { return &chunks{}, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	defer ln.Close()
+	if _, html := get(t, page, nil); !strings.Contains(html, `class="remember"`) {
+		t.Error("the page offers no Remember")
+	}
+	if code, out := postTo(t, s, page, "api/remembered", `{"provider":"double","credentials":{"api_key":"sk-1"}}`); code != 200 || !strings.Contains(out, `"api_key":"sk-1"`) {
+		t.Fatalf("%d %s", code, out)
+	}
+	st, err := os.Stat(file)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("the file: %v %v", st, err)
+	}
+	base := strings.SplitN(page, "?", 2)[0]
+	if _, out := get(t, base+"api/remembered?token="+s.Token(), nil); !strings.Contains(out, `"double":{"api_key":"sk-1"}`) {
+		t.Errorf("read back: %s", out)
+	}
+	if code, _ := postTo(t, s, page, "api/remembered", `{"credentials":{}}`); code != http.StatusBadRequest {
+		t.Errorf("no provider: %d", code)
+	}
+	// Without a file, nothing is offered or kept.
+	s2, page2 := serveDir(t, "testdata/run/tool", func(ctx context.Context, call invoke.Call) (Chunks, error) { return &chunks{}, nil })
+	if _, html := get(t, page2, nil); strings.Contains(html, `class="remember"`) {
+		t.Error("a playground without a file offers Remember")
+	}
+	if code, _ := postTo(t, s2, page2, "api/remembered", `{"provider":"double","credentials":{}}`); code != http.StatusBadRequest {
+		t.Errorf("remembered without a file: %d", code)
+	}
+}

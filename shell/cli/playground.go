@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -55,8 +56,8 @@ page until the next save).
 
 The page answers only on the loopback address, to requests that carry the random
 token in the address dify prints (and opens in the browser unless --no-open).
-Credentials stay in the page and in memory; nothing is written to the plugin's
-folder. Stop with Ctrl-C.`,
+Credentials stay in the page and in memory unless you press Remember: then they are
+kept in dify's cache folder (playground/, mode 0600), never in the plugin's folder. Stop with Ctrl-C.`,
 		Example: `  dify plugin playground
   dify plugin playground ./weather --lang zh_Hans --port 8800 --no-open`,
 		Args: maxArgs(1, "the plugin directory or package"),
@@ -103,6 +104,10 @@ func playgroundRun(o *playgroundOptions) error {
 		}
 	}()
 	po := playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: invoker(l)}
+	if cache, err := s.cacheDir(); err == nil {
+		m := l.Decl.Manifest
+		po.Credentials = filepath.Join(cache, "playground", safeFileName(m.Author+"-"+m.Name)+".credentials.json")
+	}
 	if st, err := os.Stat(o.path); err == nil && st.IsDir() {
 		po.Dir = o.path
 	}
@@ -180,6 +185,17 @@ func invoker(l *runner.Launched) playground.Invoker {
 		}
 		return humanChunks{st}, nil
 	}
+}
+
+// safeFileName keeps letters, digits, '-', '_' and '.' of a name.
+func safeFileName(s string) string {
+	out := []rune(s)
+	for i, r := range out {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.') {
+			out[i] = '_'
+		}
+	}
+	return string(out)
 }
 
 // humanChunks turns the plugin's errors into what people read.
