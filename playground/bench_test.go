@@ -19,16 +19,7 @@ import (
 //	go test -run '^$' -bench FirstPaint -benchtime 20x ./playground
 func BenchmarkFirstPaint(b *testing.B) {
 	exe := chromiumB(b)
-	s, err := New(Options{Plugin: plugin(b), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) { return &chunks{}, nil }})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
+	_, page := serve(b, Options{Plugin: plugin(b), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) { return &chunks{}, nil }})
 	ctx := browser(b, exe)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 		b.Fatal(err)

@@ -69,7 +69,7 @@ func TestBrowserRunsATool(t *testing.T) {
 	var got []invoke.Call
 	dir := t.TempDir()
 	kept := filepath.Join(t.TempDir(), "kept.json")
-	s, err := New(Options{Plugin: plugin(t), Dir: dir, Credentials: kept, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	_, page := serve(t, Options{Plugin: plugin(t), Dir: dir, Credentials: kept, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		if call.Action == "validate_tool_credentials" {
@@ -83,21 +83,12 @@ func TestBrowserRunsATool(t *testing.T) {
 			`{"type":"link","message":{"text":"https://example.com/page"}}`,
 		}}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
 
 	ctx := browser(t, exe)
 
 	sec := `#tool-double\/alltypes `
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(sec + sel) }
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(page),
 		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
 		chromedp.WaitVisible(css(`input[name=query]`)),
@@ -196,24 +187,15 @@ func TestBrowserRunsATool(t *testing.T) {
 // its headers, its body raw and, for HTML, rendered in a sandbox.
 func TestBrowserCallsAnEndpoint(t *testing.T) {
 	exe := chromium(t)
-	s, err := New(Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	_, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		return &chunks{list: []string{
 			`{"status":200,"headers":{"Content-Type":"text/html"}}`,
 			`{"result":"` + hex.EncodeToString([]byte("<h1>Hello</h1>")) + `"}`,
 		}}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
 	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-endpoint-0 ` + sel) }
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(page),
 		chromedp.Click(chromedp.CSS(`nav button[data-tool="endpoint-0"]`)),
 		chromedp.WaitVisible(css(`.request input[name=path]`)),
@@ -245,21 +227,12 @@ func TestBrowserCallsAnEndpoint(t *testing.T) {
 // keeps what the forms held and the view it showed.
 func TestBrowserReloadKeepsTheForm(t *testing.T) {
 	exe := chromium(t)
-	s, err := New(Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	s, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		return &chunks{}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
 	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(page),
 		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
 		chromedp.WaitVisible(css(`input[name=query]`)),
@@ -306,23 +279,14 @@ func TestBrowserChatsWithAnLLM(t *testing.T) {
 	if p == nil {
 		t.Fatal(ds)
 	}
-	s, err := New(Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	_, page := serve(t, Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		return &chunks{list: []string{`{"delta":{"message":{"content":"Hello, "}}}`, `{"delta":{"message":{"content":"world"},"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}}`}}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
 	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-llm-double-echo-chat ` + sel) }
 	// The key is required: the form is not sent without it (the browser
 	// says so), as Dify's is not.
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(page),
 		chromedp.WaitVisible(css(`textarea[name=prompt]`)),
 		chromedp.SendKeys(css(`textarea[name=prompt]`), "Say hello"),
@@ -357,7 +321,7 @@ func TestBrowserSendsAWebhook(t *testing.T) {
 	}
 	var mu sync.Mutex
 	var bodies []string
-	s, err := New(Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	_, page := serve(t, Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		raw, _ := hex.DecodeString(call.Body["raw_http_request"].(string))
@@ -367,20 +331,11 @@ func TestBrowserSendsAWebhook(t *testing.T) {
 		}
 		return &chunks{list: []string{`{"variables":{"payload":{"hello":"world"}},"cancelled":false}`}}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
 	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS {
 		return chromedp.CSS(`#tool-trigger\/demo_trigger\/demo_trigger_event ` + sel)
 	}
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		chromedp.Navigate(page),
 		chromedp.WaitVisible(css(`.webhook textarea[name=body]`)),
 		chromedp.SetValue(css(`.webhook textarea[name=body]`), `{"hello": "world"}`),

@@ -61,23 +61,13 @@ func (c *chunks) Next(ctx context.Context) (json.RawMessage, error) {
 func start(t *testing.T, lang string) (*Server, string, *[]invoke.Call) {
 	t.Helper()
 	var calls []invoke.Call
-	s, err := New(Options{Plugin: plugin(t), Lang: lang, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	s, page := serve(t, Options{Plugin: plugin(t), Lang: lang, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		calls = append(calls, call)
 		if call.Body["tool"] == "boom" {
 			return &chunks{list: []string{`{"type":"text","message":{"text":"half"}}`}, err: errors.New("ValueError: the double was told to fail")}, nil
 		}
 		return &chunks{list: []string{`{"type":"text","message":{"text":"hi "}}`, `{"type":"text","message":{"text":"there"}}`}}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &http.Server{Handler: s}
-	go srv.Serve(ln)
-	t.Cleanup(func() { srv.Close() })
 	return s, page, &calls
 }
 
@@ -300,21 +290,12 @@ func TestRestart(t *testing.T) {
 // plugin's folder, and a playground of a package has none.
 func TestCredentialsAndSaveAPI(t *testing.T) {
 	dir := t.TempDir()
-	s, err := New(Options{Plugin: plugin(t), Dir: dir, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	s, page := serve(t, Options{Plugin: plugin(t), Dir: dir, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		if call.Action != "validate_tool_credentials" {
 			t.Errorf("action %s", call.Action)
 		}
 		return &chunks{list: []string{`{"result":true}`}}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
 	base := strings.SplitN(page, "?", 2)[0]
 	send := func(path, body string) (int, string) {
 		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
@@ -354,19 +335,10 @@ func TestLLMChat(t *testing.T) {
 		t.Fatal(ds)
 	}
 	var got []invoke.Call
-	s, err := New(Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+	s, page := serve(t, Options{Plugin: p, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
 		got = append(got, call)
 		return &chunks{list: []string{`{"delta":{"message":{"content":"Hel"}}}`, `{"delta":{"message":{"content":"lo"},"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}}`}}, nil
 	}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
 	_, html := get(t, page, nil)
 	for _, want := range []string{`id="tool-llm-double-echo-chat"`, `>Echo Chat (LLM)</button>`,
 		`<input type="number" name="temperature"`, `<input type="number" name="max_tokens" value="512" placeholder="" min="1" max="4096" step="any">`,
@@ -412,17 +384,7 @@ func serveDir(t *testing.T, dir string, inv Invoker) (*Server, string) {
 	if p == nil {
 		t.Fatal(ds)
 	}
-	s, err := New(Options{Plugin: p, Invoke: inv})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	t.Cleanup(func() { ln.Close() })
-	return s, page
+	return serve(t, Options{Plugin: p, Invoke: inv})
 }
 
 func postTo(t *testing.T, s *Server, page, path, body string) (int, string) {
@@ -507,16 +469,7 @@ func TestTriggerEvents(t *testing.T) {
 // the playground was given (outside the plugin's folder), and read back.
 func TestRememberedCredentials(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "kept", "acme-demo.credentials.json")
-	s, err := New(Options{Plugin: plugin(t), Credentials: file, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) { return &chunks{}, nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, page, err := s.Listen(0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go (&httpServer{s}).serve(ln)
-	defer ln.Close()
+	s, page := serve(t, Options{Plugin: plugin(t), Credentials: file, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) { return &chunks{}, nil }})
 	if _, html := get(t, page, nil); !strings.Contains(html, `class="remember"`) {
 		t.Error("the page offers no Remember")
 	}
@@ -542,4 +495,20 @@ func TestRememberedCredentials(t *testing.T) {
 	if code, _ := postTo(t, s2, page2, "api/remembered", `{"provider":"double","credentials":{}}`); code != http.StatusBadRequest {
 		t.Errorf("remembered without a file: %d", code)
 	}
+}
+
+// serve starts a playground with o on a loopback port for one test.
+func serve(t testing.TB, o Options) (*Server, string) {
+	t.Helper()
+	s, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, page, err := s.Listen(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go (&httpServer{s}).serve(ln)
+	t.Cleanup(func() { ln.Close() })
+	return s, page
 }
