@@ -41,21 +41,7 @@ func TestOfflinePackageInstallsWithoutNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Join(t.TempDir(), "plugin")
-	extract(t, res.Output, root)
-	venv := filepath.Join(t.TempDir(), "venv")
-	if out, err := exec.Command(py, "-m", "venv", venv).CombinedOutput(); err != nil {
-		t.Fatalf("venv: %v\n%s", err, out)
-	}
-	vpy := filepath.Join(venv, "bin", "python")
-	pip := exec.Command(vpy, "-m", "pip", "install", "--no-index", "--find-links=./wheels", "-r", "requirements.txt")
-	pip.Dir = root
-	// No proxy and an index that does not exist: any attempt to reach the
-	// network fails the install.
-	pip.Env = append(os.Environ(), "PIP_INDEX_URL=http://127.0.0.1:1/simple", "HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1", "PIP_DISABLE_PIP_VERSION_CHECK=1")
-	if out, err := pip.CombinedOutput(); err != nil {
-		t.Fatalf("pip install: %v\n%s", err, out)
-	}
+	vpy := installOffline(t, py, res.Output)
 	got, err := exec.Command(vpy, "-c", "import fastlib, purelib; print(fastlib.TAG, purelib.TAG)").CombinedOutput()
 	if err != nil {
 		t.Fatalf("import: %v\n%s", err, got)
@@ -113,19 +99,7 @@ func TestOfflineClosureInstallsWithoutNetwork(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	root := filepath.Join(t.TempDir(), "plugin")
-	extract(t, res.Output, root)
-	venv := filepath.Join(t.TempDir(), "venv")
-	if out, err := exec.Command(py, "-m", "venv", venv).CombinedOutput(); err != nil {
-		t.Fatalf("venv: %v\n%s", err, out)
-	}
-	vpy := filepath.Join(venv, "bin", "python")
-	pip := exec.Command(vpy, "-m", "pip", "install", "--no-index", "--find-links=./wheels", "-r", "requirements.txt")
-	pip.Dir = root
-	pip.Env = append(os.Environ(), "PIP_INDEX_URL=http://127.0.0.1:1/simple", "HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1", "PIP_DISABLE_PIP_VERSION_CHECK=1")
-	if out, err := pip.CombinedOutput(); err != nil {
-		t.Fatalf("pip install: %v\n%s", err, out)
-	}
+	vpy := installOffline(t, py, res.Output)
 	check := exec.Command(vpy, "-m", "pip", "check")
 	if out, err := check.CombinedOutput(); err != nil {
 		t.Fatalf("pip check: %v\n%s", err, out)
@@ -134,4 +108,27 @@ func TestOfflineClosureInstallsWithoutNetwork(t *testing.T) {
 	if err != nil || string(got) != "1.5 2.1.0 1.0\n" {
 		t.Errorf("installed %q, %v; want alpha 1.5, beta 2.1.0, gamma 1.0", got, err)
 	}
+}
+
+// installOffline installs an offline package's requirements into a fresh
+// venv of py with pip and no index at all, as the daemon's installer would
+// from the package, and returns the venv's interpreter.
+func installOffline(t *testing.T, py, pkg string) string {
+	t.Helper()
+	root := filepath.Join(t.TempDir(), "plugin")
+	extract(t, pkg, root)
+	venv := filepath.Join(t.TempDir(), "venv")
+	if out, err := exec.Command(py, "-m", "venv", venv).CombinedOutput(); err != nil {
+		t.Fatalf("venv: %v\n%s", err, out)
+	}
+	vpy := filepath.Join(venv, "bin", "python")
+	pip := exec.Command(vpy, "-m", "pip", "install", "--no-index", "--find-links=./wheels", "-r", "requirements.txt")
+	pip.Dir = root
+	// No proxy and an index that does not exist: any attempt to reach the
+	// network fails the install.
+	pip.Env = append(os.Environ(), "PIP_INDEX_URL=http://127.0.0.1:1/simple", "HTTPS_PROXY=http://127.0.0.1:1", "HTTP_PROXY=http://127.0.0.1:1", "PIP_DISABLE_PIP_VERSION_CHECK=1")
+	if out, err := pip.CombinedOutput(); err != nil {
+		t.Fatalf("pip install: %v\n%s", err, out)
+	}
+	return vpy
 }
