@@ -38,6 +38,19 @@ var capabilityRules = []struct {
 	{"browser automation", []string{`\b(?:playwright|selenium|pyppeteer|webdriver)\b`, `\bbrowser\.new_page\s*\(`, `\bpage\.goto\s*\(`}, false, []string{"playwright", "selenium", "pyppeteer", "webdriver", "browser.new_page", "page.goto"}},
 }
 
+// capabilityNeeds are the rules' needs as sets to look for in a whole file.
+var capabilityNeeds = sync.OnceValue(func() []func(string) bool {
+	out := make([]func(string) bool, len(capabilityRules))
+	for i, r := range capabilityRules {
+		if r.fold {
+			out[i] = pytext.NewWords(r.needs...).InText
+		} else {
+			out[i] = pytext.NewSubstrings(r.needs...).In
+		}
+	}
+	return out
+})
+
 var capabilityRes = sync.OnceValue(func() []*regexp.Regexp {
 	out := make([]*regexp.Regexp, len(capabilityRules))
 	for i, r := range capabilityRules {
@@ -70,12 +83,9 @@ func (c *checker) capabilities() []Capability {
 		text, _ := c.t.textOf(f.path)
 		// Only the categories whose words are in the file are searched for.
 		var possible []int
-		lowerText, ascii := "", asciiText(text)
-		for i, r := range capabilityRules {
-			if r.fold && lowerText == "" {
-				lowerText = strings.ToLower(text)
-			}
-			if !ascii || r.fold && containsAny(lowerText, r.needs) || !r.fold && containsAny(text, r.needs) {
+		ascii := asciiText(text)
+		for i, needs := range capabilityNeeds() {
+			if !ascii || needs(text) {
 				possible = append(possible, i)
 			}
 		}

@@ -51,7 +51,7 @@ func (c *checker) financial() {
 			continue
 		}
 		text, _ := c.t.textOf(f.path)
-		if !financialWords.InText(text) {
+		if !financialWords().InText(text) {
 			continue
 		}
 		for i, line := range pytext.Lines(text) {
@@ -85,7 +85,9 @@ func (c *checker) financial() {
 }
 
 // financialWords are in every match of the patterns.
-var financialWords = pytext.NewWords("pay", "checkout", "charge", "refund", "transaction", "trad", "order", "buy", "sell", "transfer", "send", "withdraw", "deposit", "swap", "bridge")
+var financialWords = sync.OnceValue(func() *pytext.Words {
+	return pytext.NewWords("pay", "checkout", "charge", "refund", "transaction", "trad", "order", "buy", "sell", "transfer", "send", "withdraw", "deposit", "swap", "bridge")
+})
 
 // mayBeFinancial skips text without any of the words the patterns need.
-func mayBeFinancial(s string) bool { return financialWords.In(s) }
+func mayBeFinancial(s string) bool { return financialWords().In(s) }

@@ -15,6 +15,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/dify-cli/dify/internal/lazyregexp"
@@ -111,15 +112,15 @@ func Scan(name string, data []byte, assignments bool) []Finding {
 	// text decoded as UTF-8, invalid bytes dropped, split as Python splits.
 	text := pytext.DecodeShared(data) // data is not changed while findings are made from it
 	// Whole-file tests first: most files hold no trigger and no key root.
-	vendors := containsAny(text, triggers)
-	assign := assignments && keyRoots.InText(text)
+	vendors := triggers().In(text)
+	assign := assignments && keyRoots().InText(text)
 	if !vendors && !assign {
 		return nil
 	}
 	for i, s := range pytext.AllLines(text) {
 		line := i + 1
 		vendor := false
-		if vendors && containsAny(s, triggers) {
+		if vendors && triggers().In(s) {
 			if strings.Contains(s, "PRIVATE KEY") {
 				if loc := privateKeyRe().FindStringIndex(s); loc != nil {
 					out = append(out, Finding{Line: line, Col: loc[0] + 1, Kind: "a private key"})
@@ -145,10 +146,14 @@ func Scan(name string, data []byte, assignments bool) []Finding {
 
 // triggers are the text a private key or a vendor token starts with: a
 // line without any is not searched for them.
-var triggers = []string{"-----BEGIN", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "AKIA", "eyJ"}
+var triggers = sync.OnceValue(func() *pytext.Substrings {
+	return pytext.NewSubstrings("-----BEGIN", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "AKIA", "eyJ")
+})
 
 // keyRoots are in every key the generic tier matches (api_key, client_secret, ...).
-var keyRoots = pytext.NewWords("api", "access", "auth", "password", "private", "secret", "token")
+var keyRoots = sync.OnceValue(func() *pytext.Words {
+	return pytext.NewWords("api", "access", "auth", "password", "private", "secret", "token")
+})
 
 // mayAssign is a quick test for the generic tier: some ':' or '=' in the
 // line has, before it, a word that holds a key root. It never says no
@@ -167,7 +172,7 @@ func mayAssign(s string) bool {
 		for k > 0 && (isKeyChar(s[k-1]) || s[k-1] >= utf8.RuneSelf) {
 			k--
 		}
-		if k < j && keyRoots.In(s[k:j]) {
+		if k < j && keyRoots().In(s[k:j]) {
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ package pytext
 
 import (
 	"iter"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 	"unsafe"
@@ -93,35 +94,131 @@ func newlineLines(s string) iter.Seq2[int, string] {
 	}
 }
 
-// Words is a set of lower-case ASCII words to look for in text in any
-// case, quickly: most bytes are passed over by a table of first letters.
+// Words is a set of lower-case ASCII words, each at least two bytes long,
+// to look for in text in any case, quickly: most bytes are passed over by a
+// table of first letters (In) or of first two letters (InText).
 type Words struct {
-	first [256]bool
-	words []string
+	first  [256]bool
+	pairs  [1 << 16]uint8 // by a word's first two bytes: 1 + its group in byPair
+	byPair [][]string
+	words  []string
 }
 
 // NewWords makes the set.
 func NewWords(words ...string) *Words {
 	w := &Words{words: words}
 	for _, word := range words {
+		if len(word) < 2 || strings.ToLower(word) != word {
+			panic("pytext.NewWords: " + strconv.Quote(word) + " is not a lower-case word of two bytes or more")
+		}
 		w.first[word[0]] = true
 		w.first[word[0]&^0x20] = true
+		w.byPair = group(&w.pairs, w.byPair, word)
 	}
 	return w
 }
 
-// InText is In for a whole file: one lower-case copy searched for each
-// word, faster than In on long text.
-func (w *Words) InText(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return true
+// group adds s to the strings that begin with its first two bytes.
+func group(pairs *[1 << 16]uint8, byPair [][]string, s string) [][]string {
+	p := pair(s[0], s[1])
+	if pairs[p] == 0 {
+		if len(byPair) == 255 {
+			panic("pytext: more than 255 different beginnings")
+		}
+		byPair = append(byPair, nil)
+		pairs[p] = uint8(len(byPair))
+	}
+	byPair[pairs[p]-1] = append(byPair[pairs[p]-1], s)
+	return byPair
+}
+
+func pair(a, b byte) int { return int(a)<<8 | int(b) }
+
+// lowerASCII maps A–Z to a–z and every other byte to itself.
+var lowerASCII = func() (t [256]byte) {
+	for i := range t {
+		t[i] = byte(i)
+		if 'A' <= i && i <= 'Z' {
+			t[i] = byte(i) + 'a' - 'A'
 		}
 	}
-	lower := strings.ToLower(s)
-	for _, word := range w.words {
-		if strings.Contains(lower, word) {
+	return t
+}()
+
+// InText is In for a whole file, in one pass without a copy: each pair
+// of bytes is looked up in the table of words' first two letters, and only
+// where one starts is a word compared. Text outside ASCII counts as
+// containing them, as in In.
+func (w *Words) InText(s string) bool {
+	if len(s) < 2 {
+		return w.In(s)
+	}
+	if s[0] >= utf8.RuneSelf {
+		return true
+	}
+	prev := lowerASCII[s[0]]
+	for i := 1; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
 			return true
+		}
+		c = lowerASCII[c]
+		if g := w.pairs[pair(prev, c)]; g != 0 && foldPrefix(s[i-1:], w.byPair[g-1]) {
+			return true
+		}
+		prev = c
+	}
+	return false
+}
+
+// foldPrefix reports whether s begins with one of words in ASCII case.
+func foldPrefix(s string, words []string) bool {
+next:
+	for _, word := range words {
+		if len(s) < len(word) {
+			continue
+		}
+		for j := 2; j < len(word); j++ {
+			if lowerASCII[s[j]] != word[j] {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// Substrings is a set of strings, each at least two bytes long, to look for
+// in text exactly as written, in one pass: each pair of bytes is looked up
+// in the table of the strings' first two bytes. Several strings.Contains
+// calls pass over the text once each, and slowly when a string begins with
+// a common letter.
+type Substrings struct {
+	pairs  [1 << 16]uint8 // by a string's first two bytes: 1 + its group in byPair
+	byPair [][]string
+}
+
+// NewSubstrings makes the set.
+func NewSubstrings(subs ...string) *Substrings {
+	m := &Substrings{}
+	for _, sub := range subs {
+		if len(sub) < 2 {
+			panic("pytext.NewSubstrings: " + strconv.Quote(sub) + " is shorter than two bytes")
+		}
+		m.byPair = group(&m.pairs, m.byPair, sub)
+	}
+	return m
+}
+
+// In reports whether s contains one of the strings.
+func (m *Substrings) In(s string) bool {
+	for i := 1; i < len(s); i++ {
+		if g := m.pairs[pair(s[i-1], s[i])]; g != 0 {
+			for _, sub := range m.byPair[g-1] {
+				if strings.HasPrefix(s[i-1:], sub) {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -1,11 +1,13 @@
 package pytext
 
 import (
+	"math/rand/v2"
 	"os/exec"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 func TestLines(t *testing.T) {
@@ -76,5 +78,108 @@ func TestAgainstPython(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("IsSpace holds for %U, Python's isspace for %U", got, want)
+	}
+}
+
+// InText and In agree with the plain definition: the lower-cased text
+// contains a word, or the text is not all ASCII.
+func TestWordsAgreeWithContains(t *testing.T) {
+	words := []string{"pay", "api_key", "token", "trad", "order", "ab"}
+	w := NewWords(words...)
+	parts := []string{"p", "P", "a", "A", "y", "Y", "api", "_", "KEY", "tok", "EN", "t", "r", "ad", "b", "or", "der", " ", "\n", "é", "ſ", "K", "x"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		want := false
+		for _, word := range words {
+			want = want || strings.Contains(strings.ToLower(s), word)
+		}
+		for _, r := range s {
+			want = want || r >= utf8.RuneSelf
+		}
+		if got := w.InText(s); got != want {
+			t.Fatalf("InText(%q) = %t, want %t", s, got, want)
+		}
+		if got := w.In(s); got != want {
+			t.Fatalf("In(%q) = %t, want %t", s, got, want)
+		}
+	}
+}
+
+func TestNewWordsRefusesWhatItCannotFind(t *testing.T) {
+	for _, word := range []string{"a", "Pay", ""} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("NewWords(%q) did not panic", word)
+				}
+			}()
+			NewWords(word)
+		}()
+	}
+}
+
+func TestSubstringsAgreeWithContains(t *testing.T) {
+	subs := []string{"sk-", "ghp_", "AKIA", "os.", "eyJ", "-----BEGIN"}
+	m := NewSubstrings(subs...)
+	parts := []string{"s", "k", "-", "sk", "gh", "p_", "AK", "IA", "o", "s.", ".", "ey", "J", "-----", "BEGIN", "é", " ", "\n"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		s := b.String()
+		want := false
+		for _, sub := range subs {
+			want = want || strings.Contains(s, sub)
+		}
+		if got := m.In(s); got != want {
+			t.Fatalf("In(%q) = %t, want %t", s, got, want)
+		}
+	}
+}
+
+// sourceText is text shaped like a plugin's Python code.
+var sourceText = strings.Repeat(`    def _invoke(self, tool_parameters: dict[str, Any]) -> Generator[ToolInvokeMessage, None, None]:
+        query = tool_parameters.get("query", "")
+        response = self.session.model.summary.invoke(text=query, instruction="Summarize the results")
+        yield self.create_text_message(response)
+`, 200)
+
+func BenchmarkSubstrings(b *testing.B) {
+	subs := []string{"-----BEGIN", "sk-", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "xox", "AKIA", "eyJ"}
+	m := NewSubstrings(subs...)
+	b.SetBytes(int64(len(sourceText)))
+	b.Run("set", func(b *testing.B) {
+		for b.Loop() {
+			if m.In(sourceText) {
+				b.Fatal("found")
+			}
+		}
+	})
+	b.Run("contains", func(b *testing.B) {
+		for b.Loop() {
+			for _, sub := range subs {
+				if strings.Contains(sourceText, sub) {
+					b.Fatal("found")
+				}
+			}
+		}
+	})
+}
+
+func BenchmarkWords(b *testing.B) {
+	words := []string{"pay", "checkout", "charge", "refund", "transaction", "trad", "order", "buy", "sell", "transfer", "send", "withdraw", "deposit", "swap", "bridge"}
+	w := NewWords(words...)
+	b.SetBytes(int64(len(sourceText)))
+	for b.Loop() {
+		if w.InText(sourceText) {
+			b.Fatal("found")
+		}
 	}
 }
