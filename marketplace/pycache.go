@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/dify-cli/dify/internal/atomicfile"
+	"github.com/dify-cli/dify/internal/diskread"
 )
 
 // The interpreter's answers are kept in a cache keyed by everything they
@@ -44,7 +45,7 @@ func (c *pyCache) path(key string) string { return filepath.Join(c.dir, key[:2],
 
 // get returns a kept answer.
 func (c *pyCache) get(f *pyFile) (pyResult, bool) {
-	data, err := os.ReadFile(c.path(c.key(f)))
+	data, _, err := diskread.Head(c.path(c.key(f)), 64<<20)
 	if err != nil {
 		return pyResult{}, false
 	}

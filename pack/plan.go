@@ -69,6 +69,7 @@ type Plan struct {
 	keep   bool
 	keptMu sync.Mutex
 	kept   map[string][]byte // contents Check read, with keep
+	closed bool              // Close was called
 }
 
 // Open makes the plan of a plugin directory or a .difypkg. It fails only
@@ -148,9 +149,15 @@ func packagePlan(name string, arc *Archive, opts PlanOptions) *Plan {
 	return p
 }
 
-// Close releases the package file a plan reads from.
+// Close releases the package file a plan reads from and the files it kept
+// in memory; a second Close does nothing.
 func (p *Plan) Close() error {
-	if p.archive != nil {
+	p.keptMu.Lock()
+	p.kept = nil
+	closed := p.closed
+	p.closed = true
+	p.keptMu.Unlock()
+	if p.archive != nil && !closed {
 		return p.archive.Close()
 	}
 	return nil
@@ -346,12 +353,9 @@ func (p *Plan) readAll() manifest.Diagnostics {
 		if secret.IsEnvFile(f.Path) {
 			ds = append(ds, p.envFile(f.Path))
 		}
-		file, err := p.Open(f.Path)
+		data, err := p.readHead(f)
 		if err == nil {
-			ds = append(ds, p.scanSecrets(f, file, &err)...)
-			file.Close()
-		}
-		if err == nil {
+			ds = append(ds, p.scanSecrets(f, data)...)
 			continue
 		}
 		var damaged *DamagedError

@@ -84,6 +84,24 @@ func (p *Plan) Open(name string) (fs.File, error) {
 	return &diskFile{File: osf, info: fileInfo{name: path.Base(name), size: st.Size()}}, nil
 }
 
+// onDisk gives the path of a file Open reads straight from the plugin's
+// folder: not generated, not kept in memory, not in a package.
+func (p *Plan) onDisk(name string) (string, bool) {
+	if p.archive != nil || p.walk == nil {
+		return "", false
+	}
+	if _, ok := p.index[name]; !ok {
+		return "", false
+	}
+	if _, ok := p.gen[name]; ok {
+		return "", false
+	}
+	if _, kept := p.Kept(name); kept {
+		return "", false
+	}
+	return filepath.Join(p.walk.abs, filepath.FromSlash(name)), true
+}
+
 func (p *Plan) missing(name string) error {
 	if p.walk != nil {
 		return p.walk.missing(name)

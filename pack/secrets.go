@@ -1,11 +1,12 @@
 package pack
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"path"
 
+	"github.com/dify-cli/dify/internal/diskread"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/secret"
 )
@@ -44,19 +45,33 @@ func (p *Plan) envFile(name string) manifest.Diagnostic {
 		Hint:    p.LeaveOut(line) + " (.env.example, .env.sample and .env.template are fine); --allow-secrets packages it anyway"}
 }
 
-// scanSecrets reads a file (a package's entry to its end, as readAll
-// needs) and reports the private keys and vendor tokens in it; a read
-// error is left in *err.
-func (p *Plan) scanSecrets(f File, file fs.File, err *error) manifest.Diagnostics {
+// readHead reads what the credential scan needs of a file: its first
+// secret.MaxFile+1 bytes. A package's entry is read to its end, so that a
+// bad checksum or a cut-short stream is found.
+func (p *Plan) readHead(f File) ([]byte, error) {
+	if abs, ok := p.onDisk(f.Path); ok {
+		data, _, err := diskread.Head(abs, secret.MaxFile+1)
+		if errors.Is(err, diskread.ErrNotRegular) {
+			err = errors.New("no longer a regular file")
+		}
+		return data, err
+	}
+	file, err := p.Open(f.Path)
+	if err != nil {
+		return nil, err
+	}
+	defer file.Close()
 	head := make([]byte, 0, min(f.Size, secret.MaxFile)+1)
-	data, rerr := readUpTo(file, head, secret.MaxFile+1)
-	if rerr == nil && p.IsPackage {
-		_, rerr = io.Copy(io.Discard, file)
+	data, err := readUpTo(file, head, secret.MaxFile+1)
+	if err == nil && p.IsPackage {
+		_, err = io.Copy(io.Discard, file)
 	}
-	if rerr != nil {
-		*err = rerr
-		return nil
-	}
+	return data, err
+}
+
+// scanSecrets reports the private keys and vendor tokens in a file's head,
+// and keeps the head when it is the whole file and the plan keeps files.
+func (p *Plan) scanSecrets(f File, data []byte) manifest.Diagnostics {
 	if p.keep && int64(len(data)) == f.Size && f.Size <= secret.MaxFile {
 		p.keptMu.Lock()
 		if p.kept == nil {
