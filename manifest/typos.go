@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
-	"sort"
 
 	"gopkg.in/yaml.v3"
 
@@ -88,13 +87,7 @@ func repairDecl(doc *Document, n *yaml.Node, t reflect.Type, prefix string) Diag
 		if n.Kind != yaml.MappingNode {
 			return nil
 		}
-		fields := map[string]reflect.Type{}
-		yamlFields(t, fields)
-		names := make([]string, 0, len(fields))
-		for name := range fields {
-			names = append(names, name)
-		}
-		sort.Strings(names)
+		fields, names := keysOf(t)
 		ds = repairMapping(doc, n, names, prefix)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			if ft, ok := fields[n.Content[i].Value]; ok {

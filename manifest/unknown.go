@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -41,13 +42,7 @@ func (v *validator) unknownKeysOf(doc *Document, n *yaml.Node, t reflect.Type, p
 		if n.Kind != yaml.MappingNode {
 			return
 		}
-		fields := map[string]reflect.Type{}
-		yamlFields(t, fields)
-		var names []string
-		for name := range fields {
-			names = append(names, name)
-		}
-		sort.Strings(names)
+		fields, names := keysOf(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			ft, ok := fields[k.Value]
@@ -62,6 +57,32 @@ func (v *validator) unknownKeysOf(doc *Document, n *yaml.Node, t reflect.Type, p
 			v.unknownKeysOf(doc, n.Content[i+1], ft, prefix+k.Value+".")
 		}
 	}
+}
+
+// structKeys memoizes keysOf, a function of the type alone: the same few
+// declaration types are looked at for every key of every file.
+var structKeys sync.Map // reflect.Type → typeKeys
+
+type typeKeys struct {
+	fields map[string]reflect.Type
+	names  []string // sorted
+}
+
+// keysOf gives the YAML keys of struct type t with their types, and their
+// names sorted; neither may be changed.
+func keysOf(t reflect.Type) (map[string]reflect.Type, []string) {
+	if k, ok := structKeys.Load(t); ok {
+		return k.(typeKeys).fields, k.(typeKeys).names
+	}
+	fields := map[string]reflect.Type{}
+	yamlFields(t, fields)
+	names := make([]string, 0, len(fields))
+	for name := range fields {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	structKeys.Store(t, typeKeys{fields, names})
+	return fields, names
 }
 
 // yamlFields collects the YAML keys of struct type t, including those of
