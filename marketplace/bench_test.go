@@ -53,42 +53,41 @@ func validateCorpus(b *testing.B, dirs []string, opts Options) {
 	}
 }
 
+// validateOnce checks the corpus as the command does: each worker opens a
+// plugin, runs the daemon's rules and the marketplace's checks that read
+// files, and lets the plugin go; the interpreter's part follows for all.
 func validateOnce(b *testing.B, dirs []string, opts Options) {
-	{
-		plans := make([]*pack.Plan, len(dirs))
-		plugins := make([]Plugin, len(dirs))
-		var wg sync.WaitGroup
-		next := make(chan int)
-		for range runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := range next {
-					plan, err := pack.OpenDir(dirs[i], pack.PlanOptions{Keep: true})
-					if err != nil {
-						b.Error(err)
-						continue
-					}
-					plan.Check()
-					plans[i] = plan
-					plugins[i], err = FromPlan(context.Background(), plan)
-					if err != nil {
-						b.Error(err)
-					}
+	started := make([]*Started, len(dirs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				plan, err := pack.OpenDir(dirs[i], pack.PlanOptions{Keep: true})
+				if err != nil {
+					b.Error(err)
+					continue
 				}
-			}()
-		}
-		for i := range dirs {
-			next <- i
-		}
-		close(next)
-		wg.Wait()
-		reports, err := Check(context.Background(), plugins, opts)
-		if err != nil || len(reports) != len(dirs) {
-			b.Fatal(err)
-		}
-		for _, p := range plans {
-			p.Close()
-		}
+				plan.Check()
+				p, err := FromPlan(context.Background(), plan)
+				if err == nil {
+					started[i], err = Start(p, opts)
+				}
+				if err != nil {
+					b.Error(err)
+				}
+				plan.Close()
+			}
+		}()
+	}
+	for i := range dirs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	if reports := Finish(context.Background(), started, opts); len(reports) != len(dirs) {
+		b.Fatalf("%d reports for %d plugins", len(reports), len(dirs))
 	}
 }

@@ -30,37 +30,72 @@ type Plugin struct {
 }
 
 // Check runs every check on each plugin, the plugins side by side, and
-// returns their reports in the same order. One Python process reads the
-// Python files of all of them.
+// returns their reports in the same order. One Python process per
+// processor reads the Python files of all of them.
 func Check(ctx context.Context, plugins []Plugin, opts Options) ([]*Report, error) {
-	checkers := make([]*checker, len(plugins))
-	for i, p := range plugins {
-		c, err := newChecker(p, opts)
+	started := make([]*Started, len(plugins))
+	errs := make([]error, len(plugins))
+	parallel(len(plugins), func(i int) { started[i], errs[i] = Start(plugins[i], opts) })
+	for _, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		checkers[i] = c
 	}
-	parallel(len(checkers), func(i int) { checkers[i].offline() })
+	return Finish(ctx, started, opts), nil
+}
+
+// Started is a plugin whose files have been read: every check that needs
+// them has run, and what is left (the interpreter's answers, the domains,
+// the marketplace's answer online) needs only what they found.
+type Started struct {
+	c   *checker
+	ask []*pyFile // the files no kept answer covers
+}
+
+// Start runs the checks of one plugin that read its files, and looks up
+// the interpreter's kept answers. Once it returns, the plugin's files are
+// not read again: a caller checking many plugins can let each go (close its
+// plan) and keep memory to a few plugins' worth.
+func Start(p Plugin, opts Options) (*Started, error) {
+	c, err := newChecker(p, opts)
+	if err != nil {
+		return nil, err
+	}
+	c.offline()
+	s := &Started{c: c}
 	if opts.Python != "" {
-		var files []*pyFile
-		for _, c := range checkers {
-			files = append(files, c.pythonFiles()...)
+		s.ask = c.unanswered(newPyCache(opts.CacheDir, opts.Python, opts.PythonVersion))
+	}
+	c.t.release()
+	return s, nil
+}
+
+// Finish asks the interpreter about the files of all the plugins that no
+// kept answer covers, then completes each plugin's report, in order.
+func Finish(ctx context.Context, started []*Started, opts Options) []*Report {
+	if opts.Python != "" {
+		var ask []*pyFile
+		for _, s := range started {
+			ask = append(ask, s.ask...)
 		}
-		err := runPythonCached(ctx, opts, files)
-		for _, c := range checkers {
-			c.pythonErr = err
+		err := runPythonParallel(ctx, opts.Python, ask)
+		if cache := newPyCache(opts.CacheDir, opts.Python, opts.PythonVersion); err == nil && cache != nil {
+			parallel(len(ask), func(i int) { cache.put(ask[i], ask[i].owner.python[ask[i].path]) })
+		}
+		for _, s := range started {
+			s.c.pythonErr = err
+			s.ask = nil
 		}
 	}
-	reports := make([]*Report, len(checkers))
-	parallel(len(checkers), func(i int) {
-		c := checkers[i]
+	reports := make([]*Report, len(started))
+	parallel(len(started), func(i int) {
+		c := started[i].c
 		c.applyPython(opts.PythonVersion)
 		c.domains()
 		c.online(ctx)
 		reports[i] = c.report()
 	})
-	return reports, nil
+	return reports
 }
 
 // parallel runs f(0..n-1) on as many goroutines as there are processors.
@@ -84,33 +119,23 @@ func parallel(n int, f func(int)) {
 	wg.Wait()
 }
 
-// runPythonCached answers from the cache what it can, and asks the
-// interpreter for the rest.
-func runPythonCached(ctx context.Context, opts Options, files []*pyFile) error {
-	cache := newPyCache(opts.CacheDir, opts.Python, opts.PythonVersion)
+// unanswered lists this plugin's files the interpreter must read: those
+// the cache has no answer for (all of them without a cache). Answers found
+// are kept in c.python.
+func (c *checker) unanswered(cache *pyCache) []*pyFile {
+	files := c.pythonFiles()
 	if cache == nil {
-		return runPythonParallel(ctx, opts.Python, files)
+		return files
 	}
 	var ask []*pyFile
 	for _, f := range files {
 		if r, ok := cache.get(f); ok {
-			f.owner.mu.Lock()
-			f.owner.python[f.path] = r
-			f.owner.mu.Unlock()
+			c.python[f.path] = r
 		} else {
 			ask = append(ask, f)
 		}
 	}
-	if err := runPythonParallel(ctx, opts.Python, ask); err != nil {
-		return err
-	}
-	for _, f := range ask {
-		f.owner.mu.Lock()
-		r := f.owner.python[f.path]
-		f.owner.mu.Unlock()
-		cache.put(f, r)
-	}
-	return nil
+	return ask
 }
 
 // runPythonParallel splits the files between one interpreter per processor
@@ -153,6 +178,11 @@ type checker struct {
 	pythonErr error
 	calls     int // network call sites found in Python
 	runtime   int // of which build their address at run time
+
+	// Found while the files are read, judged after the interpreter.
+	hosts    []hostsFound
+	declared []string // network.domains
+	caps     []Capability
 }
 
 func newChecker(p Plugin, opts Options) (*checker, error) {
@@ -210,6 +240,8 @@ func (c *checker) offline() {
 	c.dependencies()
 	c.financial()
 	c.icon()
+	c.findHosts()
+	c.caps = c.capabilities()
 }
 
 // outOfScope are what the marketplace checks that no package can tell.
@@ -221,7 +253,7 @@ var outOfScope = []Skip{
 
 func (c *checker) report() *Report {
 	c.skipped = append(c.skipped, outOfScope...)
-	r := &Report{Findings: c.out, Skipped: c.skipped, Capabilities: c.capabilities(), Manifest: map[string]string{}}
+	r := &Report{Findings: c.out, Skipped: c.skipped, Capabilities: c.caps, Manifest: map[string]string{}}
 	if c.fields != nil {
 		for k, v := range c.fields.values {
 			r.Manifest[k] = v

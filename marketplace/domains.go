@@ -116,6 +116,9 @@ type hostAt struct {
 }
 
 func yamlHosts(text string) []hostAt {
+	if !hasHTTP(text) {
+		return nil // every host is found on a line with http in it
+	}
 	type key struct {
 		indent int
 		name   string
@@ -150,6 +153,9 @@ func yamlHosts(text string) []hostAt {
 }
 
 func plainHosts(text string) []hostAt {
+	if !hasHTTP(text) {
+		return nil
+	}
 	var out []hostAt
 	for i, line := range pytext.Lines(text) {
 		s := pytext.Strip(line)
@@ -168,34 +174,52 @@ type domain struct {
 	sources    []string // file:line, in the order found
 }
 
-func (c *checker) domains() {
-	e := c.emit(Domains)
-	collected := map[string]*domain{}
-	var order []string
-	skippedData, truncated := 0, false
+// hostsFound are the hosts one source file names, found without Python:
+// for a .py file they stand in when the interpreter gives no answer.
+type hostsFound struct {
+	path string
+	py   bool
+	hits []hostAt
+}
+
+// findHosts reads the source files for hosts, while the files are at hand;
+// domains judges them once the interpreter has answered.
+func (c *checker) findHosts() {
 	for _, f := range c.t.sourceFiles() {
 		text, ok := c.t.textOf(f.path)
 		if !ok || text == "" {
 			continue
 		}
-		var hits []hostAt
+		h := hostsFound{path: f.path}
 		switch strings.ToLower(pytext.Suffix(f.path)) {
 		case ".py":
-			if lits, ok := c.pythonHosts(f.path, text); ok {
-				for _, l := range lits {
-					line, _ := l[0].(float64)
-					s, _ := l[1].(string)
-					for _, h := range hostsIn(s) {
-						hits = append(hits, hostAt{int(line), h})
-					}
-				}
-			} else {
-				hits = plainHosts(text)
-			}
+			h.py, h.hits = true, plainHosts(text)
 		case ".yaml", ".yml":
-			hits = yamlHosts(text)
+			h.hits = yamlHosts(text)
 		default:
-			hits = plainHosts(text)
+			h.hits = plainHosts(text)
+		}
+		c.hosts = append(c.hosts, h)
+	}
+	c.declared = declaredDomains(c.manifestText())
+}
+
+func (c *checker) domains() {
+	e := c.emit(Domains)
+	collected := map[string]*domain{}
+	var order []string
+	skippedData, truncated := 0, false
+	for _, src := range c.hosts {
+		hits := src.hits
+		if lits, ok := c.pythonHostsOf(src); ok {
+			hits = nil
+			for _, l := range lits {
+				line, _ := l[0].(float64)
+				s, _ := l[1].(string)
+				for _, h := range hostsIn(s) {
+					hits = append(hits, hostAt{int(line), h})
+				}
+			}
 		}
 		perFile := map[string][]string{}
 		var fileOrder []string
@@ -203,7 +227,7 @@ func (c *checker) domains() {
 			if _, keep := classify(h.host); !keep || excluded(h.host) {
 				continue
 			}
-			ev := fmt.Sprintf("%s:%d", f.path, h.line)
+			ev := fmt.Sprintf("%s:%d", src.path, h.line)
 			if _, seen := perFile[h.host]; !seen {
 				fileOrder = append(fileOrder, h.host)
 			}
@@ -235,7 +259,7 @@ func (c *checker) domains() {
 		}
 	}
 	sort.Strings(order)
-	declared := declaredDomains(c.manifestText())
+	declared := c.declared
 	var undeclared []string
 	for _, h := range order {
 		d := collected[h]

@@ -24,6 +24,8 @@ type tree struct {
 	mu    sync.Mutex
 	text  map[string]string // decoded contents of small files, by path
 	bytes map[string][]byte // contents of small files, by path: each is read once
+	// released is set once the checks that read files are done.
+	released bool
 }
 
 type file struct {
@@ -47,6 +49,16 @@ func (t *tree) find(name string) (file, bool) {
 		return file{}, false
 	}
 	return t.files[i], true
+}
+
+// release lets the files go: nothing reads them after the checks that
+// need them have run (Start), and a folder of plugins would otherwise be
+// held in memory whole.
+func (t *tree) release() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.fsys, t.contents, t.text, t.bytes = nil, nil, nil, nil
+	t.released = true
 }
 
 // read returns a file's bytes, at most limit of them. Files of at most
@@ -79,6 +91,9 @@ func (t *tree) read(name string, limit int64) ([]byte, error) {
 }
 
 func (t *tree) readFile(name string, limit int64) ([]byte, error) {
+	if t.released {
+		panic("marketplace: " + name + " read after the checks that read files (Start)")
+	}
 	f, err := t.fsys.Open(name)
 	if err != nil {
 		return nil, err

@@ -442,3 +442,42 @@ func TestPythonAnswersAreCached(t *testing.T) {
 		t.Fatalf("a changed file was not read again:\n%s", dump(third))
 	}
 }
+
+// Once Start returns, the plugin's files are not read again: Finish gives
+// the report Check gives with the folder gone, so that many plugins are
+// checked with a few of them in memory.
+func TestFinishReadsNoFile(t *testing.T) {
+	opts := python()
+	dir := cleanPlugin(t)
+	write(t, dir, "tools/api.py", "import requests\n\n\ndef get(city, api_key):\n    print(api_key)\n    return requests.get(\"https://api.openweathermap.org/data\", params={\"q\": city})\n")
+	write(t, dir, "provider/links.yaml", "help:\n  url: https://console.weather.example/keys\n")
+	write(t, dir, "README.md", read(t, dir, "README.md")+"\nProcess payments with https://pay.example.com.\n")
+	want := dump(check(t, dir, opts))
+
+	plan, err := pack.OpenDir(dir, pack.PlanOptions{Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan.Check()
+	p, err := FromPlan(context.Background(), plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, err := Start(p, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan.Close()
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	got := dump(Finish(context.Background(), []*Started{started}, opts)[0])
+	if got != want {
+		t.Fatalf("Finish after the folder is gone:\n%s\nCheck:\n%s", got, want)
+	}
+	for _, s := range []string{"outbound-domain", "financial-activity"} {
+		if !strings.Contains(got, s) {
+			t.Errorf("the report has no %s finding, which this test needs to mean something:\n%s", s, got)
+		}
+	}
+}

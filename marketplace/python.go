@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+	"sync"
 
 	"github.com/dify-cli/dify/internal/pytext"
 )
@@ -73,8 +74,8 @@ func (c *checker) pythonFiles() []*pyFile {
 			continue
 		}
 		text := pytext.DecodeShared(data)
-		scan := safety && (strings.Contains(text, "requests") || leakWords.InText(text)) ||
-			hostFiles[f.path] && (strings.Contains(text, "://") || networkWords.InText(text))
+		scan := safety && (strings.Contains(text, "requests") || leakWords().InText(text)) ||
+			hostFiles[f.path] && (strings.Contains(text, "://") || networkWords().InText(text))
 		out = append(out, &pyFile{Name: f.path, Data: data, Compile: compile, Safety: safety, Hosts: hostFiles[f.path], Scan: scan, owner: c, path: f.path})
 	}
 	return out
@@ -84,8 +85,10 @@ func (c *checker) pythonFiles() []*pyFile {
 // names of network calls. Text outside ASCII is always read (the parser
 // normalizes identifiers).
 var (
-	leakWords    = pytext.NewWords("credential", "api_key", "apikey", "secret", "token", "password", "passwd")
-	networkWords = pytext.NewWords("request", "httpx", "aiohttp", "urlopen")
+	leakWords = sync.OnceValue(func() *pytext.Words {
+		return pytext.NewWords("credential", "api_key", "apikey", "secret", "token", "password", "passwd")
+	})
+	networkWords = sync.OnceValue(func() *pytext.Words { return pytext.NewWords("request", "httpx", "aiohttp", "urlopen") })
 )
 
 // runPython reads files with the interpreter at python and hands each
@@ -197,8 +200,13 @@ func safetyHint(msg string) string {
 	return "make sure no credential value reaches the caller; a reviewer checks it"
 }
 
-func (c *checker) pythonHosts(name, text string) ([][2]any, bool) {
-	r, ok := c.python[name]
+// pythonHostsOf gives the string literals the interpreter found in a .py
+// source file, and counts its network calls; false when it did not read it.
+func (c *checker) pythonHostsOf(src hostsFound) ([][2]any, bool) {
+	if !src.py {
+		return nil, false
+	}
+	r, ok := c.python[src.path]
 	if !ok || r.ParseError != nil {
 		return nil, false
 	}

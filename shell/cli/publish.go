@@ -110,7 +110,7 @@ func publishRun(o *publishOptions) error {
 	}
 	defer plan.Close()
 	result := &validated{path: o.dir, ds: plan.Check()}
-	if err := v.marketplace([]*pack.Plan{plan}, []*validated{result}); err != nil {
+	if result.market, err = v.marketplaceOf(plan); err != nil {
 		return err
 	}
 	r := result.market

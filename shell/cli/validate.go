@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -139,6 +140,13 @@ func validateRun(o *validateOptions) error {
 	}
 	results := make([]*validated, len(paths))
 	plans := make([]*pack.Plan, len(paths))
+	var market marketplace.Options
+	if o.market {
+		if market, err = o.marketplaceOptions(); err != nil {
+			return err
+		}
+	}
+	started := make([]*marketplace.Started, len(paths))
 	quiet := len(paths) > 1
 	parallelDo(len(paths), func(i int) {
 		v := &validated{path: paths[i]}
@@ -151,6 +159,17 @@ func validateRun(o *validateOptions) error {
 		}
 		plans[i] = plan
 		v.ds = plan.Check()
+		if o.market {
+			// The marketplace's checks read the files while the plan
+			// holds them, then let them go: a folder of plugins is never
+			// in memory whole.
+			mp, err := marketplace.FromPlan(o.ctx, plan)
+			if err == nil {
+				started[i], err = marketplace.Start(mp, market)
+			}
+			v.err = err
+			plan.Close()
+		}
 	})
 	defer func() {
 		for _, p := range plans {
@@ -174,16 +193,24 @@ func validateRun(o *validateOptions) error {
 		}
 	}
 	if o.market {
-		if err := o.marketplace(plans, results); err != nil {
-			return err
+		var done []*marketplace.Started
+		var index []int
+		for i, st := range started {
+			if st != nil {
+				done = append(done, st)
+				index = append(index, i)
+			}
+		}
+		for j, r := range marketplace.Finish(o.ctx, done, market) {
+			results[index[j]].market = r
 		}
 	}
 	if o.json {
 		if err := o.printJSON(results); err != nil {
 			return err
 		}
-	} else {
-		o.print(results)
+	} else if err := o.print(results); err != nil {
+		return err
 	}
 	for _, v := range results {
 		if v.failed(o.strict) {
@@ -193,28 +220,16 @@ func validateRun(o *validateOptions) error {
 	return nil
 }
 
-// marketplace runs the marketplace's checks on every plan that opened.
-func (o *validateOptions) marketplace(plans []*pack.Plan, results []*validated) error {
+// marketplaceOptions are the marketplace's checks' settings: the Python
+// that compiles the code (an error only when the one named is unusable),
+// the cache of its answers, the marketplace to ask with --online.
+func (o *validateOptions) marketplaceOptions() (marketplace.Options, error) {
 	s := o.io
-	var plugins []marketplace.Plugin
-	var index []int
-	for i, p := range plans {
-		if p == nil {
-			continue
-		}
-		mp, err := marketplace.FromPlan(o.ctx, p)
-		if err != nil {
-			results[i].err = err
-			continue
-		}
-		plugins = append(plugins, mp)
-		index = append(index, i)
-	}
 	opts := marketplace.Options{}
 	if py, err := findPython(o.ctx, s, o.python, "3.12"); err == nil {
 		opts.Python, opts.PythonVersion = py.Path, py.Version
 	} else if o.python != "" {
-		return err
+		return opts, err
 	}
 	if dir, err := s.cacheDir(); err == nil {
 		opts.CacheDir = filepath.Join(dir, "marketplace")
@@ -222,42 +237,55 @@ func (o *validateOptions) marketplace(plans []*pack.Plan, results []*validated) 
 	if o.online {
 		opts.Online = &marketplace.Online{Client: s.factory().HTTPClient(), BaseURL: o.marketURL}
 	}
-	reports, err := marketplace.Check(o.ctx, plugins, opts)
-	if err != nil {
-		return err
-	}
-	for j, r := range reports {
-		results[index[j]].market = r
-	}
-	return nil
+	return opts, nil
 }
 
-func (o *validateOptions) print(results []*validated) {
-	s := o.io
+// marketplaceOf runs the marketplace's checks on one plan.
+func (o *validateOptions) marketplaceOf(plan *pack.Plan) (*marketplace.Report, error) {
+	opts, err := o.marketplaceOptions()
+	if err != nil {
+		return nil, err
+	}
+	mp, err := marketplace.FromPlan(o.ctx, plan)
+	if err != nil {
+		return nil, err
+	}
+	reports, err := marketplace.Check(o.ctx, []marketplace.Plugin{mp}, opts)
+	if err != nil {
+		return nil, err
+	}
+	return reports[0], nil
+}
+
+// print writes the findings through a buffer: a folder of plugins makes
+// thousands of lines, each a system call when written straight out.
+func (o *validateOptions) print(results []*validated) error {
+	out := bufio.NewWriter(o.io.Out)
 	for i, v := range results {
 		if len(results) > 1 {
 			if i > 0 {
-				fmt.Fprintln(s.Out)
+				fmt.Fprintln(out)
 			}
-			fmt.Fprintf(s.Out, "== %s\n", v.path)
+			fmt.Fprintf(out, "== %s\n", v.path)
 		}
 		if v.err != nil {
-			fmt.Fprintf(s.Out, "%s: %v\n", v.path, v.err)
+			fmt.Fprintf(out, "%s: %v\n", v.path, v.err)
 			continue
 		}
 		for _, d := range v.ds {
-			fmt.Fprintln(s.Out, d)
+			fmt.Fprintln(out, d)
 		}
 		errs, warns := count(v.ds)
-		fmt.Fprintf(s.Out, "%s: %d error%s, %d warning%s\n", v.path, errs, plural(errs), warns, plural(warns))
+		fmt.Fprintf(out, "%s: %d error%s, %d warning%s\n", v.path, errs, plural(errs), warns, plural(warns))
 		if v.market != nil {
-			printMarketplace(s.Out, v.path, v.market, len(results) == 1)
+			printMarketplace(out, v.path, v.market, len(results) == 1)
 		}
 	}
 	if len(results) > 1 {
-		fmt.Fprintln(s.Out)
-		printSummary(s.Out, results, o.strict)
+		fmt.Fprintln(out)
+		printSummary(out, results, o.strict)
 	}
+	return out.Flush()
 }
 
 type jsonPlugin struct {
@@ -269,10 +297,20 @@ type jsonPlugin struct {
 }
 
 func (o *validateOptions) printJSON(results []*validated) error {
-	enc := json.NewEncoder(o.io.Out)
+	buf := bufio.NewWriter(o.io.Out)
+	enc := json.NewEncoder(buf)
 	enc.SetIndent("", "  ")
+	if err := enc.Encode(o.jsonValue(results)); err != nil {
+		return err
+	}
+	return buf.Flush()
+}
+
+// jsonValue is what --json prints: the findings of one plugin checked
+// alone, or an object per plugin.
+func (o *validateOptions) jsonValue(results []*validated) any {
 	if len(results) == 1 && !o.market && results[0].err == nil {
-		return enc.Encode(jsonFindings(results[0].ds)) // the one-plugin form: an array
+		return jsonFindings(results[0].ds) // the one-plugin form: an array
 	}
 	var out []jsonPlugin
 	for _, v := range results {
@@ -286,9 +324,9 @@ func (o *validateOptions) printJSON(results []*validated) error {
 		out = append(out, j)
 	}
 	if len(out) == 1 {
-		return enc.Encode(out[0])
+		return out[0]
 	}
-	return enc.Encode(out)
+	return out
 }
 
 func count(ds manifest.Diagnostics) (errs, warns int) {
