@@ -16,6 +16,7 @@ import (
 
 	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/manifest"
+	"github.com/dify-cli/dify/runner"
 )
 
 // chromium finds a headless-capable Chromium, or skips.
@@ -364,4 +365,57 @@ func TestBrowserSendsAWebhook(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "trigger.png"), shot, 0o644)
+}
+
+// The calls a run makes into Dify are shown under it; a reply written in
+// the "Calls into Dify" view is what the plugin gets next time.
+func TestBrowserShowsCallsIntoDify(t *testing.T) {
+	exe := chromium(t)
+	d := NewDify(runner.NewMock(manifest.Grant{}))
+	_, page := serve(t, Options{Plugin: plugin(t), Dify: d, Invoke: askingDify(d)})
+	ctx := browser(t, exe)
+	sec := `#tool-double\/echo `
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(sec + sel) }
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="dify-calls"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#tool-dify-calls ul.written .help`)),
+		chromedp.SetValue(chromedp.CSS(`#tool-dify-calls select[name=type]`), "llm"),
+		chromedp.SendKeys(chromedp.CSS(`#tool-dify-calls textarea[name=reply]`), "forty two"),
+		chromedp.Click(chromedp.CSS(`#tool-dify-calls button.run`)),
+		chromedp.WaitVisible(chromedp.CSS(`#tool-dify-calls ul.written li[data-type="llm"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/echo"]`)),
+		chromedp.WaitVisible(css(`input[name=text]`)),
+		chromedp.SendKeys(css(`input[name=text]`), "hi"),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+		chromedp.Click(css(`.result details.backwards summary`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"call into Dify: llm gpt-test (your reply)", `"model": "gpt-test"`, "forty two"} {
+		if !strings.Contains(result, want) {
+			t.Errorf("the result shows no %q:\n%s", want, result)
+		}
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "calls-into-dify.png"), replies, 0o644)
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "calls-into-dify-run.png"), shot, 0o644)
 }

@@ -54,6 +54,9 @@ type Options struct {
 	// developer asks (mode 0600, outside the plugin's folder); "" keeps
 	// them in the page only.
 	Credentials string
+	// Dify is the stand-in that answers the plugin's calls into Dify, when
+	// the page is to show them and take written replies; nil for none.
+	Dify *Dify
 }
 
 // Server is the playground's HTTP handler.
@@ -158,6 +161,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
 		o, version, down := s.o, s.version, s.down
 		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: o.Lang, Tools: s.tools, Endpoints: s.endpoints, Models: s.models, Token: o.Token, Version: version, Remember: o.Credentials != ""}
+		if o.Dify != nil {
+			data.WrittenTypes = WrittenTypes
+		}
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Content-Security-Policy", "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src * data:; connect-src 'self'; frame-src 'self' data: about:")
@@ -181,6 +187,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.call(w, r, credentialsCall)
 	case r.URL.Path == "/api/remembered":
 		s.remembered(w, r)
+	case r.URL.Path == "/api/replies" && s.o.Dify != nil:
+		s.o.Dify.replies(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/save-test":
 		s.saveTest(w, r)
 	default:
@@ -195,7 +203,8 @@ type pageData struct {
 	Models              []modelForm
 	Version             int
 	Down                string
-	Remember            bool // credentials may be remembered
+	Remember            bool     // credentials may be remembered
+	WrittenTypes        []string // calls into Dify a reply can be written for; none without a stand-in
 }
 
 // changes answers, once the plugin restarts after the version the page
@@ -418,18 +427,48 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manife
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	// Lines come from this handler and, for the plugin's calls into Dify,
+	// from the stand-in's goroutine: one at a time, those of the stand-in
+	// kept until the answer starts, and none once it has ended.
+	var mu sync.Mutex
+	started, ended := false, false
+	var early []any
+	out := json.NewEncoder(w)
+	write := func(v any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case ended:
+		case !started:
+			early = append(early, v)
+		default:
+			out.Encode(v)
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+		}
+	}
+	defer func() {
+		mu.Lock()
+		ended = true
+		mu.Unlock()
+	}()
+	if o.Dify != nil {
+		defer o.Dify.watch(func(b Backwards) { write(map[string]any{"backwards": b}) })()
+	}
 	chunks, err := o.Invoke(r.Context(), call)
 	if err != nil {
 		apiError(w, http.StatusBadGateway, err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
-	flush := func() {
-		if f, ok := w.(http.Flusher); ok {
-			f.Flush()
-		}
+	mu.Lock()
+	started = true
+	for _, v := range early {
+		out.Encode(v)
 	}
-	enc := json.NewEncoder(w)
+	early = nil
+	mu.Unlock()
 	// A call may be followed by others (a trigger's dispatch by its event):
 	// each chunk says the kind of answer it belongs to.
 	for {
@@ -440,23 +479,20 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manife
 				break
 			}
 			if err != nil {
-				enc.Encode(map[string]any{"error": err.Error()})
-				flush()
+				write(map[string]any{"error": err.Error()})
 				return
 			}
 			if call.Then != nil {
 				answer = append(answer, c)
 			}
-			enc.Encode(map[string]any{"chunk": c, "kind": call.Kind})
-			flush()
+			write(map[string]any{"chunk": c, "kind": call.Kind})
 		}
 		if call.Then == nil {
 			break
 		}
 		next, err := call.Then(answer)
 		if err != nil {
-			enc.Encode(map[string]any{"error": err.Error()})
-			flush()
+			write(map[string]any{"error": err.Error()})
 			return
 		}
 		if len(next) == 0 {
@@ -464,13 +500,11 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manife
 		}
 		call = next[0] // Then makes one call at a time
 		if chunks, err = o.Invoke(r.Context(), call); err != nil {
-			enc.Encode(map[string]any{"error": err.Error()})
-			flush()
+			write(map[string]any{"error": err.Error()})
 			return
 		}
 	}
-	enc.Encode(map[string]any{"end": true})
-	flush()
+	write(map[string]any{"end": true})
 }
 
 // args turns form values into invoke's arguments: strings as typed, the

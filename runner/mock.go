@@ -351,3 +351,40 @@ func list(m map[string]any, key string) []any {
 	l, _ := m[key].([]any)
 	return l
 }
+
+// Written answers a call with a reply the developer wrote in place of the
+// stand-in's: for an llm, tool or app call the reply is text, sent in the
+// shapes of the stand-in's answers (an LLM's in parts, then its usage);
+// for any other call it is the JSON object Dify would answer with.
+func Written(c Call, text string, reply func(string, any)) error {
+	model := str(c.Request, "model")
+	switch c.Type {
+	case "llm":
+		words := strings.SplitAfter(text, " ")
+		for i, w := range words {
+			var usage map[string]any
+			if i == len(words)-1 {
+				usage = map[string]any{
+					"prompt_tokens": 0, "prompt_unit_price": "0", "prompt_price_unit": "0", "prompt_price": "0",
+					"completion_tokens": len(words), "completion_unit_price": "0", "completion_price_unit": "0", "completion_price": "0",
+					"total_tokens": len(words), "total_price": "0", "currency": "USD", "latency": 0,
+				}
+			}
+			reply("stream", llmChunk(model, i, w, usage))
+		}
+	case "tool":
+		reply("stream", map[string]any{"type": "text", "message": map[string]any{"text": text}, "meta": nil})
+	case "app":
+		const msg, conv = "5ad4cb98-f0c7-4085-b384-88c403be6290", "45701982-8118-4bc5-8e9b-64562b4555f2"
+		now := time.Now().Unix()
+		reply("stream", map[string]any{"event": "agent_message", "message_id": msg, "conversation_id": conv, "answer": text, "created_at": now})
+		reply("stream", map[string]any{"event": "message_end", "id": msg, "conversation_id": conv, "created_at": now, "metadata": map[string]any{}})
+	default:
+		var v map[string]any
+		if err := json.Unmarshal([]byte(text), &v); err != nil {
+			return fmt.Errorf("the reply written for %s calls is not a JSON object: %v", c.Type, err)
+		}
+		reply("struct", v)
+	}
+	return nil
+}

@@ -124,3 +124,30 @@ func TestMockAnswersEveryType(t *testing.T) {
 		t.Errorf("question classifier: %v", got)
 	}
 }
+
+// The written replies reach the plugin in the shapes the stand-in uses.
+func TestWrittenReplies(t *testing.T) {
+	var got []any
+	reply := func(_ string, data any) { got = append(got, data) }
+	if err := Written(Call{Type: "app"}, "done", reply); err != nil || got[0].(map[string]any)["answer"] != "done" {
+		t.Errorf("app: %v %v", got, err)
+	}
+	got = nil
+	if err := Written(Call{Type: "moderation"}, `{"result": false}`, reply); err != nil || got[0].(map[string]any)["result"] != false {
+		t.Errorf("moderation: %v %v", got, err)
+	}
+	got = nil
+	if err := Written(Call{Type: "llm", Request: map[string]any{"model": "m"}}, "forty two", reply); err != nil || len(got) != 2 {
+		t.Fatalf("llm: %v %v", got, err)
+	}
+	var text string
+	for _, c := range got {
+		text += c.(map[string]any)["delta"].(map[string]any)["message"].(map[string]any)["content"].(string)
+	}
+	if last := got[1].(map[string]any)["delta"].(map[string]any); text != "forty two" || last["usage"] == nil {
+		t.Errorf("llm: %q, last chunk %v", text, last)
+	}
+	if err := Written(Call{Type: "rerank"}, `[]`, reply); err == nil {
+		t.Error("a JSON array was given as a rerank answer")
+	}
+}

@@ -14,8 +14,9 @@ import (
 )
 
 // dify plugin playground on the tool double: the page and a call through
-// the real plugin process, then a saved file restarts the plugin and the
-// page is told, and calls reach the new process.
+// the real plugin process, a call into Dify shown and answered as written,
+// then a saved file restarts the plugin and the page is told, and calls
+// reach the new process.
 func TestPlaygroundRestartsOnChange(t *testing.T) {
 	needPython(t)
 	bin := buildDify(t)
@@ -42,9 +43,9 @@ func TestPlaygroundRestartsOnChange(t *testing.T) {
 	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
 		t.Fatalf("printed %q", page)
 	}
-	call := func(text string) string {
+	post := func(path, body string) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, base+"api/tool", strings.NewReader(`{"provider":"double","tool":"echo","params":{"text":"`+text+`"}}`))
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
 		req.Header.Set("X-Playground-Token", token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -54,8 +55,27 @@ func TestPlaygroundRestartsOnChange(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return string(b)
 	}
+	call := func(text string) string {
+		t.Helper()
+		return post("api/tool", `{"provider":"double","tool":"echo","params":{"text":"`+text+`"}}`)
+	}
 	if got := call("hello"); !strings.Contains(got, `"text":"hello"`) || !strings.Contains(got, `"end":true`) {
 		t.Fatalf("a call: %s", got)
+	}
+	// The plugin's call into Dify is shown, answered by the stand-in, then
+	// by the reply written for it.
+	askLLM := func() string {
+		t.Helper()
+		return post("api/tool", `{"provider":"double","tool":"ask_llm","params":{"text":"what is six times seven?"}}`)
+	}
+	if got := askLLM(); !strings.Contains(got, `{"backwards":{"type":"llm"`) || !strings.Contains(got, `"text":"hello world world ! !"`) {
+		t.Fatalf("ask_llm with the stand-in: %s", got)
+	}
+	if got := post("api/replies", `{"type":"llm","reply":"forty two"}`); !strings.Contains(got, `"llm":"forty two"`) {
+		t.Fatalf("writing a reply: %s", got)
+	}
+	if got := askLLM(); !strings.Contains(got, `"written":true`) || !strings.Contains(got, `"text":"forty two"`) {
+		t.Fatalf("ask_llm with a written reply: %s", got)
 	}
 	resp, err := http.Get(page)
 	if err != nil {
@@ -84,6 +104,9 @@ func TestPlaygroundRestartsOnChange(t *testing.T) {
 	}
 	if got := call("again"); !strings.Contains(got, `"text":"again"`) {
 		t.Fatalf("a call after the restart: %s\nstderr:\n%s", got, stderr.String())
+	}
+	if got := askLLM(); !strings.Contains(got, `"text":"forty two"`) {
+		t.Errorf("the written reply did not outlast the restart: %s", got)
 	}
 	resp, _ = http.Get(page)
 	html, _ = io.ReadAll(resp.Body)

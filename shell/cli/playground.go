@@ -42,7 +42,9 @@ agent strategies, datasources and trigger events, built from the declarations: e
 language (--lang), required marks and defaults, and the provider's credentials. Run
 a tool and its answer streams in as Dify shows it: text, JSON, links, images,
 variables, logs, files to download, and the plugin's errors with their traceback.
-Calls the plugin makes into Dify are answered by the stand-in of dify plugin run.
+Calls the plugin makes into Dify (a model, a tool, an app, storage) are answered
+by the stand-in of dify plugin run and shown under the run that made them; in the
+"Calls into Dify" view you write the reply the plugin gets instead.
 Endpoints take a method, path, headers and body, and show the response raw and,
 for HTML, rendered. LLMs get a chat with their parameter rules as controls.
 
@@ -93,17 +95,20 @@ func playgroundRun(o *playgroundOptions) error {
 	defer stop()
 	logs := newLogSink(s.Err, o.logs)
 	defer logs.close()
+	dify := playground.NewDify(nil)
+	o.launch.dify = dify
 	l, err := launch(ctx, s, o.path, o.launch, logs)
 	if err != nil {
 		return err
 	}
+	dify.SetFallback(runner.NewMock(l.Decl.Manifest.Grant()))
 	defer func() {
 		if l != nil {
 			l.Close()
 			warnLeftovers(s, l.Plugin)
 		}
 	}()
-	po := playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: invoker(l)}
+	po := playground.Options{Plugin: l.Decl, Lang: o.lang, Invoke: invoker(l), Dify: dify}
 	if cache, err := s.cacheDir(); err == nil {
 		m := l.Decl.Manifest
 		po.Credentials = filepath.Join(cache, "playground", safeFileName(m.Author+"-"+m.Name)+".credentials.json")

@@ -174,6 +174,9 @@ type launchFlags struct {
 	env          envFlags
 	maxSizeMB    int64
 	readyTimeout time.Duration
+	// dify answers the plugin's calls into Dify (not a flag: the
+	// playground's stand-in); nil for run's.
+	dify runner.Dify
 }
 
 // launch prepares and starts the plugin at path.
@@ -188,6 +191,7 @@ func launch(ctx context.Context, s *Streams, path string, f launchFlags, logs *l
 		Setup:        setup,
 		ReadyTimeout: f.readyTimeout,
 		Log:          logs.add,
+		Dify:         f.dify,
 	})
 	if err != nil {
 		if ctx.Err() != nil {
