@@ -419,3 +419,47 @@ func TestBrowserShowsCallsIntoDify(t *testing.T) {
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "calls-into-dify.png"), replies, 0o644)
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "calls-into-dify-run.png"), shot, 0o644)
 }
+
+// Switching the page's language draws the plugin's labels in it and keeps
+// what the forms hold.
+func TestBrowserSwitchesLanguage(t *testing.T) {
+	exe := chromium(t)
+	_, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		return &chunks{}, nil
+	}})
+	ctx := browser(t, exe)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
+		chromedp.WaitVisible(css(`input[name=query]`)),
+		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+		chromedp.SetValue(chromedp.CSS(`#lang`), "zh_Hans"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Choosing from the list, as a person does, fires its change event.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("lang").dispatchEvent(new Event("change"))`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS(`body[data-restored="true"]`))); err != nil {
+		t.Fatal(err)
+	}
+	nav, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`nav`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	query, err := chromedp.Run(ctx, chromedp.Value(css(`input[name=query]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(nav, "所有类型") || query != "cats" {
+		t.Errorf("after the switch: nav %q, query %q", nav, query)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "zh_Hans.png"), shot, 0o644)
+}

@@ -158,9 +158,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case r.Method == http.MethodGet && r.URL.Path == "/api/changes":
 		s.changes(w, r)
 	case r.Method == http.MethodGet && r.URL.Path == "/":
+		lang := r.URL.Query().Get("lang")
+		if lang == "" {
+			lang = s.o.Lang
+		}
+		if !slices.Contains(Languages, lang) {
+			apiError(w, http.StatusBadRequest, fmt.Sprintf("the page's language is one of %s, not %q", strings.Join(Languages, ", "), lang))
+			return
+		}
 		s.mu.Lock()
 		o, version, down := s.o, s.version, s.down
-		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: o.Lang, Tools: s.tools, Endpoints: s.endpoints, Models: s.models, Token: o.Token, Version: version, Remember: o.Credentials != ""}
+		data := pageData{Plugin: o.Plugin.Manifest.Name, Lang: lang, Languages: Languages, Tools: s.tools, Endpoints: s.endpoints, Models: s.models,
+			Token: o.Token, Version: version, Remember: o.Credentials != ""}
+		if lang != o.Lang {
+			data.Tools, data.Models = toolForms(o.Plugin, lang), modelForms(o.Plugin, lang)
+		}
 		if o.Dify != nil {
 			data.WrittenTypes = WrittenTypes
 		}
@@ -196,8 +208,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// Languages are those Dify's declarations are written in, the page's
+// choice of the plugin's labels.
+var Languages = []string{"en_US", "zh_Hans", "ja_JP", "pt_BR"}
+
 type pageData struct {
 	Plugin, Lang, Token string
+	Languages           []string
 	Tools               []toolForm
 	Endpoints           []endpointForm
 	Models              []modelForm

@@ -125,6 +125,14 @@ func TestPageLanguage(t *testing.T) {
 			t.Errorf("the zh_Hans page lacks %s", want)
 		}
 	}
+	// The page switches language on request, and refuses one Dify has not.
+	_, html = get(t, page+"&lang=en_US", nil)
+	if !strings.Contains(html, "All types") || strings.Contains(html, "所有类型") || !strings.Contains(html, `<option value="en_US" selected>`) {
+		t.Errorf("the page in en_US:\n%s", html)
+	}
+	if code, body := get(t, page+"&lang=fr_FR", nil); code != http.StatusBadRequest || !strings.Contains(body, "en_US, zh_Hans, ja_JP, pt_BR") {
+		t.Errorf("lang=fr_FR: %d %s", code, body)
+	}
 }
 
 // Only requests with the token, addressed to the loopback address the
