@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/hex"
 	"encoding/json"
+	"io"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -462,4 +464,53 @@ func TestBrowserSwitchesLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "zh_Hans.png"), shot, 0o644)
+}
+
+// Choosing a file in a file field uploads it: the plugin is called with
+// the file object Dify would send, whose URL gives the file's bytes.
+func TestBrowserUploadsAFile(t *testing.T) {
+	exe := chromium(t)
+	var mu sync.Mutex
+	var got []invoke.Call
+	_, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, call)
+		return &chunks{list: []string{`{"type":"text","message":{"text":"ok"}}`}}, nil
+	}})
+	doc := filepath.Join(t.TempDir(), "notes.txt")
+	os.WriteFile(doc, []byte("meeting at noon"), 0o644)
+	ctx := browser(t, exe)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
+		chromedp.WaitVisible(css(`input[name=query]`)),
+		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+		chromedp.SetUploadFiles(css(`.field[data-name=doc] input.upload`), []string{doc}),
+		chromedp.WaitVisible(css(`.field[data-name=doc][data-uploaded="true"]`)),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 {
+		t.Fatalf("%d calls", len(got))
+	}
+	obj, _ := got[0].Body["tool_parameters"].(map[string]any)["doc"].(map[string]any)
+	if obj["filename"] != "notes.txt" || obj["dify_model_identity"] != "__dify__file__" || obj["type"] != "document" {
+		t.Fatalf("the plugin got doc = %v", obj)
+	}
+	resp, err := http.Get(obj["url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(data) != "meeting at noon" {
+		t.Errorf("the file's URL gives %q", data)
+	}
 }

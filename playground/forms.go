@@ -137,13 +137,14 @@ type field struct {
 	Help        string
 	Placeholder string
 	Type        string // the declared type
-	Input       string // how the page asks for it: text, password, textarea, number, checkbox, select, date, json
+	Input       string // how the page asks for it: text, password, textarea, number, checkbox, select, date, json, file
+	Multiple    bool   // a file input that takes several (files)
 	Required    bool
 	Default     string // as the input shows it
 	Checked     bool
 	Min, Max    string
 	Options     []option
-	Note        string // what the page cannot do for this type
+	Note        string // how the page asks for this type, when it is not plain
 }
 
 type option struct{ Value, Label string }
@@ -296,7 +297,11 @@ func paramField(pd manifest.ParameterDecl, lang string) field {
 	case "dynamic-select":
 		f.Input = "text"
 		f.Note = "Dify fills this list by asking the plugin; type a value"
-	default: // file, files, model-selector, app-selector, array, object, date-range, any other
+	case "file", "files":
+		f.Input = "file"
+		f.Multiple = pd.Type == "files"
+		f.Note = "choose a file: the plugin gets it as Dify gives it, a file object whose URL it downloads (or write the object's JSON)"
+	default: // model-selector, app-selector, array, object, date-range, any other
 		f.Input = "json"
 		f.Note = fmt.Sprintf("%s: give it as JSON", pd.Type)
 	}

@@ -69,6 +69,7 @@ type Server struct {
 	tools     []toolForm
 	endpoints []endpointForm
 	models    []modelForm
+	uploads   uploads       // files chosen on the page
 	version   int           // counts the plugin's restarts
 	changed   chan struct{} // closed at the next restart
 	down      error         // why the plugin is not running, after a failed restart
@@ -146,6 +147,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusForbidden, "requests must be addressed to "+s.host)
 		return
 	}
+	// A chosen file is fetched by the plugin, which has no token: its
+	// random name is the key.
+	if strings.HasPrefix(r.URL.Path, "/files/") {
+		s.serveFile(w, r)
+		return
+	}
 	token := r.URL.Query().Get("token")
 	if h := r.Header.Get("X-Playground-Token"); h != "" {
 		token = h
@@ -201,6 +208,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.remembered(w, r)
 	case r.URL.Path == "/api/replies" && s.o.Dify != nil:
 		s.o.Dify.replies(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/files":
+		s.receive(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/save-test":
 		s.saveTest(w, r)
 	default:

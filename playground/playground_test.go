@@ -105,7 +105,7 @@ func TestPageForms(t *testing.T) {
 		`<input type="number" name="limit" value="3" placeholder="" min="1" max="10" step="any">`,
 		`<input type="checkbox" name="flag" checked>`,
 		`<option value="careful" selected>Careful</option>`,
-		`data-name="doc" data-input="json"`, `file: give it as JSON`,
+		`data-name="doc" data-input="file"`, `<input type="file" class="upload">`, `a file object whose URL it downloads`,
 		`data-name="model" data-input="json"`,
 		`Query<span class="req">*</span>`, `What to look for`,
 		`Credentials of double`, `<input type="password" name="api_key"`,

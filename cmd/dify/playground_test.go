@@ -71,13 +71,28 @@ func TestPlaygroundRestartsOnChange(t *testing.T) {
 	if got := askLLM(); !strings.Contains(got, `{"backwards":{"type":"llm"`) || !strings.Contains(got, `"text":"hello world world ! !"`) {
 		t.Fatalf("ask_llm with the stand-in: %s", got)
 	}
+	// A file chosen on the page reaches the plugin as Dify sends one: an
+	// object whose URL the plugin's process downloads from the playground.
+	req, _ := http.NewRequest(http.MethodPost, base+"api/files", strings.NewReader("%PDF-1.7 a report"))
+	req.Header.Set("X-Playground-Token", token)
+	req.Header.Set("X-Filename", "report.pdf")
+	req.Header.Set("Content-Type", "application/pdf")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := post("api/tool", `{"provider":"double","tool":"fetch","params":{"doc":`+string(file)+`}}`); !strings.Contains(got, `report.pdf (document, application/pdf): 17 bytes: %PDF-1.7 a repor`) {
+		t.Fatalf("the plugin fetching a chosen file (%s): %s", file, got)
+	}
 	if got := post("api/replies", `{"type":"llm","reply":"forty two"}`); !strings.Contains(got, `"llm":"forty two"`) {
 		t.Fatalf("writing a reply: %s", got)
 	}
 	if got := askLLM(); !strings.Contains(got, `"written":true`) || !strings.Contains(got, `"text":"forty two"`) {
 		t.Fatalf("ask_llm with a written reply: %s", got)
 	}
-	resp, err := http.Get(page)
+	resp, err = http.Get(page)
 	if err != nil {
 		t.Fatal(err)
 	}

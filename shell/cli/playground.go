@@ -37,10 +37,13 @@ func newPlaygroundCmd(s *Streams, runF func(*playgroundOptions) error) *cobra.Co
 		Use:   "playground [DIR|PKG]",
 		Short: "Try a plugin in the browser, with the forms Dify shows",
 		Long: `Start the plugin (as dify plugin run does: the cached environment, --python and
---no-install honoured) and serve a page on 127.0.0.1 with a form for each of its tools,
-agent strategies, datasources and trigger events, built from the declarations: every parameter type, labels and help in the page's
-language (--lang), required marks and defaults, and the provider's credentials. Run
-a tool and its answer streams in as Dify shows it: text, JSON, links, images,
+--no-install honoured) and serve a page on 127.0.0.1 with a form for each of its
+tools, agent strategies, datasources and trigger events, built from the
+declarations: every parameter type, labels and help in the page's language (--lang,
+or the list on the page), required marks and defaults, and the provider's
+credentials. A file field takes a file from disk, given to the plugin as Dify gives
+it: a file object whose URL the plugin downloads (here, from the playground). Run a
+tool and its answer streams in as Dify shows it: text, JSON, links, images,
 variables, logs, files to download, and the plugin's errors with their traceback.
 Calls the plugin makes into Dify (a model, a tool, an app, storage) are answered
 by the stand-in of dify plugin run and shown under the run that made them; in the

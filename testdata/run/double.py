@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 import traceback
+import urllib.request
 import uuid
 
 MODE = os.environ.get("DOUBLE_MODE", "")
@@ -253,6 +254,11 @@ def tool(sid, req):
             pass
         for got in call_dify(sid, "storage", {"opt": "get", "key": key}):
             stream(sid, text("stored: " + bytes.fromhex(got["data"]).decode()))
+    elif name == "fetch":
+        doc = params.get("doc") or {}
+        with urllib.request.urlopen(doc["url"], timeout=10) as r:
+            data = r.read()
+        stream(sid, text(f"{doc.get('filename')} ({doc.get('type')}, {r.headers.get('Content-Type')}): {len(data)} bytes: {data[:16].decode(errors='replace')}"))
     elif name == "boom":
         raise ValueError("the double was told to fail")
     elif name == "huge":
