@@ -149,6 +149,47 @@ func toolCredentials(prov *manifest.Provider, args []Arg) (map[string]any, error
 	return fill(ToolCredentialFields(prov), args, "credential", true)
 }
 
+// OptionsRequest asks a tool for the options of one of its dynamic-select
+// parameters, as Dify does when it draws the tool's form.
+type OptionsRequest struct {
+	Provider    string
+	Tool        string
+	Parameter   string
+	Credentials []Arg
+}
+
+// Options builds the fetch_parameter_options request; the answer is one
+// chunk, {"options": [{"value", "label", "icon"}, ...]}.
+func Options(p *manifest.Plugin, r OptionsRequest) (Call, error) {
+	c, err := find(p, manifest.Tools, "tool", r.Provider, r.Tool, identityName, func(d any) string {
+		t, _ := d.(*manifest.ToolDecl)
+		if t == nil {
+			return ""
+		}
+		return t.Identity.Name
+	})
+	if err != nil {
+		return Call{}, err
+	}
+	var names []string
+	dynamic := false
+	for _, pd := range c.decl.(*manifest.ToolDecl).Parameters {
+		names = append(names, pd.Name)
+		dynamic = dynamic || pd.Name == r.Parameter && pd.Type == "dynamic-select"
+	}
+	if !dynamic {
+		return Call{}, usagef("%s has no dynamic-select parameter %q (its parameters: %s)", c.name, r.Parameter, strings.Join(names, ", "))
+	}
+	creds, err := toolCredentials(c.provider, r.Credentials)
+	if err != nil {
+		return Call{}, err
+	}
+	return Call{Type: "dynamic_parameter", Action: "fetch_parameter_options", Kind: "raw", Body: map[string]any{
+		"provider": identityName(c.provider), "provider_action": c.name, "parameter": r.Parameter,
+		"credentials": creds, "credential_type": "api-key",
+	}}, nil
+}
+
 // AgentRequest is a call of an agent strategy.
 type AgentRequest struct {
 	Provider string

@@ -514,3 +514,54 @@ func TestBrowserUploadsAFile(t *testing.T) {
 		t.Errorf("the file's URL gives %q", data)
 	}
 }
+
+// "Ask the plugin" fills a dynamic-select parameter's list from the tool's
+// options call; the value chosen is sent.
+func TestBrowserFillsDynamicSelect(t *testing.T) {
+	exe := chromium(t)
+	var mu sync.Mutex
+	var got []invoke.Call
+	_, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, call)
+		if call.Action == "fetch_parameter_options" {
+			return &chunks{list: []string{`{"options":[{"value":"c1","label":{"en_US":"General"}},{"value":"c2","label":{"en_US":"Random"}}]}`}}, nil
+		}
+		return &chunks{list: []string{`{"type":"text","message":{"text":"ok"}}`}}, nil
+	}})
+	ctx := browser(t, exe)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
+		chromedp.WaitVisible(css(`input[name=query]`)),
+		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+		chromedp.Click(css(`.field[data-name=channel] button.options`)),
+		chromedp.WaitVisible(css(`.field[data-name=channel] .verdict[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	verdict, err := chromedp.Run(ctx, chromedp.Text(css(`.field[data-name=channel] .verdict`)))
+	if err != nil || verdict != "2 options: General, Random" {
+		t.Errorf("after asking the plugin: %q, %v", verdict, err)
+	}
+	listed, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('#tool-double\\/alltypes .field[data-name=channel] datalist option')].map(o => o.value)`))
+	if err != nil || strings.Join(listed, ",") != "c1,c2" {
+		t.Errorf("the list: %v, %v", listed, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(css(`input[name=channel]`), "c2"),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if last := got[len(got)-1]; last.Body["tool_parameters"].(map[string]any)["channel"] != "c2" {
+		t.Errorf("the run sent %v", last.Body["tool_parameters"])
+	}
+}

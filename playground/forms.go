@@ -137,7 +137,7 @@ type field struct {
 	Help        string
 	Placeholder string
 	Type        string // the declared type
-	Input       string // how the page asks for it: text, password, textarea, number, checkbox, select, date, json, file
+	Input       string // how the page asks for it: text, password, textarea, number, checkbox, select, date, json, file, dynamic
 	Multiple    bool   // a file input that takes several (files)
 	Required    bool
 	Default     string // as the input shows it
@@ -295,8 +295,8 @@ func paramField(pd manifest.ParameterDecl, lang string) field {
 	case "date":
 		f.Input = "date"
 	case "dynamic-select":
-		f.Input = "text"
-		f.Note = "Dify fills this list by asking the plugin; type a value"
+		f.Input = "dynamic"
+		f.Note = "Dify fills this list by asking the plugin: ask it, or type a value"
 	case "file", "files":
 		f.Input = "file"
 		f.Multiple = pd.Type == "files"

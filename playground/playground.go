@@ -208,6 +208,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.remembered(w, r)
 	case r.URL.Path == "/api/replies" && s.o.Dify != nil:
 		s.o.Dify.replies(w, r)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/options":
+		s.options(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/files":
 		s.receive(w, r)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/save-test":
@@ -315,6 +317,90 @@ func moduleCall(kind string) func(*manifest.Plugin, *json.Decoder) (invoke.Call,
 		return invoke.Trigger(p, invoke.TriggerRequest{Provider: req.Provider, Event: req.Tool, Params: args(req.Params), Properties: args(req.Credentials),
 			Method: req.Method, Path: req.Path, Headers: req.Headers, Body: body})
 	}
+}
+
+// OptionsRequest is what the page sends to fill a dynamic-select
+// parameter's list: the tool's options call, as Dify makes it.
+type OptionsRequest struct {
+	Provider    string         `json:"provider"`
+	Tool        string         `json:"tool"`
+	Parameter   string         `json:"parameter"`
+	Credentials map[string]any `json:"credentials"`
+	Lang        string         `json:"lang"`
+}
+
+// Option is one choice the plugin offered, labelled in the page's language.
+type Option struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// options asks the plugin for a dynamic-select parameter's options and
+// answers {"options": [...]}, or the plugin's error.
+func (s *Server) options(w http.ResponseWriter, r *http.Request) {
+	o, _, down := s.current()
+	if down != nil {
+		apiError(w, http.StatusServiceUnavailable, "the plugin is not running: "+down.Error())
+		return
+	}
+	var req OptionsRequest
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
+	dec.UseNumber()
+	if err := dec.Decode(&req); err != nil {
+		apiError(w, http.StatusBadRequest, "the request is not the JSON of an options call (provider, tool, parameter, credentials): "+err.Error())
+		return
+	}
+	call, err := invoke.Options(o.Plugin, invoke.OptionsRequest{Provider: req.Provider, Tool: req.Tool, Parameter: req.Parameter, Credentials: args(req.Credentials)})
+	if err != nil {
+		apiError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	chunks, err := o.Invoke(r.Context(), call)
+	if err != nil {
+		apiError(w, http.StatusBadGateway, err.Error())
+		return
+	}
+	var answer struct {
+		Options []struct {
+			Value any           `json:"value"`
+			Label manifest.I18n `json:"label"`
+		} `json:"options"`
+	}
+	got := false
+	for {
+		c, err := chunks.Next(r.Context())
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			apiError(w, http.StatusBadGateway, err.Error())
+			return
+		}
+		if err := json.Unmarshal(c, &answer); err != nil {
+			apiError(w, http.StatusBadGateway, "the plugin's options are not what Dify reads ({\"options\": [{\"value\", \"label\"}]}): "+err.Error())
+			return
+		}
+		got = true
+	}
+	if !got {
+		apiError(w, http.StatusBadGateway, "the plugin answered the options call with nothing")
+		return
+	}
+	lang := req.Lang
+	if !slices.Contains(Languages, lang) {
+		lang = o.Lang
+	}
+	out := []Option{}
+	for _, opt := range answer.Options {
+		v := fmt.Sprint(opt.Value)
+		l := pick(opt.Label, lang)
+		if l == "" {
+			l = v
+		}
+		out = append(out, Option{Value: v, Label: l})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"options": out})
 }
 
 // CredentialsRequest is what the page sends to check a provider's

@@ -520,3 +520,40 @@ func serve(t testing.TB, o Options) (*Server, string) {
 	t.Cleanup(func() { ln.Close() })
 	return s, page
 }
+
+// A dynamic-select parameter's list comes from the tool's options call,
+// made as Dify makes it, labelled in the page's language.
+func TestDynamicSelectOptions(t *testing.T) {
+	var got []invoke.Call
+	answer := `{"options":[{"value":"c1","label":{"en_US":"General","zh_Hans":"综合"}},{"value":2,"label":{}}]}`
+	s, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		got = append(got, call)
+		return &chunks{list: []string{answer}}, nil
+	}})
+	_, html := get(t, page, nil)
+	if !strings.Contains(html, `data-name="channel" data-input="dynamic"`) || !strings.Contains(html, `button type="button" class="options"`) {
+		t.Fatalf("no dynamic-select field:\n%s", html)
+	}
+	code, out := postTo(t, s, page, "api/options", `{"provider":"double","tool":"alltypes","parameter":"channel","credentials":{"api_key":"k"},"lang":"zh_Hans"}`)
+	if code != 200 || out != `{"options":[{"value":"c1","label":"综合"},{"value":"2","label":"2"}]}`+"\n" {
+		t.Fatalf("%d %s", code, out)
+	}
+	c := got[0]
+	if c.Type != "dynamic_parameter" || c.Action != "fetch_parameter_options" || c.Body["provider_action"] != "alltypes" || c.Body["parameter"] != "channel" ||
+		c.Body["credentials"].(map[string]any)["api_key"] != "k" {
+		t.Errorf("the options call: %+v", c)
+	}
+	for body, want := range map[string]string{
+		`{"provider":"double","tool":"alltypes","parameter":"mode"}`: "has no dynamic-select parameter",
+		`{"provider":"double","tool":"nope","parameter":"channel"}`:  "nope",
+		`{"provider":`: "not the JSON of an options call",
+	} {
+		if code, out := postTo(t, s, page, "api/options", body); code != http.StatusBadRequest || !strings.Contains(out, want) {
+			t.Errorf("%s: %d %s", body, code, out)
+		}
+	}
+	answer = `{"options":"many"}`
+	if code, out := postTo(t, s, page, "api/options", `{"provider":"double","tool":"alltypes","parameter":"channel"}`); code != http.StatusBadGateway || !strings.Contains(out, "not what Dify reads") {
+		t.Errorf("an answer Dify cannot read: %d %s", code, out)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -136,7 +137,8 @@ func Start(ctx context.Context, o Options) (*Plugin, error) {
 	case <-p.ready:
 		return p, nil
 	case <-p.exited:
-		return nil, &StartError{Reason: fmt.Sprintf("the plugin exited before it was ready (%s)", p.proc.ExitErr()), Stderr: p.proc.StderrLines(20), Dir: o.Dir, Entrypoint: o.Entrypoint}
+		return nil, &StartError{Reason: fmt.Sprintf("the plugin exited before it was ready (%s)", p.proc.ExitErr()), Stderr: p.proc.StderrLines(20), Dir: o.Dir, Entrypoint: o.Entrypoint,
+			Problems: problems(o.Dir)}
 	case <-timer.C:
 		p.Stop()
 		return nil, &StartError{Reason: fmt.Sprintf("the plugin sent no heartbeat within %s of starting", o.ReadyTimeout), Stderr: p.proc.StderrLines(20), Dir: o.Dir, Entrypoint: o.Entrypoint, Silent: true}
@@ -152,7 +154,24 @@ type StartError struct {
 	Stderr     []string // its last lines
 	Dir        string
 	Entrypoint string
-	Silent     bool // no heartbeat, rather than an exit
+	Silent     bool     // no heartbeat, rather than an exit
+	Problems   []string // what dify plugin validate finds wrong, the likely cause
+}
+
+// maxProblems bounds the validator's errors a start error shows.
+const maxProblems = 5
+
+// problems are the errors dify plugin validate finds in the plugin's
+// declarations: the SDK refuses most of them at start, with a traceback
+// that names neither the file nor the line.
+func problems(dir string) []string {
+	var out []string
+	for _, d := range manifest.Check(os.DirFS(dir)) {
+		if d.Severity == manifest.Error && len(out) < maxProblems {
+			out = append(out, d.String())
+		}
+	}
+	return out
 }
 
 func (e *StartError) Error() string {
@@ -168,6 +187,12 @@ func (e *StartError) Error() string {
 	}
 	if hint := e.hint(); hint != "" {
 		b.WriteString("\n" + hint)
+	}
+	if len(e.Problems) > 0 {
+		b.WriteString("\ndify plugin validate finds what is likely the cause:")
+		for _, p := range e.Problems {
+			b.WriteString("\n  " + strings.ReplaceAll(p, "\n", "\n  "))
+		}
 	}
 	return b.String()
 }

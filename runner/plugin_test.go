@@ -196,6 +196,22 @@ func TestCrashBeforeReady(t *testing.T) {
 			t.Errorf("error %q does not say %q", err, want)
 		}
 	}
+	if strings.Contains(err.Error(), "dify plugin validate finds") {
+		t.Errorf("a plugin without errors in its declarations is said to have some: %v", err)
+	}
+}
+
+// A plugin that ends at start with a declaration the SDK refuses is told
+// which, at its file and line: the SDK's traceback names neither.
+func TestCrashBeforeReadyNamesTheDeclaration(t *testing.T) {
+	dir := doublePlugin(t)
+	yaml := filepath.Join(dir, "tools", "echo.yaml")
+	data, _ := os.ReadFile(yaml)
+	os.WriteFile(yaml, []byte(strings.Replace(string(data), "    human_description:\n      en_US: The text to use\n", "", 1)), 0o644)
+	_, err := Start(context.Background(), Options{Dir: dir, Python: python3(t), Env: append(os.Environ(), "DOUBLE_MODE=crash")})
+	if err == nil || !strings.Contains(err.Error(), "dify plugin validate finds what is likely the cause:\n  tools/echo.yaml:11:5: error: human_description") {
+		t.Errorf("the start error does not name the declaration: %v", err)
+	}
 }
 
 func TestNoHeartbeat(t *testing.T) {

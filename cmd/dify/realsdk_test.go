@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -159,5 +161,116 @@ func TestPlaygroundTestCaseWithTheRealSDK(t *testing.T) {
 	test.Env = cleanEnv("DIFY_CLI_PATH="+bin, "PYTHON_INTERPRETER_PATH="+py, "DIFY_CACHE_DIR="+filepath.Join(work, "cache"))
 	if out, err := test.CombinedOutput(); err == nil {
 		t.Fatalf("a kept test that expects another answer passed:\n%s", out)
+	}
+}
+
+// The playground with the real SDK: a dynamic-select parameter's options
+// come from the tool's own _fetch_parameter_options, a file chosen on the
+// page is downloaded by the SDK's File.blob, and the tool's call into Dify
+// gets the reply written for it.
+func TestPlaygroundWithTheRealSDK(t *testing.T) {
+	py := realSDK(t)
+	bin := buildDify(t)
+	work := t.TempDir()
+	env := cleanEnv("DIFY_CACHE_DIR=" + filepath.Join(work, "cache"))
+	init := exec.Command(bin, "plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", "tool",
+		"--allow-llm")
+	init.Dir, init.Env = work, env
+	if out, err := init.CombinedOutput(); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	dir := filepath.Join(work, "demo")
+	yaml := filepath.Join(dir, "tools", "demo.yaml")
+	data, _ := os.ReadFile(yaml)
+	os.WriteFile(yaml, []byte(strings.Replace(string(data), "extra:\n", `  - name: channel
+    type: dynamic-select
+    required: false
+    form: form
+    label:
+      en_US: Channel
+    human_description:
+      en_US: Where to post
+  - name: doc
+    type: file
+    required: false
+    form: llm
+    label:
+      en_US: Document
+    human_description:
+      en_US: A file to read
+    llm_description: A file to read
+extra:
+`, 1)), 0o644)
+	os.WriteFile(filepath.Join(dir, "tools", "demo.py"), []byte(`from collections.abc import Generator
+from typing import Any
+
+from dify_plugin import Tool
+from dify_plugin.entities import I18nObject, ParameterOption
+from dify_plugin.entities.model.llm import LLMModelConfig
+from dify_plugin.entities.model.message import UserPromptMessage
+from dify_plugin.entities.tool import ToolInvokeMessage
+
+
+class DemoTool(Tool):
+    def _invoke(self, tool_parameters: dict[str, Any]) -> Generator[ToolInvokeMessage, None, None]:
+        doc = tool_parameters.get("doc")
+        if doc is not None:
+            yield self.create_text_message(f"{doc.filename}: {len(doc.blob)} bytes: {doc.blob.decode()}")
+            return
+        answer = self.session.model.llm.invoke(
+            model_config=LLMModelConfig(provider="openai", model="gpt-4o", mode="chat", completion_params={}),
+            prompt_messages=[UserPromptMessage(content=str(tool_parameters.get("query", "")))],
+            stream=False,
+        )
+        yield self.create_text_message(f"the model said: {answer.message.content}")
+
+    def _fetch_parameter_options(self, parameter: str) -> list[ParameterOption]:
+        return [ParameterOption(value=f"{parameter}-{n}", label=I18nObject(en_US=f"Room {n}", zh_Hans=f"房间 {n}")) for n in (1, 2)]
+`), 0o644)
+
+	cmd := exec.Command(bin, "plugin", "playground", dir, "--python", py, "--no-install", "--no-open")
+	cmd.Env = env
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	}()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() {
+		cmd.Wait()
+		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
+	}
+	base, token, _ := strings.Cut(lines.Text(), "?token=")
+	post := func(path, contentType, body string, header ...string) string {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
+		req.Header.Set("X-Playground-Token", token)
+		req.Header.Set("Content-Type", contentType)
+		for i := 0; i+1 < len(header); i += 2 {
+			req.Header.Set(header[i], header[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	if got := post("api/options", "application/json", `{"provider":"demo","tool":"demo","parameter":"channel","lang":"zh_Hans"}`); got != `{"options":[{"value":"channel-1","label":"房间 1"},{"value":"channel-2","label":"房间 2"}]}`+"\n" {
+		t.Errorf("the options: %s\nstderr:\n%s", got, stderr.String())
+	}
+	file := post("api/files", "text/plain", "minutes of the meeting", "X-Filename", "minutes.txt")
+	if got := post("api/tool", "application/json", `{"provider":"demo","tool":"demo","params":{"query":"q","doc":`+file+`}}`); !strings.Contains(got, `"text":"minutes.txt: 22 bytes: minutes of the meeting"`) {
+		t.Errorf("the tool reading a chosen file (%s): %s\nstderr:\n%s", file, got, stderr.String())
+	}
+	post("api/replies", "application/json", `{"type":"llm","reply":"forty two"}`)
+	if got := post("api/tool", "application/json", `{"provider":"demo","tool":"demo","params":{"query":"six times seven?"}}`); !strings.Contains(got, `"text":"the model said: forty two"`) || !strings.Contains(got, `"written":true`) {
+		t.Errorf("the tool's call into Dify: %s\nstderr:\n%s", got, stderr.String())
 	}
 }
