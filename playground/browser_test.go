@@ -565,3 +565,84 @@ func TestBrowserFillsDynamicSelect(t *testing.T) {
 		t.Errorf("the run sent %v", last.Body["tool_parameters"])
 	}
 }
+
+// The agent strategy and datasource views: each form filled and run in
+// the page, the answer shown as Dify shows it (a crawl's pages with their
+// title, address and text).
+func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
+	exe := chromium(t)
+	var mu sync.Mutex
+	var got []invoke.Call
+	inv := func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, call)
+		if call.Type == "datasource" {
+			return &chunks{list: []string{`{"result":{"status":"completed","total":1,"completed":1,"web_info_list":[{"source_url":"https://example.com","title":"Example","description":"an example page","content":"content of https://example.com"}]}}`}}, nil
+		}
+		return &chunks{list: []string{`{"type":"log","message":{"label":"Thinking","status":"success"}}`, `{"type":"text","message":{"text":"the answer"}}`}}, nil
+	}
+	ctx := browser(t, exe)
+
+	_, page := serveDir(t, "testdata/run/agent", inv)
+	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-agent-strategy\/double_agent\/think ` + sel) }
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(css(`textarea[name=model]`)),
+		chromedp.SetValue(css(`textarea[name=model]`), `{"provider":"p","model":"m","model_type":"llm","mode":"chat"}`),
+		chromedp.SendKeys(css(`input[name=query]`), "why?"),
+		chromedp.SetValue(css(`input[name=max_iterations]`), "3"),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err := chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+	if err != nil || !strings.Contains(result, "log: Thinking (success)") || !strings.Contains(result, "the answer") {
+		t.Errorf("the strategy's answer: %q, %v", result, err)
+	}
+	strategy, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, page = serveDir(t, "testdata/run/datasource", inv)
+	css = func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-datasource\/double_web\/page ` + sel) }
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(page),
+		chromedp.WaitVisible(css(`input[name=url]`)),
+		chromedp.SendKeys(css(`input[name=url]`), "https://example.com"),
+		chromedp.Click(css(`button.run`)),
+		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	result, err = chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+	for _, want := range []string{"crawl completed: 1 of 1 pages", "Example — https://example.com", "content of https://example.com"} {
+		if err != nil || !strings.Contains(result, want) {
+			t.Errorf("the crawl shows no %q: %q, %v", want, result, err)
+		}
+	}
+	source, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 {
+		t.Fatalf("calls: %+v", got)
+	}
+	params, _ := json.Marshal(got[0].Body["agent_strategy_params"])
+	for _, want := range []string{`"query":"why?"`, `"max_iterations":3`, `"model":{"mode":"chat","model":"m","model_type":"llm","provider":"p"}`} {
+		if !strings.Contains(string(params), want) {
+			t.Errorf("the strategy got %s, without %s", params, want)
+		}
+	}
+	if url := got[1].Body["datasource_parameters"].(map[string]any)["url"]; url != "https://example.com" {
+		t.Errorf("the datasource got url %v", url)
+	}
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "agent-strategy.png"), strategy, 0o644)
+	os.WriteFile(filepath.Join(t.ArtifactDir(), "datasource.png"), source, 0o644)
+}
