@@ -646,3 +646,87 @@ func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "agent-strategy.png"), strategy, 0o644)
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "datasource.png"), source, 0o644)
 }
+
+// The views of the other model types, each filled and run in the page, the
+// answer shown by its type: vectors, a ranking, audio to play, a
+// transcript, a verdict.
+func TestBrowserUsesEveryModelType(t *testing.T) {
+	exe := chromium(t)
+	answers := map[string][]string{
+		"text-embedding": {`{"model":"m","embeddings":[[1,0.5],[2,0.5]],"usage":{"tokens":2,"total_tokens":2}}`},
+		"rerank":         {`{"model":"m","docs":[{"index":1,"text":"cats purr","score":0.9},{"index":0,"text":"dogs bark","score":0.1}]}`},
+		"tts":            {`{"result":"` + hex.EncodeToString([]byte("RIFF")) + `"}`, `{"result":"` + hex.EncodeToString([]byte("WAVE")) + `"}`},
+		"speech2text":    {`{"result":"heard 12 bytes"}`},
+		"moderation":     {`{"result":true}`},
+	}
+	var mu sync.Mutex
+	var got []invoke.Call
+	s, page := serveDir(t, "testdata/run/model", func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		got = append(got, call)
+		return &chunks{list: answers[call.Kind]}, nil
+	})
+	audio := filepath.Join(t.TempDir(), "hello.wav")
+	os.WriteFile(audio, []byte("RIFF....WAVE"), 0o644)
+	ids := map[string]string{}
+	for _, m := range modelForms(s.o.Plugin, "en_US") {
+		ids[m.Type] = m.ID
+	}
+	ctx := browser(t, exe)
+	if err := chromedp.Do(ctx, chromedp.Navigate(page)); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		typ   string
+		fill  func(css func(string) chromedp.CSS) []chromedp.Action[chromedp.Void]
+		wants []string
+	}{
+		{"text-embedding", func(css func(string) chromedp.CSS) []chromedp.Action[chromedp.Void] {
+			return []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name=texts]`), "a\nb")}
+		}, []string{"2 vectors of 2 dimensions", "[1] 2, 0.5", "usage: 2 tokens"}},
+		{"rerank", func(css func(string) chromedp.CSS) []chromedp.Action[chromedp.Void] {
+			return []chromedp.Action[chromedp.Void]{chromedp.SendKeys(css(`input[name=query]`), "cats"), chromedp.SetValue(css(`textarea[name=docs]`), "dogs bark\ncats purr")}
+		}, []string{"0.900  [1] cats purr", "0.100  [0] dogs bark"}},
+		{"tts", func(css func(string) chromedp.CSS) []chromedp.Action[chromedp.Void] {
+			return []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name=texts]`), "hello there")}
+		}, []string{"audio: 8 bytes", "download the audio"}},
+		{"speech2text", func(css func(string) chromedp.CSS) []chromedp.Action[chromedp.Void] {
+			return []chromedp.Action[chromedp.Void]{chromedp.SetUploadFiles(css(`input[name=audio]`), []string{audio})}
+		}, []string{"heard 12 bytes"}},
+		{"moderation", func(css func(string) chromedp.CSS) []chromedp.Action[chromedp.Void] {
+			return []chromedp.Action[chromedp.Void]{chromedp.SetValue(css(`textarea[name=texts]`), "some text")}
+		}, []string{"flagged: the model says the text breaks its rules"}},
+	} {
+		sec := `#tool-` + strings.ReplaceAll(ids[c.typ], ".", `\.`) + ` `
+		css := func(sel string) chromedp.CSS { return chromedp.CSS(sec + sel) }
+		steps := []chromedp.Action[chromedp.Void]{
+			chromedp.Click(chromedp.CSS(`nav button[data-tool="` + ids[c.typ] + `"]`)),
+			chromedp.SendKeys(css(`.credentials input[name=api_key]`), "k"),
+		}
+		steps = append(steps, c.fill(css)...)
+		steps = append(steps, chromedp.Click(css(`button.run`)), chromedp.WaitVisible(css(`.result[data-done="true"]`)))
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatalf("%s: %v", c.typ, err)
+		}
+		result, err := chromedp.Run(ctx, chromedp.Text(css(`.result`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range c.wants {
+			if !strings.Contains(result, want) {
+				t.Errorf("%s: the result shows no %q:\n%s", c.typ, want, result)
+			}
+		}
+		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(t.ArtifactDir(), c.typ+".png"), shot, 0o644)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 5 || got[3].Body["file"] != hex.EncodeToString([]byte("RIFF....WAVE")) {
+		t.Errorf("calls: %d; speech2text sent %v", len(got), got[min(3, len(got)-1)].Body["file"])
+	}
+}

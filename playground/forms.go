@@ -52,15 +52,21 @@ func endpointForms(p *manifest.Plugin) []endpointForm {
 	return out
 }
 
-// modelForm is a chat with one LLM of a model provider: its parameter
-// rules as controls, and the provider's credentials.
+// modelForm is the view of one model of a model provider, by its type: a
+// chat with an LLM (its parameter rules as controls), texts to embed, a
+// query and documents to rerank, text to speak, audio to transcribe, text
+// to moderate; and the provider's credentials.
 type modelForm struct {
 	ID          string
 	Provider    string
 	Model       string
+	Type        string // llm, text-embedding, rerank, tts, speech2text, moderation
+	Kind        string // how the page names the type
 	Label       string
-	Params      []field
+	Params      []field // an LLM's parameter rules
 	Credentials []field
+	Voices      []option // a TTS model's
+	Voice       string   // its default voice
 }
 
 func modelForms(p *manifest.Plugin, lang string) []modelForm {
@@ -76,20 +82,53 @@ func modelForms(p *manifest.Plugin, lang string) []modelForm {
 		}
 		for _, c := range prov.ChildDecls {
 			m, ok := c.(*manifest.ModelDecl)
-			if !ok || m.ModelType != "llm" {
+			if !ok || modelKinds[m.ModelType] == "" {
 				continue
 			}
-			mf := modelForm{ID: "llm-" + d.Provider + "-" + m.Model, Provider: d.Provider, Model: m.Model, Label: pick(m.Label, lang), Credentials: creds}
+			id := m.ModelType + "-" + d.Provider + "-" + m.Model
+			if m.ModelType == "llm" {
+				id = "llm-" + d.Provider + "-" + m.Model
+			}
+			mf := modelForm{ID: id, Type: m.ModelType, Kind: modelKinds[m.ModelType], Provider: d.Provider, Model: m.Model, Label: pick(m.Label, lang), Credentials: creds}
 			if mf.Label == "" {
 				mf.Label = m.Model
 			}
-			for _, r := range m.ParameterRules {
-				mf.Params = append(mf.Params, ruleField(r, lang))
+			if m.ModelType == "llm" {
+				for _, r := range m.ParameterRules {
+					mf.Params = append(mf.Params, ruleField(r, lang))
+				}
+			}
+			if m.ModelType == "tts" {
+				mf.Voices, mf.Voice = voices(m)
 			}
 			out = append(out, mf)
 		}
 	}
 	return out
+}
+
+// modelKinds are the model types the page has a view for, with the name
+// it gives them.
+var modelKinds = map[string]string{"llm": "LLM", "text-embedding": "embedding", "rerank": "rerank", "tts": "TTS", "speech2text": "speech to text", "moderation": "moderation"}
+
+// voices are a TTS model's voices (model_properties.voices) and its
+// default voice.
+func voices(m *manifest.ModelDecl) ([]option, string) {
+	var props struct {
+		Default string `yaml:"default_voice"`
+		Voices  []struct {
+			Mode string `yaml:"mode"`
+			Name string `yaml:"name"`
+		} `yaml:"voices"`
+	}
+	if m.ModelProperties.Kind == 0 || m.ModelProperties.Decode(&props) != nil {
+		return nil, ""
+	}
+	var out []option
+	for _, v := range props.Voices {
+		out = append(out, option{Value: v.Mode, Label: v.Name})
+	}
+	return out, props.Default
 }
 
 // ruleField makes the control of a model parameter rule.

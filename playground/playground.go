@@ -202,6 +202,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.call(w, r, moduleCall("trigger"))
 	case r.Method == http.MethodPost && r.URL.Path == "/api/llm":
 		s.call(w, r, llmCall)
+	case r.Method == http.MethodPost && r.URL.Path == "/api/model":
+		s.call(w, r, modelCall)
 	case r.Method == http.MethodPost && r.URL.Path == "/api/credentials":
 		s.call(w, r, credentialsCall)
 	case r.URL.Path == "/api/remembered":
@@ -431,6 +433,58 @@ func llmCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
 	}
 	return invoke.Model(p, invoke.ModelRequest{ModelType: "llm", Provider: req.Provider, Model: req.Model, Prompt: req.Prompt, System: req.System,
 		Params: args(req.Params), Credentials: args(req.Credentials)})
+}
+
+// ModelRequest is what the page sends to use a model other than an LLM:
+// texts to embed or moderate, a query and documents to rerank, text to
+// speak, audio to transcribe.
+type ModelRequest struct {
+	Provider    string         `json:"provider"`
+	Model       string         `json:"model"`
+	ModelType   string         `json:"model_type"`
+	Texts       []string       `json:"texts"`
+	InputType   string         `json:"input_type"`
+	Query       string         `json:"query"`
+	Docs        []string       `json:"docs"`
+	TopN        int            `json:"top_n"`
+	Voice       string         `json:"voice"`
+	Audio       []byte         `json:"audio"` // base64 in JSON
+	Credentials map[string]any `json:"credentials"`
+}
+
+func modelCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {
+	var req ModelRequest
+	if err := dec.Decode(&req); err != nil {
+		return invoke.Call{}, fmt.Errorf("the request is not the JSON of a model call: %w", err)
+	}
+	nonEmpty := func(list []string) []string {
+		var out []string
+		for _, s := range list {
+			if strings.TrimSpace(s) != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	texts, docs := nonEmpty(req.Texts), nonEmpty(req.Docs)
+	switch req.ModelType {
+	case "text-embedding", "moderation", "tts":
+		if len(texts) == 0 {
+			return invoke.Call{}, errors.New("there is no text: write some")
+		}
+	case "rerank":
+		if strings.TrimSpace(req.Query) == "" || len(docs) == 0 {
+			return invoke.Call{}, errors.New("a rerank needs a query and at least one document")
+		}
+	case "speech2text":
+		if len(req.Audio) == 0 {
+			return invoke.Call{}, errors.New("there is no audio: choose a file")
+		}
+	default:
+		return invoke.Call{}, fmt.Errorf("the playground uses text-embedding, rerank, tts, speech2text and moderation models here (an LLM through its chat), not %q", req.ModelType)
+	}
+	return invoke.Model(p, invoke.ModelRequest{ModelType: req.ModelType, Provider: req.Provider, Model: req.Model, Credentials: args(req.Credentials),
+		Texts: texts, InputType: req.InputType, Query: req.Query, Docs: docs, TopN: req.TopN, Voice: req.Voice, Audio: req.Audio})
 }
 
 func credentialsCall(p *manifest.Plugin, dec *json.Decoder) (invoke.Call, error) {

@@ -348,7 +348,7 @@ func TestLLMChat(t *testing.T) {
 		return &chunks{list: []string{`{"delta":{"message":{"content":"Hel"}}}`, `{"delta":{"message":{"content":"lo"},"usage":{"prompt_tokens":3,"completion_tokens":2,"total_tokens":5}}}`}}, nil
 	}})
 	_, html := get(t, page, nil)
-	for _, want := range []string{`id="tool-llm-double-echo-chat"`, `>Echo Chat (LLM)</button>`,
+	for _, want := range []string{`id="tool-llm-double-echo-chat"`, `>Echo Chat <span class="tag">(LLM)</span></button>`,
 		`<input type="number" name="temperature"`, `<input type="number" name="max_tokens" value="512" placeholder="" min="1" max="4096" step="any">`,
 		`data-kind="model"`} {
 		if !strings.Contains(html, want) {
@@ -555,5 +555,58 @@ func TestDynamicSelectOptions(t *testing.T) {
 	answer = `{"options":"many"}`
 	if code, out := postTo(t, s, page, "api/options", `{"provider":"double","tool":"alltypes","parameter":"channel"}`); code != http.StatusBadGateway || !strings.Contains(out, "not what Dify reads") {
 		t.Errorf("an answer Dify cannot read: %d %s", code, out)
+	}
+}
+
+// Every model type the daemon runs has a view: embeddings, rerank, TTS,
+// speech to text and moderation, each called as Dify calls it; input that
+// cannot make a call is refused with what to fix.
+func TestModelViews(t *testing.T) {
+	var got []invoke.Call
+	s, page := serveDir(t, "testdata/run/model", func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		got = append(got, call)
+		return &chunks{list: []string{`{"result":true}`}}, nil
+	})
+	_, html := get(t, page, nil)
+	for _, want := range []string{`data-type="text-embedding"`, `data-type="rerank"`, `data-type="tts"`, `data-type="speech2text"`, `data-type="moderation"`,
+		`<span class="tag">(embedding)</span>`, `<option value="default" selected>Default</option>`, `<input type="file" name="audio" accept="audio/*" required>`} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	models := map[string]string{}
+	for _, m := range modelForms(s.o.Plugin, "en_US") {
+		models[m.Type] = m.Model
+	}
+	for typ, body := range map[string]string{
+		"text-embedding": `"texts":["a","","b"],"input_type":"query"`,
+		"rerank":         `"query":"q","docs":["x","q y"],"top_n":1`,
+		"tts":            `"texts":["hello there"],"voice":"default"`,
+		"speech2text":    `"audio":"UklGRg=="`,
+		"moderation":     `"texts":["some text"]`,
+	} {
+		got = nil
+		code, out := postTo(t, s, page, "api/model", `{"provider":"double","model":"`+models[typ]+`","model_type":"`+typ+`","credentials":{"api_key":"k"},`+body+`}`)
+		if code != 200 || len(got) != 1 || got[0].Kind != typ || !strings.Contains(out, `"end":true`) {
+			t.Errorf("%s: %d %s; calls %+v", typ, code, out, got)
+			continue
+		}
+		b, _ := json.Marshal(got[0].Body)
+		want := map[string]string{"text-embedding": `"texts":["a","b"]`, "rerank": `"docs":["x","q y"]`, "tts": `"content_text":"hello there"`,
+			"speech2text": `"file":"52494646"`, "moderation": `"text":"some text"`}[typ]
+		if !strings.Contains(string(b), want) {
+			t.Errorf("%s: the call %s has no %s", typ, b, want)
+		}
+	}
+	for body, want := range map[string]string{
+		`{"provider":"double","model":"` + models["text-embedding"] + `","model_type":"text-embedding","texts":[" "]}`: "there is no text",
+		`{"provider":"double","model":"` + models["rerank"] + `","model_type":"rerank","query":"q"}`:                   "a query and at least one document",
+		`{"provider":"double","model":"` + models["speech2text"] + `","model_type":"speech2text"}`:                     "choose a file",
+		`{"provider":"double","model":"m","model_type":"llm"}`:                                                         "through its chat",
+		`{"provider":"double","model":"` + models["speech2text"] + `","model_type":"speech2text","audio":"%%%"}`:       "not the JSON of a model call",
+	} {
+		if code, out := postTo(t, s, page, "api/model", body); code != http.StatusBadRequest || !strings.Contains(out, want) {
+			t.Errorf("%s: %d %s", body, code, out)
+		}
 	}
 }

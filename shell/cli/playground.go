@@ -49,7 +49,9 @@ Calls the plugin makes into Dify (a model, a tool, an app, storage) are answered
 by the stand-in of dify plugin run and shown under the run that made them; in the
 "Calls into Dify" view you write the reply the plugin gets instead.
 Endpoints take a method, path, headers and body, and show the response raw and,
-for HTML, rendered. LLMs get a chat with their parameter rules as controls.
+for HTML, rendered. LLMs get a chat with their parameter rules as controls; the
+other models a view each: texts to embed, documents to rerank, text to speak (and
+play), audio to transcribe, text to moderate.
 
 The provider's credentials are checked by the plugin on request; each tool keeps a
 history of its runs to run again, and a run can be saved as a pytest test in the
