@@ -190,7 +190,12 @@ func TestBrowserRunsATool(t *testing.T) {
 // its headers, its body raw and, for HTML, rendered in a sandbox.
 func TestBrowserCallsAnEndpoint(t *testing.T) {
 	exe := chromium(t)
+	var mu sync.Mutex
+	var paths []any
 	_, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		paths = append(paths, call.Body["raw_http_request"])
 		return &chunks{list: []string{
 			`{"status":200,"headers":{"Content-Type":"text/html"}}`,
 			`{"result":"` + hex.EncodeToString([]byte("<h1>Hello</h1>")) + `"}`,
@@ -224,6 +229,25 @@ func TestBrowserCallsAnEndpoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(t.ArtifactDir(), "endpoint.png"), shot, 0o644)
+	// The history runs the request again, with the path it had, after the
+	// form has changed.
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(css(`.request input[name=path]`), "/echo/someone-else"),
+		chromedp.Click(css(`.history summary`)),
+		chromedp.Click(css(`.history li button`)),
+		chromedp.WaitVisible(css(`.history li:nth-child(2)`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if path, err := chromedp.Run(ctx, chromedp.Value(css(`.request input[name=path]`))); err != nil || path != "/echo/joe" {
+		t.Errorf("the form after Run again: %q, %v", path, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(paths) != 2 || paths[0] != paths[1] {
+		t.Errorf("the requests sent: %v", paths)
+	}
 }
 
 // When the plugin restarts, the open page reloads with its new forms and
