@@ -343,6 +343,9 @@ func paramField(pd manifest.ParameterDecl, lang string) field {
 	default: // model-selector, app-selector, array, object, date-range, any other
 		f.Input = "json"
 		f.Note = fmt.Sprintf("%s: give it as JSON", pd.Type)
+		if f.Placeholder == "" {
+			f.Placeholder = jsonShapes[pd.Type]
+		}
 	}
 	if def != nil && f.Input != "checkbox" {
 		if s, ok := def.(string); ok {
@@ -353,6 +356,13 @@ func paramField(pd manifest.ParameterDecl, lang string) field {
 		}
 	}
 	return f
+}
+
+// jsonShapes show what Dify sends for the selectors, as a field's
+// placeholder when its declaration has none.
+var jsonShapes = map[string]string{
+	"model-selector": `{"provider": "langgenius/openai/openai", "model": "gpt-4o", "model_type": "llm", "mode": "chat", "completion_params": {}}`,
+	"app-selector":   `{"app_id": "…", "inputs": {}, "files": []}`,
 }
 
 // credentialField makes the input of a credential.
