@@ -18,7 +18,7 @@ import (
 //
 //	go test -run '^$' -bench FirstPaint -benchtime 20x ./playground
 func BenchmarkFirstPaint(b *testing.B) {
-	exe := chromiumB(b)
+	exe := chromium(b)
 	_, page := serve(b, Options{Plugin: plugin(b), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) { return &chunks{}, nil }})
 	ctx := browser(b, exe)
 	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {

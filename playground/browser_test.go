@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -16,51 +15,15 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/dify-cli/dify/internal/headless"
 	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/manifest"
 	"github.com/dify-cli/dify/runner"
 )
 
-// chromium finds a headless-capable Chromium, or skips.
-func chromium(t *testing.T) string { return chromiumB(t) }
+func chromium(t testing.TB) string { return headless.Chromium(t) }
 
-// browser starts a headless Chromium for one test, ended with it. In a
-// container /dev/shm is small: Chromium keeps its shared memory in /tmp.
-//
-// Chromium now and then exits at start, before it says anything, when one
-// has just ended: a start that fails is tried again, a few times.
-func browser(t testing.TB, exe string) context.Context {
-	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1200, 900),
-		chromedp.Flag("disable-dev-shm-usage", true))
-	var err error
-	for range 3 {
-		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, cancel := chromedp.NewContext(actx)
-		if err = chromedp.Do(ctx, chromedp.Navigate("about:blank")); err == nil {
-			t.Cleanup(func() { cancel(); cancelAlloc() })
-			return ctx
-		}
-		cancel()
-		cancelAlloc()
-	}
-	t.Fatalf("Chromium did not start: %v", err)
-	return nil
-}
-
-func chromiumB(t testing.TB) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("drives a browser")
-	}
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no Chromium on PATH (Debian: apt-get install chromium)")
-	return ""
-}
+func browser(t testing.TB, exe string) context.Context { return headless.Browser(t, exe) }
 
 // The real page in a headless Chromium: a form with a parameter of each
 // type is filled and run, the answer streams in, and what the plugin got
