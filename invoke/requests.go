@@ -117,13 +117,7 @@ type ToolRequest struct {
 
 // Tool builds the invoke_tool request.
 func Tool(p *manifest.Plugin, r ToolRequest) (Call, error) {
-	c, err := find(p, manifest.Tools, "tool", r.Provider, r.Tool, identityName, func(d any) string {
-		t, _ := d.(*manifest.ToolDecl)
-		if t == nil {
-			return ""
-		}
-		return t.Identity.Name
-	})
+	c, err := findTool(p, r.Provider, r.Tool)
 	if err != nil {
 		return Call{}, err
 	}
@@ -145,6 +139,17 @@ func Tool(p *manifest.Plugin, r ToolRequest) (Call, error) {
 	}}, nil
 }
 
+// findTool finds a tool of a tool provider, or says which there are.
+func findTool(p *manifest.Plugin, provider, tool string) (child, error) {
+	return find(p, manifest.Tools, "tool", provider, tool, identityName, func(d any) string {
+		t, _ := d.(*manifest.ToolDecl)
+		if t == nil {
+			return ""
+		}
+		return t.Identity.Name
+	})
+}
+
 func toolCredentials(prov *manifest.Provider, args []Arg) (map[string]any, error) {
 	return fill(ToolCredentialFields(prov), args, "credential", true)
 }
@@ -161,13 +166,7 @@ type OptionsRequest struct {
 // Options builds the fetch_parameter_options request; the answer is one
 // chunk, {"options": [{"value", "label", "icon"}, ...]}.
 func Options(p *manifest.Plugin, r OptionsRequest) (Call, error) {
-	c, err := find(p, manifest.Tools, "tool", r.Provider, r.Tool, identityName, func(d any) string {
-		t, _ := d.(*manifest.ToolDecl)
-		if t == nil {
-			return ""
-		}
-		return t.Identity.Name
-	})
+	c, err := findTool(p, r.Provider, r.Tool)
 	if err != nil {
 		return Call{}, err
 	}

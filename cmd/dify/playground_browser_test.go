@@ -3,9 +3,7 @@
 package main
 
 import (
-	"bufio"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -24,24 +22,7 @@ func TestPlaygroundInTheBrowser(t *testing.T) {
 	needPython(t)
 	bin := buildDify(t)
 	dir := double(t)
-	cmd := exec.Command(bin, "plugin", "playground", dir, "--no-open")
-	cmd.Env = append(os.Environ(), "DIFY_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"))
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-	}()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		cmd.Wait()
-		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
-	}
-	page := lines.Text()
+	page, _, _, stderr := startPlayground(t, bin, append(os.Environ(), "DIFY_CACHE_DIR="+filepath.Join(t.TempDir(), "cache")), dir)
 
 	ctx := headless.Browser(t, exe)
 	echo := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/echo ` + sel) }

@@ -3,11 +3,9 @@
 package main
 
 import (
-	"bufio"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,39 +19,10 @@ func TestPlaygroundRestartsOnChange(t *testing.T) {
 	needPython(t)
 	bin := buildDify(t)
 	dir := double(t)
-	cmd := exec.Command(bin, "plugin", "playground", dir, "--no-open")
-	cmd.Env = append(os.Environ(), "DIFY_CACHE_DIR="+filepath.Join(t.TempDir(), "cache"))
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-	}()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		cmd.Wait()
-		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
-	}
-	page := lines.Text()
-	base, token, ok := strings.Cut(page, "?token=")
-	if !ok || !strings.HasPrefix(base, "http://127.0.0.1:") {
-		t.Fatalf("printed %q", page)
-	}
+	page, base, token, stderr := startPlayground(t, bin, append(os.Environ(), "DIFY_CACHE_DIR="+filepath.Join(t.TempDir(), "cache")), dir)
 	post := func(path, body string) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
-		req.Header.Set("X-Playground-Token", token)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
+		return playgroundPost(t, base, token, path, body)
 	}
 	call := func(text string) string {
 		t.Helper()
@@ -73,16 +42,7 @@ func TestPlaygroundRestartsOnChange(t *testing.T) {
 	}
 	// A file chosen on the page reaches the plugin as Dify sends one: an
 	// object whose URL the plugin's process downloads from the playground.
-	req, _ := http.NewRequest(http.MethodPost, base+"api/files", strings.NewReader("%PDF-1.7 a report"))
-	req.Header.Set("X-Playground-Token", token)
-	req.Header.Set("X-Filename", "report.pdf")
-	req.Header.Set("Content-Type", "application/pdf")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	file, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	file := playgroundPost(t, base, token, "api/files", "%PDF-1.7 a report", "X-Filename", "report.pdf", "Content-Type", "application/pdf")
 	if got := post("api/tool", `{"provider":"double","tool":"fetch","params":{"doc":`+string(file)+`}}`); !strings.Contains(got, `report.pdf (document, application/pdf): 17 bytes: %PDF-1.7 a repor`) {
 		t.Fatalf("the plugin fetching a chosen file (%s): %s", file, got)
 	}
@@ -92,7 +52,7 @@ func TestPlaygroundRestartsOnChange(t *testing.T) {
 	if got := askLLM(); !strings.Contains(got, `"written":true`) || !strings.Contains(got, `"text":"forty two"`) {
 		t.Fatalf("ask_llm with a written reply: %s", got)
 	}
-	resp, err = http.Get(page)
+	resp, err := http.Get(page)
 	if err != nil {
 		t.Fatal(err)
 	}

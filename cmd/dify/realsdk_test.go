@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -228,49 +226,20 @@ class DemoTool(Tool):
         return [ParameterOption(value=f"{parameter}-{n}", label=I18nObject(en_US=f"Room {n}", zh_Hans=f"房间 {n}")) for n in (1, 2)]
 `), 0o644)
 
-	cmd := exec.Command(bin, "plugin", "playground", dir, "--python", py, "--no-install", "--no-open")
-	cmd.Env = env
-	stdout, _ := cmd.StdoutPipe()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		cmd.Process.Signal(os.Interrupt)
-		cmd.Wait()
-	}()
-	lines := bufio.NewScanner(stdout)
-	if !lines.Scan() {
-		cmd.Wait()
-		t.Fatalf("no address printed; stderr:\n%s", stderr.String())
-	}
-	base, token, _ := strings.Cut(lines.Text(), "?token=")
-	post := func(path, contentType, body string, header ...string) string {
+	_, base, token, stderr := startPlayground(t, bin, env, dir, "--python", py, "--no-install")
+	post := func(path, body string, header ...string) string {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
-		req.Header.Set("X-Playground-Token", token)
-		req.Header.Set("Content-Type", contentType)
-		for i := 0; i+1 < len(header); i += 2 {
-			req.Header.Set(header[i], header[i+1])
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return string(b)
+		return playgroundPost(t, base, token, path, body, header...)
 	}
-	if got := post("api/options", "application/json", `{"provider":"demo","tool":"demo","parameter":"channel","lang":"zh_Hans"}`); got != `{"options":[{"value":"channel-1","label":"房间 1"},{"value":"channel-2","label":"房间 2"}]}`+"\n" {
+	if got := post("api/options", `{"provider":"demo","tool":"demo","parameter":"channel","lang":"zh_Hans"}`); got != `{"options":[{"value":"channel-1","label":"房间 1"},{"value":"channel-2","label":"房间 2"}]}`+"\n" {
 		t.Errorf("the options: %s\nstderr:\n%s", got, stderr.String())
 	}
-	file := post("api/files", "text/plain", "minutes of the meeting", "X-Filename", "minutes.txt")
-	if got := post("api/tool", "application/json", `{"provider":"demo","tool":"demo","params":{"query":"q","doc":`+file+`}}`); !strings.Contains(got, `"text":"minutes.txt: 22 bytes: minutes of the meeting"`) {
+	file := post("api/files", "minutes of the meeting", "X-Filename", "minutes.txt", "Content-Type", "text/plain")
+	if got := post("api/tool", `{"provider":"demo","tool":"demo","params":{"query":"q","doc":`+file+`}}`); !strings.Contains(got, `"text":"minutes.txt: 22 bytes: minutes of the meeting"`) {
 		t.Errorf("the tool reading a chosen file (%s): %s\nstderr:\n%s", file, got, stderr.String())
 	}
-	post("api/replies", "application/json", `{"type":"llm","reply":"forty two"}`)
-	if got := post("api/tool", "application/json", `{"provider":"demo","tool":"demo","params":{"query":"six times seven?"}}`); !strings.Contains(got, `"text":"the model said: forty two"`) || !strings.Contains(got, `"written":true`) {
+	post("api/replies", `{"type":"llm","reply":"forty two"}`)
+	if got := post("api/tool", `{"provider":"demo","tool":"demo","params":{"query":"six times seven?"}}`); !strings.Contains(got, `"text":"the model said: forty two"`) || !strings.Contains(got, `"written":true`) {
 		t.Errorf("the tool's call into Dify: %s\nstderr:\n%s", got, stderr.String())
 	}
 }

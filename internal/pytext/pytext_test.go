@@ -89,11 +89,7 @@ func TestWordsAgreeWithContains(t *testing.T) {
 	parts := []string{"p", "P", "a", "A", "y", "Y", "api", "_", "KEY", "tok", "EN", "t", "r", "ad", "b", "or", "der", " ", "\n", "é", "ſ", "K", "x"}
 	rng := rand.New(rand.NewPCG(1, 2))
 	for range 200000 {
-		var b strings.Builder
-		for range rng.IntN(8) {
-			b.WriteString(parts[rng.IntN(len(parts))])
-		}
-		s := b.String()
+		s := randomText(rng, parts)
 		want := false
 		for _, word := range words {
 			want = want || strings.Contains(strings.ToLower(s), word)
@@ -108,6 +104,15 @@ func TestWordsAgreeWithContains(t *testing.T) {
 			t.Fatalf("In(%q) = %t, want %t", s, got, want)
 		}
 	}
+}
+
+// randomText joins up to seven of parts, chosen at random.
+func randomText(rng *rand.Rand, parts []string) string {
+	var b strings.Builder
+	for range rng.IntN(8) {
+		b.WriteString(parts[rng.IntN(len(parts))])
+	}
+	return b.String()
 }
 
 func TestNewWordsRefusesWhatItCannotFind(t *testing.T) {
@@ -129,11 +134,7 @@ func TestSubstringsAgreeWithContains(t *testing.T) {
 	parts := []string{"s", "k", "-", "sk", "gh", "p_", "AK", "IA", "o", "s.", ".", "ey", "J", "-----", "BEGIN", "é", " ", "\n"}
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 200000 {
-		var b strings.Builder
-		for range rng.IntN(8) {
-			b.WriteString(parts[rng.IntN(len(parts))])
-		}
-		s := b.String()
+		s := randomText(rng, parts)
 		want := false
 		for _, sub := range subs {
 			want = want || strings.Contains(s, sub)
