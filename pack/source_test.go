@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"strings"
-	"syscall"
 	"testing"
 	"testing/fstest"
 )
@@ -62,7 +61,7 @@ func TestUnpackableFilesAreRefused(t *testing.T) {
 			}
 		}, "is not valid UTF-8"},
 		{"FIFO", func(t *testing.T, dir string) {
-			if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+			if err := mkfifo(filepath.Join(dir, "pipe")); err != nil {
 				t.Skip("cannot make a FIFO here:", err)
 			}
 		}, "pipe: error: this is a FIFO"},
@@ -98,7 +97,7 @@ func TestUnpackableFilesAreRefused(t *testing.T) {
 
 func TestUnpackableFilesCanBeIgnored(t *testing.T) {
 	dir := writeTree(t, map[string]string{DifyIgnore: "pipe\nlink\n", "ok.txt": ""})
-	if err := syscall.Mkfifo(filepath.Join(dir, "pipe"), 0o644); err != nil {
+	if err := mkfifo(filepath.Join(dir, "pipe")); err != nil {
 		t.Skip("cannot make a FIFO here:", err)
 	}
 	mustSymlink(t, "nowhere", filepath.Join(dir, "link"))

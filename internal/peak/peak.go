@@ -33,7 +33,7 @@ func Measure(t *testing.T, test, name string, env ...string) int64 {
 	if err != nil {
 		t.Fatalf("the measured case %s failed: %v\n%s", name, err, out)
 	}
-	rss, ok := maxRSS(cmd.ProcessState)
+	rss, ok := MaxRSS(cmd.ProcessState)
 	if !ok {
 		t.Skip("no resource usage for the child")
 	}

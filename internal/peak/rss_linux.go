@@ -5,7 +5,9 @@ import (
 	"syscall"
 )
 
-func maxRSS(ps *os.ProcessState) (int64, bool) {
+// MaxRSS is the peak resident set size of an ended process, in bytes;
+// false where the platform does not say.
+func MaxRSS(ps *os.ProcessState) (int64, bool) {
 	ru, ok := ps.SysUsage().(*syscall.Rusage)
 	if !ok {
 		return 0, false

@@ -19,10 +19,10 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/dify-cli/dify/internal/benchtree"
+	"github.com/dify-cli/dify/internal/peak"
 )
 
 func main() {
@@ -212,9 +212,7 @@ func runOnce(bin string, args []string, verdict bool) (sample, error) {
 		return sample{}, fmt.Errorf("%w: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	s := sample{wall: wall}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		s.rss = ru.Maxrss * 1024 // kilobytes on Linux
-	}
+	s.rss, _ = peak.MaxRSS(cmd.ProcessState)
 	return s, nil
 }
 
