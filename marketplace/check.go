@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"sort"
 	"sync"
+
+	"github.com/dify-cli/dify/secret"
 )
 
 // Plugin is one plugin to check: the files its package holds.
@@ -27,6 +29,9 @@ type Plugin struct {
 	// Contents, when set, gives files already in memory (read by the
 	// daemon's checks), which must not change.
 	Contents func(name string) ([]byte, bool)
+	// Secrets, when set, gives what secret.Scan with its generic tier
+	// found in a file Contents gives (the daemon's checks made the scan).
+	Secrets func(name string) ([]secret.Finding, bool)
 }
 
 // Check runs every check on each plugin, the plugins side by side, and
@@ -206,7 +211,7 @@ func newChecker(p Plugin, opts Options) (*checker, error) {
 		return nil, err
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].path < files[j].path })
-	c := &checker{t: &tree{fsys: p.FS, files: files, packageSize: p.PackageSize, contents: p.Contents}, opts: opts, name: p.Name,
+	c := &checker{t: &tree{fsys: p.FS, files: files, packageSize: p.PackageSize, contents: p.Contents, secrets: p.Secrets}, opts: opts, name: p.Name,
 		leaveOut: p.LeaveOut, python: map[string]pyResult{}}
 	if c.leaveOut == nil {
 		c.leaveOut = func(string) string { return "package the plugin again without it" }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/dify-cli/dify/internal/pytext"
+	"github.com/dify-cli/dify/secret"
 )
 
 // tree is the plugin as the validator sees it once the package is unpacked:
@@ -19,7 +20,8 @@ type tree struct {
 	// packageSize is the size of the .difypkg, or -1 when not known.
 	packageSize int64
 
-	contents func(name string) ([]byte, bool) // files already in memory
+	contents func(name string) ([]byte, bool)           // files already in memory
+	secrets  func(name string) ([]secret.Finding, bool) // the credential scan of those, already made
 
 	mu    sync.Mutex
 	text  map[string]string // decoded contents of small files, by path
@@ -57,8 +59,20 @@ func (t *tree) find(name string) (file, bool) {
 func (t *tree) release() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.fsys, t.contents, t.text, t.bytes = nil, nil, nil, nil
+	t.fsys, t.contents, t.secrets, t.text, t.bytes = nil, nil, nil, nil, nil
 	t.released = true
+}
+
+// scanned gives what secret.Scan with its generic tier finds in a file of
+// at most secret.MaxFile bytes: the scan the daemon's checks made, when
+// they kept the file, else one made now.
+func (t *tree) scanned(name string, data []byte) []secret.Finding {
+	if t.secrets != nil {
+		if found, ok := t.secrets(name); ok {
+			return found
+		}
+	}
+	return secret.Scan(name, data, true)
 }
 
 // read returns a file's bytes, at most limit of them. Files of at most

@@ -481,3 +481,44 @@ func TestFinishReadsNoFile(t *testing.T) {
 		}
 	}
 }
+
+// The credential scan the daemon's checks make of kept files is the one
+// the marketplace uses: the verdict and the daemon's findings are those of
+// plans that keep nothing and scan again.
+func TestKeptScanIsTheMarketplaceScan(t *testing.T) {
+	dir := cleanPlugin(t)
+	write(t, dir, "config/defaults.yaml", "model: gpt\napi_key: sk-AbCdEfGhIjKlMnOpQrStUvWx\n")
+	write(t, dir, "config/db.yaml", "host: db\npassword: \"hunter2-Zq8Xv2Lp9Wk4Tn7Rb5\"\n")
+	write(t, dir, "docs/setup.md", "Set GITHUB_TOKEN to ghp_xxxxxxxxxxxxxxxxxxxxxxxx first.\n")
+	write(t, dir, "tools/keys.py", "API_KEY = \"sk-proj-1234567890abcdefghijKLMNOP\"\nclient_secret = 'Qm9vbXNoYWthbGFrYQ=='\n")
+	report := func(keep bool) (string, string) {
+		plan, err := pack.OpenDir(dir, pack.PlanOptions{Keep: keep, AllowSecrets: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer plan.Close()
+		ds := plan.Check()
+		p, err := FromPlan(context.Background(), plan)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs, err := Check(context.Background(), []Plugin{p}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(ds), dump(rs[0])
+	}
+	daemonKept, marketKept := report(true)
+	daemon, market := report(false)
+	if daemonKept != daemon {
+		t.Errorf("the daemon's findings with kept files:\n%s\nwithout:\n%s", daemonKept, daemon)
+	}
+	if marketKept != market {
+		t.Errorf("the marketplace's report with kept files:\n%s\nwithout:\n%s", marketKept, market)
+	}
+	for _, want := range []string{"secret-assignment", "vendor-token", "possible-secret"} {
+		if !strings.Contains(market, want) {
+			t.Errorf("the report has no %s, which this test needs to mean something:\n%s", want, market)
+		}
+	}
+}

@@ -11,7 +11,7 @@ import (
 // FromPlan is the plugin a pack.Plan describes: a directory as packaging
 // would take it, or a .difypkg as it is.
 func FromPlan(ctx context.Context, p *pack.Plan) (Plugin, error) {
-	pl := Plugin{FS: p, Name: p.From, PackageSize: -1, LeaveOut: p.LeaveOut, Contents: p.Kept}
+	pl := Plugin{FS: p, Name: p.From, PackageSize: -1, LeaveOut: p.LeaveOut, Contents: p.Kept, Secrets: p.Secrets}
 	if a := p.Archive(); a != nil {
 		st, err := os.Stat(p.From)
 		if err != nil {

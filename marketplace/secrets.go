@@ -31,7 +31,7 @@ func (c *checker) secrets() {
 			continue
 		}
 		seen := map[string]bool{}
-		for _, s := range secret.Scan(f.path, data, true) {
+		for _, s := range c.t.scanned(f.path, data) {
 			pos := at(f.path, s.Line)
 			pos.Col = s.Col
 			switch {

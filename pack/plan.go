@@ -34,7 +34,9 @@ type PlanOptions struct {
 	// keys, API tokens) warnings instead of errors.
 	AllowSecrets bool
 	// Keep keeps in memory the files of up to 1 MiB that Check reads, so
-	// that checks run after it (the marketplace's) read them from there.
+	// that checks run after it (the marketplace's) read them from there,
+	// with what the credential scan found in them, its generic tier too
+	// (Secrets).
 	Keep bool
 }
 
@@ -66,10 +68,11 @@ type Plan struct {
 	index    map[string]int
 	dirs     map[string][]fs.DirEntry
 
-	keep   bool
-	keptMu sync.Mutex
-	kept   map[string][]byte // contents Check read, with keep
-	closed bool              // Close was called
+	keep    bool
+	keptMu  sync.Mutex
+	kept    map[string][]byte           // contents Check read, with keep
+	secrets map[string][]secret.Finding // what the credential scan found in them
+	closed  bool                        // Close was called
 }
 
 // Open makes the plan of a plugin directory or a .difypkg. It fails only
@@ -153,7 +156,7 @@ func packagePlan(name string, arc *Archive, opts PlanOptions) *Plan {
 // in memory; a second Close does nothing.
 func (p *Plan) Close() error {
 	p.keptMu.Lock()
-	p.kept = nil
+	p.kept, p.secrets = nil, nil
 	closed := p.closed
 	p.closed = true
 	p.keptMu.Unlock()

@@ -72,7 +72,8 @@ func (p *Plan) readHead(f File) ([]byte, error) {
 // scanSecrets reports the private keys and vendor tokens in a file's head,
 // and keeps the head when it is the whole file and the plan keeps files.
 func (p *Plan) scanSecrets(f File, data []byte) manifest.Diagnostics {
-	if p.keep && int64(len(data)) == f.Size && f.Size <= secret.MaxFile {
+	kept := p.keep && int64(len(data)) == f.Size && f.Size <= secret.MaxFile
+	if kept {
 		p.keptMu.Lock()
 		if p.kept == nil {
 			p.kept = map[string][]byte{}
@@ -83,9 +84,21 @@ func (p *Plan) scanSecrets(f File, data []byte) manifest.Diagnostics {
 	if !secret.Scannable(f.Path, f.Size, data) || len(data) > secret.MaxFile {
 		return nil
 	}
+	// A plan that keeps files is checked by the marketplace next, which
+	// scans them with the generic tier too: the scan is made once, here,
+	// and kept with the file.
+	found := secret.Scan(f.Path, data, kept)
+	if kept {
+		p.keptMu.Lock()
+		if p.secrets == nil {
+			p.secrets = map[string][]secret.Finding{}
+		}
+		p.secrets[f.Path] = found
+		p.keptMu.Unlock()
+	}
 	var ds manifest.Diagnostics
-	for _, s := range secret.Scan(f.Path, data, false) {
-		if s.Placeholder {
+	for _, s := range found {
+		if s.Placeholder || s.Assignment {
 			continue
 		}
 		what := s.Kind
@@ -97,6 +110,15 @@ func (p *Plan) scanSecrets(f File, data []byte) manifest.Diagnostics {
 			Hint:    "a plugin gets its credentials from its provider's credential form: remove it (and revoke it if it was real), or " + p.LeaveOut("/"+f.Path) + "; --allow-secrets packages it anyway"})
 	}
 	return ds
+}
+
+// Secrets gives what secret.Scan with the generic tier found in a kept
+// file (see PlanOptions.Keep), made while Check read it.
+func (p *Plan) Secrets(name string) ([]secret.Finding, bool) {
+	p.keptMu.Lock()
+	defer p.keptMu.Unlock()
+	found, ok := p.secrets[name]
+	return found, ok
 }
 
 // readUpTo reads at most n bytes of r into buf.
