@@ -25,6 +25,28 @@ func chromium(t testing.TB) string { return headless.Chromium(t) }
 
 func browser(t testing.TB, exe string) context.Context { return headless.Browser(t, exe) }
 
+// recorder is an invoker that keeps every call and answers it with the
+// chunks answer gives.
+type recorder struct {
+	mu     sync.Mutex
+	calls  []invoke.Call
+	answer func(invoke.Call) []string
+}
+
+func (r *recorder) invoke(ctx context.Context, call invoke.Call) (Chunks, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls = append(r.calls, call)
+	return &chunks{list: r.answer(call)}, nil
+}
+
+// got is the calls made so far.
+func (r *recorder) got() []invoke.Call {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]invoke.Call(nil), r.calls...)
+}
+
 // The real page in a headless Chromium: a form with a parameter of each
 // type is filled and run, the answer streams in, and what the plugin got
 // has each value in its type. A screenshot of the view is kept in the
@@ -73,10 +95,7 @@ func TestBrowserRunsATool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
+	headless.Screenshot(t, ctx, "tool.png")
 	for _, want := range []string{"hi there", `"answer": 42`, "https://example.com/page"} {
 		if !strings.Contains(result, want) {
 			t.Errorf("the result shows no %q:\n%s", want, result)
@@ -146,7 +165,6 @@ func TestBrowserRunsATool(t *testing.T) {
 			t.Errorf("the plugin got %s, without %s", b, want)
 		}
 	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "tool.png"), shot, 0o644)
 }
 
 // The endpoint view sends the request and shows the response: its status,
@@ -187,11 +205,7 @@ func TestBrowserCallsAnEndpoint(t *testing.T) {
 			t.Errorf("the response shows no %q:\n%s", want, text)
 		}
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "endpoint.png"), shot, 0o644)
+	headless.Screenshot(t, ctx, "endpoint.png")
 	// The history runs the request again, with the path it had, after the
 	// form has changed.
 	err = chromedp.Do(ctx,
@@ -294,11 +308,7 @@ func TestBrowserChatsWithAnLLM(t *testing.T) {
 	if !strings.Contains(text, "Hello, world") || !strings.Contains(text, "usage: 3 prompt + 2 completion = 5 tokens") {
 		t.Errorf("the reply:\n%s", text)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "llm.png"), shot, 0o644)
+	headless.Screenshot(t, ctx, "llm.png")
 }
 
 // A trigger event's form sends a webhook request: the page shows what the
@@ -349,11 +359,7 @@ func TestBrowserSendsAWebhook(t *testing.T) {
 	if len(bodies) != 2 || !strings.HasSuffix(bodies[0], `{"hello": "world"}`) {
 		t.Errorf("the webhook requests: %q", bodies)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "trigger.png"), shot, 0o644)
+	headless.Screenshot(t, ctx, "trigger.png")
 }
 
 // The calls a run makes into Dify are shown under it; a reply written in
@@ -377,10 +383,7 @@ func TestBrowserShowsCallsIntoDify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	replies, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
+	headless.Screenshot(t, ctx, "calls-into-dify.png")
 	err = chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/echo"]`)),
 		chromedp.WaitVisible(css(`input[name=text]`)),
@@ -401,12 +404,7 @@ func TestBrowserShowsCallsIntoDify(t *testing.T) {
 			t.Errorf("the result shows no %q:\n%s", want, result)
 		}
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "calls-into-dify.png"), replies, 0o644)
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "calls-into-dify-run.png"), shot, 0o644)
+	headless.Screenshot(t, ctx, "calls-into-dify-run.png")
 }
 
 // Switching the page's language draws the plugin's labels in it and keeps
@@ -446,25 +444,15 @@ func TestBrowserSwitchesLanguage(t *testing.T) {
 	if !strings.Contains(nav, "所有类型") || query != "cats" {
 		t.Errorf("after the switch: nav %q, query %q", nav, query)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "zh_Hans.png"), shot, 0o644)
+	headless.Screenshot(t, ctx, "zh_Hans.png")
 }
 
 // Choosing a file in a file field uploads it: the plugin is called with
 // the file object Dify would send, whose URL gives the file's bytes.
 func TestBrowserUploadsAFile(t *testing.T) {
 	exe := chromium(t)
-	var mu sync.Mutex
-	var got []invoke.Call
-	_, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, call)
-		return &chunks{list: []string{`{"type":"text","message":{"text":"ok"}}`}}, nil
-	}})
+	rec := &recorder{answer: func(invoke.Call) []string { return []string{`{"type":"text","message":{"text":"ok"}}`} }}
+	_, page := serve(t, Options{Plugin: plugin(t), Invoke: rec.invoke})
 	doc := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(doc, []byte("meeting at noon"), 0o644)
 	ctx := browser(t, exe)
@@ -482,8 +470,7 @@ func TestBrowserUploadsAFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	got := rec.got()
 	if len(got) != 1 {
 		t.Fatalf("%d calls", len(got))
 	}
@@ -506,17 +493,13 @@ func TestBrowserUploadsAFile(t *testing.T) {
 // options call; the value chosen is sent.
 func TestBrowserFillsDynamicSelect(t *testing.T) {
 	exe := chromium(t)
-	var mu sync.Mutex
-	var got []invoke.Call
-	_, page := serve(t, Options{Plugin: plugin(t), Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, call)
+	rec := &recorder{answer: func(call invoke.Call) []string {
 		if call.Action == "fetch_parameter_options" {
-			return &chunks{list: []string{`{"options":[{"value":"c1","label":{"en_US":"General"}},{"value":"c2","label":{"en_US":"Random"}}]}`}}, nil
+			return []string{`{"options":[{"value":"c1","label":{"en_US":"General"}},{"value":"c2","label":{"en_US":"Random"}}]}`}
 		}
-		return &chunks{list: []string{`{"type":"text","message":{"text":"ok"}}`}}, nil
-	}})
+		return []string{`{"type":"text","message":{"text":"ok"}}`}
+	}}
+	_, page := serve(t, Options{Plugin: plugin(t), Invoke: rec.invoke})
 	ctx := browser(t, exe)
 	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
 	err := chromedp.Do(ctx,
@@ -546,8 +529,7 @@ func TestBrowserFillsDynamicSelect(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	got := rec.got()
 	if last := got[len(got)-1]; last.Body["tool_parameters"].(map[string]any)["channel"] != "c2" {
 		t.Errorf("the run sent %v", last.Body["tool_parameters"])
 	}
@@ -558,17 +540,13 @@ func TestBrowserFillsDynamicSelect(t *testing.T) {
 // title, address and text).
 func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
 	exe := chromium(t)
-	var mu sync.Mutex
-	var got []invoke.Call
-	inv := func(ctx context.Context, call invoke.Call) (Chunks, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, call)
+	rec := &recorder{answer: func(call invoke.Call) []string {
 		if call.Type == "datasource" {
-			return &chunks{list: []string{`{"result":{"status":"completed","total":1,"completed":1,"web_info_list":[{"source_url":"https://example.com","title":"Example","description":"an example page","content":"content of https://example.com"}]}}`}}, nil
+			return []string{`{"result":{"status":"completed","total":1,"completed":1,"web_info_list":[{"source_url":"https://example.com","title":"Example","description":"an example page","content":"content of https://example.com"}]}}`}
 		}
-		return &chunks{list: []string{`{"type":"log","message":{"label":"Thinking","status":"success"}}`, `{"type":"text","message":{"text":"the answer"}}`}}, nil
-	}
+		return []string{`{"type":"log","message":{"label":"Thinking","status":"success"}}`, `{"type":"text","message":{"text":"the answer"}}`}
+	}}
+	inv := rec.invoke
 	ctx := browser(t, exe)
 
 	_, page := serveDir(t, "testdata/run/agent", inv)
@@ -589,10 +567,7 @@ func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
 	if err != nil || !strings.Contains(result, "log: Thinking (success)") || !strings.Contains(result, "the answer") {
 		t.Errorf("the strategy's answer: %q, %v", result, err)
 	}
-	strategy, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
+	headless.Screenshot(t, ctx, "agent-strategy.png")
 
 	_, page = serveDir(t, "testdata/run/datasource", inv)
 	css = func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-datasource\/double_web\/page ` + sel) }
@@ -612,12 +587,8 @@ func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
 			t.Errorf("the crawl shows no %q: %q, %v", want, result, err)
 		}
 	}
-	source, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	mu.Lock()
-	defer mu.Unlock()
+	headless.Screenshot(t, ctx, "datasource.png")
+	got := rec.got()
 	if len(got) != 2 {
 		t.Fatalf("calls: %+v", got)
 	}
@@ -630,8 +601,6 @@ func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
 	if url := got[1].Body["datasource_parameters"].(map[string]any)["url"]; url != "https://example.com" {
 		t.Errorf("the datasource got url %v", url)
 	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "agent-strategy.png"), strategy, 0o644)
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "datasource.png"), source, 0o644)
 }
 
 // The views of the other model types, each filled and run in the page, the
@@ -646,14 +615,8 @@ func TestBrowserUsesEveryModelType(t *testing.T) {
 		"speech2text":    {`{"result":"heard 12 bytes"}`},
 		"moderation":     {`{"result":true}`},
 	}
-	var mu sync.Mutex
-	var got []invoke.Call
-	s, page := serveDir(t, "testdata/run/model", func(ctx context.Context, call invoke.Call) (Chunks, error) {
-		mu.Lock()
-		defer mu.Unlock()
-		got = append(got, call)
-		return &chunks{list: answers[call.Kind]}, nil
-	})
+	rec := &recorder{answer: func(call invoke.Call) []string { return answers[call.Kind] }}
+	s, page := serveDir(t, "testdata/run/model", rec.invoke)
 	audio := filepath.Join(t.TempDir(), "hello.wav")
 	os.WriteFile(audio, []byte("RIFF....WAVE"), 0o644)
 	ids := map[string]string{}
@@ -705,14 +668,9 @@ func TestBrowserUsesEveryModelType(t *testing.T) {
 				t.Errorf("%s: the result shows no %q:\n%s", c.typ, want, result)
 			}
 		}
-		shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(filepath.Join(t.ArtifactDir(), c.typ+".png"), shot, 0o644)
+		headless.Screenshot(t, ctx, c.typ+".png")
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	got := rec.got()
 	if len(got) != 5 || got[3].Body["file"] != hex.EncodeToString([]byte("RIFF....WAVE")) {
 		t.Errorf("calls: %d; speech2text sent %v", len(got), got[min(3, len(got)-1)].Body["file"])
 	}

@@ -15,27 +15,21 @@ import (
 func TestUploads(t *testing.T) {
 	s, page := serve(t, Options{Plugin: plugin(t), Invoke: nil})
 	base := strings.SplitN(page, "?", 2)[0]
-	upload := func(name, typ string, body []byte, token string) (*http.Response, []byte) {
+	upload := func(name, typ string, body []byte, token string) (int, string) {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPost, base+"api/files", bytes.NewReader(body))
 		req.Header.Set("X-Playground-Token", token)
 		req.Header.Set("X-Filename", name)
 		req.Header.Set("Content-Type", typ)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp, b
+		return do(t, req)
 	}
-	if resp, _ := upload("a.txt", "text/plain", []byte("x"), "wrong"); resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("an upload without the token: %d", resp.StatusCode)
+	if code, _ := upload("a.txt", "text/plain", []byte("x"), "wrong"); code != http.StatusUnauthorized {
+		t.Errorf("an upload without the token: %d", code)
 	}
-	resp, b := upload("r%C3%A9sum%C3%A9.pdf", "application/pdf", []byte("%PDF-1.7 hello"), s.Token())
+	code, b := upload("r%C3%A9sum%C3%A9.pdf", "application/pdf", []byte("%PDF-1.7 hello"), s.Token())
 	var obj FileObject
-	if resp.StatusCode != 200 || json.Unmarshal(b, &obj) != nil {
-		t.Fatalf("upload: %d %s", resp.StatusCode, b)
+	if code != 200 || json.Unmarshal([]byte(b), &obj) != nil {
+		t.Fatalf("upload: %d %s", code, b)
 	}
 	if obj.Identity != "__dify__file__" || obj.Filename != "résumé.pdf" || obj.Extension != ".pdf" || obj.Size != 14 || obj.Type != "document" ||
 		obj.MimeType != "application/pdf" || !strings.HasPrefix(obj.URL, base+"files/") {
@@ -58,13 +52,13 @@ func TestUploads(t *testing.T) {
 	if code, _ := get(t, obj.URL, map[string]string{"Host": "evil.example"}); code != http.StatusForbidden {
 		t.Errorf("the file through another host name: %d", code)
 	}
-	if resp, b := upload("cat.png", "image/png", []byte("png"), s.Token()); resp.StatusCode != 200 || !strings.Contains(string(b), `"type":"image"`) {
-		t.Errorf("an image: %d %s", resp.StatusCode, b)
+	if code, b := upload("cat.png", "image/png", []byte("png"), s.Token()); code != 200 || !strings.Contains(b, `"type":"image"`) {
+		t.Errorf("an image: %d %s", code, b)
 	}
-	if resp, b := upload("", "text/plain", []byte("x"), s.Token()); resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "X-Filename") {
-		t.Errorf("a file without a name: %d %s", resp.StatusCode, b)
+	if code, b := upload("", "text/plain", []byte("x"), s.Token()); code != http.StatusBadRequest || !strings.Contains(b, "X-Filename") {
+		t.Errorf("a file without a name: %d %s", code, b)
 	}
-	if resp, b := upload("big.bin", "application/octet-stream", make([]byte, maxUpload+1), s.Token()); resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "50 MiB") {
-		t.Errorf("a file over the limit: %d %s", resp.StatusCode, b)
+	if code, b := upload("big.bin", "application/octet-stream", make([]byte, maxUpload+1), s.Token()); code != http.StatusRequestEntityTooLarge || !strings.Contains(b, "50 MiB") {
+		t.Errorf("a file over the limit: %d %s", code, b)
 	}
 }

@@ -37,10 +37,7 @@ func endpointForms(p *manifest.Plugin) []endpointForm {
 		if prov.Kind != manifest.Endpoints {
 			continue
 		}
-		var settings []field
-		for _, f := range invoke.EndpointSettingFields(prov) {
-			settings = append(settings, credentialField(f))
-		}
+		settings := credentialFields(invoke.EndpointSettingFields(prov))
 		for _, c := range prov.ChildDecls {
 			e, ok := c.(*manifest.EndpointDecl)
 			if !ok {
@@ -76,20 +73,13 @@ func modelForms(p *manifest.Plugin, lang string) []modelForm {
 		if !ok {
 			continue
 		}
-		var creds []field
-		for _, f := range invoke.ModelCredentialFields(prov) {
-			creds = append(creds, credentialField(f))
-		}
+		creds := credentialFields(invoke.ModelCredentialFields(prov))
 		for _, c := range prov.ChildDecls {
 			m, ok := c.(*manifest.ModelDecl)
 			if !ok || modelKinds[m.ModelType] == "" {
 				continue
 			}
-			id := m.ModelType + "-" + d.Provider + "-" + m.Model
-			if m.ModelType == "llm" {
-				id = "llm-" + d.Provider + "-" + m.Model
-			}
-			mf := modelForm{ID: id, Type: m.ModelType, Kind: modelKinds[m.ModelType], Provider: d.Provider, Model: m.Model, Label: pick(m.Label, lang), Credentials: creds}
+			mf := modelForm{ID: m.ModelType + "-" + d.Provider + "-" + m.Model, Type: m.ModelType, Kind: modelKinds[m.ModelType], Provider: d.Provider, Model: m.Model, Label: pick(m.Label, lang), Credentials: creds}
 			if mf.Label == "" {
 				mf.Label = m.Model
 			}
@@ -213,10 +203,7 @@ func toolsOf(p *manifest.Plugin, lang string) []toolForm {
 		if !ok {
 			continue
 		}
-		var creds []field
-		for _, f := range invoke.ToolCredentialFields(prov) {
-			creds = append(creds, credentialField(f))
-		}
+		creds := credentialFields(invoke.ToolCredentialFields(prov))
 		for _, c := range prov.ChildDecls {
 			t, ok := c.(*manifest.ToolDecl)
 			if !ok {
@@ -251,14 +238,10 @@ func moduleForms(p *manifest.Plugin, lang string) []toolForm {
 			kind, provider = "agent-strategy", d.Identity.Name
 		case *manifest.DatasourceProviderDecl:
 			kind, provider = "datasource", d.Identity.Name
-			for _, f := range invoke.DatasourceCredentialFields(prov) {
-				extra = append(extra, credentialField(f))
-			}
+			extra = credentialFields(invoke.DatasourceCredentialFields(prov))
 		case *manifest.TriggerProviderDecl:
 			kind, provider = "trigger", d.Identity.Name
-			for _, f := range invoke.SubscriptionFields(prov) {
-				extra = append(extra, credentialField(f))
-			}
+			extra = credentialFields(invoke.SubscriptionFields(prov))
 		default:
 			continue
 		}
@@ -363,6 +346,15 @@ func paramField(pd manifest.ParameterDecl, lang string) field {
 var jsonShapes = map[string]string{
 	"model-selector": `{"provider": "langgenius/openai/openai", "model": "gpt-4o", "model_type": "llm", "mode": "chat", "completion_params": {}}`,
 	"app-selector":   `{"app_id": "…", "inputs": {}, "files": []}`,
+}
+
+// credentialFields makes the inputs of credentials (or settings).
+func credentialFields(fs []invoke.Field) []field {
+	var out []field
+	for _, f := range fs {
+		out = append(out, credentialField(f))
+	}
+	return out
 }
 
 // credentialField makes the input of a credential.

@@ -1,7 +1,6 @@
 package playground
 
 import (
-	"bufio"
 	"context"
 	"encoding/hex"
 	"encoding/json"
@@ -81,6 +80,12 @@ func get(t testing.TB, url string, header map[string]string) (int, string) {
 			req.Header.Set(k, v)
 		}
 	}
+	return do(t, req)
+}
+
+// do sends a request and returns the answer's status and body.
+func do(t testing.TB, req *http.Request) (int, string) {
+	t.Helper()
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -162,19 +167,14 @@ func post(t *testing.T, page, token, body string) (int, []map[string]any) {
 	base := strings.SplitN(page, "?", 2)[0]
 	req, _ := http.NewRequest(http.MethodPost, base+"api/tool", strings.NewReader(body))
 	req.Header.Set("X-Playground-Token", token)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
+	code, out := do(t, req)
 	var lines []map[string]any
-	sc := bufio.NewScanner(resp.Body)
-	for sc.Scan() {
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
 		var m map[string]any
-		json.Unmarshal(sc.Bytes(), &m)
+		json.Unmarshal([]byte(l), &m)
 		lines = append(lines, m)
 	}
-	return resp.StatusCode, lines
+	return code, lines
 }
 
 // A call is checked against the declarations (the answer says what is
@@ -225,18 +225,7 @@ func TestEndpointAPI(t *testing.T) {
 			t.Errorf("the page lacks %s", want)
 		}
 	}
-	base := strings.SplitN(page, "?", 2)[0]
-	send := func(body string) (int, string) {
-		req, _ := http.NewRequest(http.MethodPost, base+"api/endpoint", strings.NewReader(body))
-		req.Header.Set("X-Playground-Token", s.Token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	send := func(body string) (int, string) { return postTo(t, s, page, "api/endpoint", body) }
 	code, out := send(`{"method":"post","path":"/echo/joe","headers":["X-Test: 1"],"body":"hi","settings":{"greeting":"hello"}}`)
 	if code != 200 || !strings.Contains(out, `"end":true`) {
 		t.Fatalf("%d %s", code, out)
@@ -304,18 +293,7 @@ func TestCredentialsAndSaveAPI(t *testing.T) {
 		}
 		return &chunks{list: []string{`{"result":true}`}}, nil
 	}})
-	base := strings.SplitN(page, "?", 2)[0]
-	send := func(path, body string) (int, string) {
-		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
-		req.Header.Set("X-Playground-Token", s.Token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	send := func(path, body string) (int, string) { return postTo(t, s, page, path, body) }
 	if code, out := send("api/credentials", `{"provider":"double","credentials":{"api_key":"k"}}`); code != 200 || !strings.Contains(out, `{"chunk":{"result":true},"kind":"credentials"}`) {
 		t.Errorf("credentials: %d %s", code, out)
 	}
@@ -355,17 +333,9 @@ func TestLLMChat(t *testing.T) {
 			t.Errorf("the page lacks %s", want)
 		}
 	}
-	base := strings.SplitN(page, "?", 2)[0]
-	req, _ := http.NewRequest(http.MethodPost, base+"api/llm", strings.NewReader(`{"provider":"double","model":"echo-chat","system":"be brief","prompt":"hi","params":{"temperature":0.3},"credentials":{"api_key":"k"}}`))
-	req.Header.Set("X-Playground-Token", s.Token())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(b), `"end":true`) {
-		t.Fatalf("%d %s", resp.StatusCode, b)
+	code, out := postTo(t, s, page, "api/llm", `{"provider":"double","model":"echo-chat","system":"be brief","prompt":"hi","params":{"temperature":0.3},"credentials":{"api_key":"k"}}`)
+	if code != 200 || !strings.Contains(out, `"end":true`) {
+		t.Fatalf("%d %s", code, out)
 	}
 	if len(got) != 1 || got[0].Action != "invoke_llm" || got[0].Body["model"] != "echo-chat" {
 		t.Fatalf("calls %+v", got)
@@ -374,13 +344,8 @@ func TestLLMChat(t *testing.T) {
 	if !strings.Contains(string(msgs), `"be brief"`) || !strings.Contains(string(msgs), `"hi"`) {
 		t.Errorf("prompt messages %s", msgs)
 	}
-	req, _ = http.NewRequest(http.MethodPost, base+"api/llm", strings.NewReader(`{"provider":"double","model":"echo-chat","prompt":" "}`))
-	req.Header.Set("X-Playground-Token", s.Token())
-	resp, _ = http.DefaultClient.Do(req)
-	b, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), "the prompt is empty") {
-		t.Errorf("an empty prompt: %d %s", resp.StatusCode, b)
+	if code, out := postTo(t, s, page, "api/llm", `{"provider":"double","model":"echo-chat","prompt":" "}`); code != http.StatusBadRequest || !strings.Contains(out, "the prompt is empty") {
+		t.Errorf("an empty prompt: %d %s", code, out)
 	}
 }
 
@@ -400,13 +365,7 @@ func postTo(t *testing.T, s *Server, page, path, body string) (int, string) {
 	base := strings.SplitN(page, "?", 2)[0]
 	req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
 	req.Header.Set("X-Playground-Token", s.Token())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return do(t, req)
 }
 
 // Agent strategies and datasources get forms like tools, and their calls

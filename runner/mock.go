@@ -219,11 +219,7 @@ func llmChunks(model string, tools any) []map[string]any {
 		}}
 		out = append(out, call)
 	}
-	usage := map[string]any{
-		"prompt_tokens": 100, "prompt_unit_price": "0", "prompt_price_unit": "0", "prompt_price": "0",
-		"completion_tokens": 100, "completion_unit_price": "0", "completion_price_unit": "0", "completion_price": "0",
-		"total_tokens": 200, "total_price": "0", "currency": "USD", "latency": 0.4,
-	}
+	usage := llmUsage(100, 100, 0.4)
 	return append(out,
 		llmChunk(model, 1, "hello", nil),
 		llmChunk(model, 1, " world", nil),
@@ -232,9 +228,21 @@ func llmChunks(model string, tools any) []map[string]any {
 		llmChunk(model, 3, " !", usage))
 }
 
+// llmUsage is an LLM answer's usage, free of charge.
+func llmUsage(prompt, completion int, latency float64) map[string]any {
+	return map[string]any{
+		"prompt_tokens": prompt, "prompt_unit_price": "0", "prompt_price_unit": "0", "prompt_price": "0",
+		"completion_tokens": completion, "completion_unit_price": "0", "completion_price_unit": "0", "completion_price": "0",
+		"total_tokens": prompt + completion, "total_price": "0", "currency": "USD", "latency": latency,
+	}
+}
+
+// The ids of the stand-in's app answers.
+const appMessage, appConversation = "5ad4cb98-f0c7-4085-b384-88c403be6290", "45701982-8118-4bc5-8e9b-64562b4555f2"
+
 func appChunks() []map[string]any {
 	now := time.Now().Unix()
-	const msg, conv = "5ad4cb98-f0c7-4085-b384-88c403be6290", "45701982-8118-4bc5-8e9b-64562b4555f2"
+	const msg, conv = appMessage, appConversation
 	chunks := []map[string]any{}
 	for _, answer := range []string{"hello", " world", " !"} {
 		chunks = append(chunks, map[string]any{"event": "agent_message", "message_id": msg, "conversation_id": conv, "answer": answer, "created_at": now})
@@ -364,18 +372,14 @@ func Written(c Call, text string, reply func(string, any)) error {
 		for i, w := range words {
 			var usage map[string]any
 			if i == len(words)-1 {
-				usage = map[string]any{
-					"prompt_tokens": 0, "prompt_unit_price": "0", "prompt_price_unit": "0", "prompt_price": "0",
-					"completion_tokens": len(words), "completion_unit_price": "0", "completion_price_unit": "0", "completion_price": "0",
-					"total_tokens": len(words), "total_price": "0", "currency": "USD", "latency": 0,
-				}
+				usage = llmUsage(0, len(words), 0)
 			}
 			reply("stream", llmChunk(model, i, w, usage))
 		}
 	case "tool":
 		reply("stream", map[string]any{"type": "text", "message": map[string]any{"text": text}, "meta": nil})
 	case "app":
-		const msg, conv = "5ad4cb98-f0c7-4085-b384-88c403be6290", "45701982-8118-4bc5-8e9b-64562b4555f2"
+		const msg, conv = appMessage, appConversation
 		now := time.Now().Unix()
 		reply("stream", map[string]any{"event": "agent_message", "message_id": msg, "conversation_id": conv, "answer": text, "created_at": now})
 		reply("stream", map[string]any{"event": "message_end", "id": msg, "conversation_id": conv, "created_at": now, "metadata": map[string]any{}})

@@ -49,11 +49,7 @@ func TestPlaygroundInTheBrowser(t *testing.T) {
 	if err != nil || !strings.Contains(echoed, "hello from the page") {
 		t.Errorf("echo's result: %q, %v", echoed, err)
 	}
-	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(filepath.Join(t.ArtifactDir(), "double.png"), shot, 0o644)
+	headless.Screenshot(t, ctx, "double.png")
 
 	// Save a file: the plugin restarts, the page reloads with the new label
 	// and the text the form held.

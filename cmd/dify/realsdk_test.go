@@ -36,6 +36,18 @@ func realSDK(t testing.TB) string {
 
 // cleanEnv is the environment without the settings the kit's run.env would
 // add: the venv must work as it is.
+// initDemo makes the plugin "demo" of a category in work, as a developer
+// would with dify plugin init --quick, and returns its folder.
+func initDemo(t testing.TB, bin, work string, env []string, category string, flags ...string) string {
+	t.Helper()
+	init := exec.Command(bin, append([]string{"plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", category}, flags...)...)
+	init.Dir, init.Env = work, env
+	if out, err := init.CombinedOutput(); err != nil {
+		t.Fatalf("init: %v\n%s", err, out)
+	}
+	return filepath.Join(work, "demo")
+}
+
 func cleanEnv(extra ...string) []string {
 	var out []string
 	for _, kv := range os.Environ() {
@@ -80,12 +92,7 @@ func TestGeneratedPluginsWithTheRealSDK(t *testing.T) {
 			t.Parallel()
 			work := t.TempDir()
 			env := cleanEnv("DIFY_CACHE_DIR=" + filepath.Join(work, "cache"))
-			init := exec.Command(bin, "plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", category)
-			init.Dir, init.Env = work, env
-			if out, err := init.CombinedOutput(); err != nil {
-				t.Fatalf("init: %v\n%s", err, out)
-			}
-			dir := filepath.Join(work, "demo")
+			dir := initDemo(t, bin, work, env, category)
 			if call != nil {
 				if category == "speech2text" {
 					os.WriteFile(filepath.Join(dir, "audio.wav"), []byte("RIFF....WAVEfmt "), 0o644)
@@ -134,12 +141,7 @@ func TestPlaygroundTestCaseWithTheRealSDK(t *testing.T) {
 	bin := buildDify(t)
 	work := t.TempDir()
 	env := cleanEnv("DIFY_CACHE_DIR=" + filepath.Join(work, "cache"))
-	init := exec.Command(bin, "plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", "tool")
-	init.Dir, init.Env = work, env
-	if out, err := init.CombinedOutput(); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
-	dir := filepath.Join(work, "demo")
+	dir := initDemo(t, bin, work, env, "tool")
 	c := playground.TestCase{Provider: "demo", Tool: "demo", Params: map[string]any{"query": "hello"}, Texts: []string{"demo received: hello"}}
 	path, err := c.Save(dir)
 	if err != nil {
@@ -171,13 +173,7 @@ func TestPlaygroundWithTheRealSDK(t *testing.T) {
 	bin := buildDify(t)
 	work := t.TempDir()
 	env := cleanEnv("DIFY_CACHE_DIR=" + filepath.Join(work, "cache"))
-	init := exec.Command(bin, "plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", "tool",
-		"--allow-llm")
-	init.Dir, init.Env = work, env
-	if out, err := init.CombinedOutput(); err != nil {
-		t.Fatalf("init: %v\n%s", err, out)
-	}
-	dir := filepath.Join(work, "demo")
+	dir := initDemo(t, bin, work, env, "tool", "--allow-llm")
 	yaml := filepath.Join(dir, "tools", "demo.yaml")
 	data, _ := os.ReadFile(yaml)
 	os.WriteFile(yaml, []byte(strings.Replace(string(data), "extra:\n", `  - name: channel

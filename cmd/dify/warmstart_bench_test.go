@@ -24,12 +24,7 @@ func BenchmarkWarmStart(b *testing.B) {
 	bin := buildDify(b)
 	work := b.TempDir()
 	env := cleanEnv("DIFY_CACHE_DIR=" + filepath.Join(work, "cache"))
-	init := exec.Command(bin, "plugin", "init", "--quick", "--name", "demo", "--author", "acme", "--description", "A demo", "--category", "tool")
-	init.Dir, init.Env = work, env
-	if out, err := init.CombinedOutput(); err != nil {
-		b.Fatalf("init: %v\n%s", err, out)
-	}
-	dir := filepath.Join(work, "demo")
+	dir := initDemo(b, bin, work, env, "tool")
 	ready := func() time.Duration {
 		cmd := exec.Command(bin, "plugin", "run", ".", "-r", "json", "--python", py, "--no-install")
 		cmd.Dir, cmd.Env = dir, env

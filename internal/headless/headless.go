@@ -5,7 +5,9 @@ package headless
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -49,4 +51,17 @@ func Browser(t testing.TB, exe string) context.Context {
 	}
 	t.Fatalf("Chromium did not start: %v", err)
 	return nil
+}
+
+// Screenshot keeps a picture of the whole page as name in the test's
+// artifact folder (go test -artifacts).
+func Screenshot(t testing.TB, ctx context.Context, name string) {
+	t.Helper()
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(t.ArtifactDir(), name), shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
 }
