@@ -57,7 +57,14 @@ type Options struct {
 	// Dify is the stand-in that answers the plugin's calls into Dify, when
 	// the page is to show them and take written replies; nil for none.
 	Dify *Dify
+	// MaxExecution bounds one call, as Dify's daemon does with
+	// PLUGIN_MAX_EXECUTION_TIMEOUT; DefaultMaxExecution when zero.
+	MaxExecution time.Duration
 }
+
+// DefaultMaxExecution is PLUGIN_MAX_EXECUTION_TIMEOUT in Dify's docker
+// setup: the daemon ends a request that takes longer ("killed by timeout").
+const DefaultMaxExecution = 10 * time.Minute
 
 // Server is the playground's HTTP handler.
 type Server struct {
@@ -82,6 +89,9 @@ var files embed.FS
 func New(o Options) (*Server, error) {
 	if o.Lang == "" {
 		o.Lang = "en_US"
+	}
+	if o.MaxExecution <= 0 {
+		o.MaxExecution = DefaultMaxExecution
 	}
 	if o.Token == "" {
 		b := make([]byte, 16)
@@ -357,9 +367,11 @@ func (s *Server) options(w http.ResponseWriter, r *http.Request) {
 		apiError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	chunks, err := o.Invoke(r.Context(), call)
+	ctx, cancel := callContext(r, o)
+	defer cancel()
+	chunks, err := o.Invoke(ctx, call)
 	if err != nil {
-		apiError(w, http.StatusBadGateway, err.Error())
+		apiError(w, http.StatusBadGateway, callError(ctx, o, err))
 		return
 	}
 	var answer struct {
@@ -370,12 +382,12 @@ func (s *Server) options(w http.ResponseWriter, r *http.Request) {
 	}
 	got := false
 	for {
-		c, err := chunks.Next(r.Context())
+		c, err := chunks.Next(ctx)
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			apiError(w, http.StatusBadGateway, err.Error())
+			apiError(w, http.StatusBadGateway, callError(ctx, o, err))
 			return
 		}
 		if err := json.Unmarshal(c, &answer); err != nil {
@@ -622,9 +634,11 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manife
 	if o.Dify != nil {
 		defer o.Dify.watch(func(b Backwards) { write(map[string]any{"backwards": b}) })()
 	}
-	chunks, err := o.Invoke(r.Context(), call)
+	ctx, cancel := callContext(r, o)
+	defer cancel()
+	chunks, err := o.Invoke(ctx, call)
 	if err != nil {
-		apiError(w, http.StatusBadGateway, err.Error())
+		apiError(w, http.StatusBadGateway, callError(ctx, o, err))
 		return
 	}
 	w.Header().Set("Content-Type", "application/x-ndjson")
@@ -640,12 +654,12 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manife
 	for {
 		var answer []json.RawMessage
 		for {
-			c, err := chunks.Next(r.Context())
+			c, err := chunks.Next(ctx)
 			if errors.Is(err, io.EOF) {
 				break
 			}
 			if err != nil {
-				write(map[string]any{"error": err.Error()})
+				write(map[string]any{"error": callError(ctx, o, err)})
 				return
 			}
 			if call.Then != nil {
@@ -665,12 +679,26 @@ func (s *Server) call(w http.ResponseWriter, r *http.Request, build func(*manife
 			break
 		}
 		call = next[0] // Then makes one call at a time
-		if chunks, err = o.Invoke(r.Context(), call); err != nil {
-			write(map[string]any{"error": err.Error()})
+		if chunks, err = o.Invoke(ctx, call); err != nil {
+			write(map[string]any{"error": callError(ctx, o, err)})
 			return
 		}
 	}
 	write(map[string]any{"end": true})
+}
+
+// callContext is a call's context: it ends with the page's request, or
+// when the call has taken o.MaxExecution.
+func callContext(r *http.Request, o Options) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), o.MaxExecution)
+}
+
+// callError says why a call ended, as Dify would when it took too long.
+func callError(ctx context.Context, o Options, err error) string {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		return fmt.Sprintf("killed by timeout: the plugin took longer than %s; Dify's daemon ends a request after PLUGIN_MAX_EXECUTION_TIMEOUT seconds (600 in its docker setup)", o.MaxExecution)
+	}
+	return err.Error()
 }
 
 // args turns form values into invoke's arguments: strings as typed, the

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/dify-cli/dify/internal/testdouble"
 	"github.com/dify-cli/dify/invoke"
@@ -567,5 +568,29 @@ func TestModelViews(t *testing.T) {
 		if code, out := postTo(t, s, page, "api/model", body); code != http.StatusBadRequest || !strings.Contains(out, want) {
 			t.Errorf("%s: %d %s", body, code, out)
 		}
+	}
+}
+
+// stalled is an answer that never comes: Next waits until its context ends.
+type stalled struct{}
+
+func (stalled) Next(ctx context.Context) (json.RawMessage, error) {
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// A call that takes longer than the daemon allows ends as Dify ends it,
+// and so does an options call.
+func TestCallsAreTimedOut(t *testing.T) {
+	s, page := serve(t, Options{Plugin: plugin(t), MaxExecution: 50 * time.Millisecond, Invoke: func(ctx context.Context, call invoke.Call) (Chunks, error) {
+		return stalled{}, nil
+	}})
+	code, out := postTo(t, s, page, "api/tool", `{"provider":"double","tool":"echo","params":{"text":"x"}}`)
+	if code != 200 || !strings.Contains(out, `"error":"killed by timeout: the plugin took longer than 50ms`) || strings.Contains(out, `"end":true`) {
+		t.Errorf("a stalled tool: %d %s", code, out)
+	}
+	code, out = postTo(t, s, page, "api/options", `{"provider":"double","tool":"alltypes","parameter":"channel"}`)
+	if code != http.StatusBadGateway || !strings.Contains(out, "killed by timeout") {
+		t.Errorf("a stalled options call: %d %s", code, out)
 	}
 }

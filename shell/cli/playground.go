@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -129,7 +130,9 @@ func playgroundRun(o *playgroundOptions) error {
 	if err != nil {
 		return fmt.Errorf("listening on 127.0.0.1:%d: %w", o.port, err)
 	}
-	hs := &http.Server{Handler: srv}
+	// Answers stream for as long as a call runs (bounded by the call), so
+	// only the request line and headers have a deadline.
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 30 * time.Second}
 	defer hs.Close()
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
