@@ -22,6 +22,7 @@ type Field struct {
 	Default  any      // nil when there is none
 	Options  []string // the values a select takes
 	Min, Max *float64
+	Scope    string // a selector's declared scope (model-selector: the model type)
 }
 
 // Arg is one value given on the command line: name=value is converted to
@@ -149,13 +150,22 @@ func fill(fields []Field, args []Arg, what string, strict bool) (map[string]any,
 		case f.Default != nil:
 			out[f.Name] = f.Default
 		case f.Required:
-			problems = append(problems, fmt.Sprintf("missing required %s %q (%s)", what, f.Name, f.Type))
+			problems = append(problems, fmt.Sprintf("missing required %s %q (%s)", what, f.Name, f.Type)+example(f))
 		}
 	}
 	if len(problems) > 0 {
 		return nil, &UsageError{Problems: problems}
 	}
 	return out, nil
+}
+
+// example shows a field's value on the command line, for the types whose
+// JSON a developer cannot guess ("" for the others).
+func example(f Field) string {
+	if e := Example(f.Type, f.Scope); e != "" {
+		return fmt.Sprintf(", e.g. %s:='%s'", f.Name, e)
+	}
+	return ""
 }
 
 // convert turns a command-line value into the JSON value a field takes.
@@ -188,7 +198,7 @@ func convert(f Field, a Arg) (any, error) {
 	case "file", "files", "object", "array", "array[tools]", "app-selector", "model-selector", "date-range":
 		v, err := decodeJSON(a.Value)
 		if err != nil {
-			return nil, fmt.Errorf("%s takes JSON (type %s): give it as %s:=JSON", a.Name, f.Type, a.Name)
+			return nil, fmt.Errorf("%s takes JSON (type %s): give it as %s:=JSON%s", a.Name, f.Type, a.Name, example(f))
 		}
 		return v, nil
 	case "any":

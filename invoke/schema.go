@@ -15,7 +15,7 @@ import (
 func paramFields(ps []manifest.ParameterDecl) []Field {
 	var out []Field
 	for _, p := range ps {
-		f := Field{Name: p.Name, Type: p.Type, Required: p.Required, Min: p.Min, Max: p.Max, Default: nodeValue(&p.Default)}
+		f := Field{Name: p.Name, Type: p.Type, Required: p.Required, Min: p.Min, Max: p.Max, Default: nodeValue(&p.Default), Scope: p.Scope}
 		for _, o := range p.Options {
 			f.Options = append(f.Options, o.Value)
 		}

@@ -553,6 +553,7 @@ func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
 		chromedp.SetValue(css(`textarea[name=model]`), `{"provider":"p","model":"m","model_type":"llm","mode":"chat"}`),
 		chromedp.SendKeys(css(`input[name=query]`), "why?"),
 		chromedp.SetValue(css(`input[name=max_iterations]`), "3"),
+		chromedp.Click(css(`.field[data-name=tools] button.example`)),
 		chromedp.Click(css(`button.run`)),
 		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
 	)
@@ -589,7 +590,8 @@ func TestBrowserRunsAStrategyAndADatasource(t *testing.T) {
 		t.Fatalf("calls: %+v", got)
 	}
 	params, _ := json.Marshal(got[0].Body["agent_strategy_params"])
-	for _, want := range []string{`"query":"why?"`, `"max_iterations":3`, `"model":{"mode":"chat","model":"m","model_type":"llm","provider":"p"}`} {
+	for _, want := range []string{`"query":"why?"`, `"max_iterations":3`, `"model":{"mode":"chat","model":"m","model_type":"llm","provider":"p"}`,
+		`"tools":[{"description":`, `"name":"current_time","provider":"time"}`} {
 		if !strings.Contains(string(params), want) {
 			t.Errorf("the strategy got %s, without %s", params, want)
 		}

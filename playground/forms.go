@@ -174,6 +174,7 @@ type field struct {
 	Min, Max    string
 	Options     []option
 	Note        string // how the page asks for this type, when it is not plain
+	Example     string // a JSON field's value as Dify sends it, to start from
 }
 
 type option struct{ Value, Label string }
@@ -323,11 +324,12 @@ func paramField(pd manifest.ParameterDecl, lang string) field {
 		f.Input = "file"
 		f.Multiple = pd.Type == "files"
 		f.Note = "choose a file: the plugin gets it as Dify gives it, a file object whose URL it downloads (or write the object's JSON)"
-	default: // model-selector, app-selector, array, object, date-range, any other
+	default: // model-selector, app-selector, array[tools], array, object, date-range, any other
 		f.Input = "json"
 		f.Note = fmt.Sprintf("%s: give it as JSON", pd.Type)
+		f.Example = invoke.Example(pd.Type, pd.Scope)
 		if f.Placeholder == "" {
-			f.Placeholder = jsonShapes[pd.Type]
+			f.Placeholder = f.Example
 		}
 	}
 	if def != nil && f.Input != "checkbox" {
@@ -339,13 +341,6 @@ func paramField(pd manifest.ParameterDecl, lang string) field {
 		}
 	}
 	return f
-}
-
-// jsonShapes show what Dify sends for the selectors, as a field's
-// placeholder when its declaration has none.
-var jsonShapes = map[string]string{
-	"model-selector": `{"provider": "langgenius/openai/openai", "model": "gpt-4o", "model_type": "llm", "mode": "chat", "completion_params": {}}`,
-	"app-selector":   `{"app_id": "…", "inputs": {}, "files": []}`,
 }
 
 // credentialFields makes the inputs of credentials (or settings).

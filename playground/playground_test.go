@@ -113,6 +113,7 @@ func TestPageForms(t *testing.T) {
 		`<option value="careful" selected>Careful</option>`,
 		`data-name="doc" data-input="file"`, `<input type="file" class="upload">`, `a file object whose URL it downloads`,
 		`data-name="model" data-input="json"`, `placeholder="{&#34;provider&#34;: &#34;langgenius/openai/openai&#34;, &#34;model&#34;: &#34;gpt-4o&#34;`,
+		`<button type="button" class="example" data-example="{&#34;provider&#34;: &#34;langgenius/openai/openai&#34;`,
 		`Query<span class="req">*</span>`, `What to look for`,
 		`Credentials of double`, `<input type="password" name="api_key"`,
 	} {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/dify-cli/dify/invoke"
 	"github.com/dify-cli/dify/playground"
 	"github.com/dify-cli/dify/scaffold"
 )
@@ -69,10 +70,13 @@ var invocations = map[string][]string{
 	"tts":            {"tts", "demo-tts", "-c", "api_key=test", "--text", "hello"},
 	"speech2text":    {"speech2text", "demo-speech2text", "-c", "api_key=test", "--file", "audio.wav"},
 	"moderation":     {"moderation", "demo-moderation", "-c", "api_key=test", "--text", "hello"},
-	"agent-strategy": {"agent-strategy", "demo", "-p", `model:={"provider":"langgenius/openai/openai","model":"gpt-4o","model_type":"llm","mode":"chat"}`, "-p", "query=hello"},
-	"extension":      {"endpoint", "GET", "/demo"},
-	"datasource":     {"datasource", "demo", "-p", "url=PAGE"}, // a page served here: no network
-	"trigger":        {"trigger", "demo_event", "-d", `{"hello": "world"}`},
+	// The strategy takes the examples the playground and invoke's errors
+	// offer: the SDK reads them as a model config and tool entities.
+	"agent-strategy": {"agent-strategy", "demo", "-p", "model:=" + invoke.Example("model-selector", "tool-call&llm"),
+		"-p", "tools:=" + invoke.Example("array[tools]", ""), "-p", "query=hello"},
+	"extension":  {"endpoint", "GET", "/demo"},
+	"datasource": {"datasource", "demo", "-p", "url=PAGE"}, // a page served here: no network
+	"trigger":    {"trigger", "demo_event", "-d", `{"hello": "world"}`},
 }
 
 // answers are what some invocations must print.
