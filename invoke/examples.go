@@ -43,8 +43,8 @@ var modelExamples = map[string]string{
 // features without a type (vision, tool-call) are an LLM's.
 func scopeModelType(scope string) string {
 	for _, s := range strings.Split(scope, "&") {
-		if _, ok := modelExamples[strings.TrimSpace(s)]; ok {
-			return strings.TrimSpace(s)
+		if s = strings.TrimSpace(s); modelExamples[s] != "" {
+			return s
 		}
 	}
 	return "llm"

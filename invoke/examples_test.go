@@ -2,6 +2,7 @@ package invoke
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -29,7 +30,7 @@ func TestExamplesAreTheShapesTheSDKReads(t *testing.T) {
 			continue
 		}
 		for k, want := range c.want {
-			if got := v[k]; !equalJSON(got, want) {
+			if got := v[k]; !reflect.DeepEqual(got, want) {
 				t.Errorf("%s %q: %s is %v, want %v", c.typ, c.scope, k, got, want)
 			}
 		}
@@ -51,12 +52,6 @@ func TestExamplesAreTheShapesTheSDKReads(t *testing.T) {
 			t.Errorf("%s has an example %q", typ, e)
 		}
 	}
-}
-
-func equalJSON(a, b any) bool {
-	x, _ := json.Marshal(a)
-	y, _ := json.Marshal(b)
-	return string(x) == string(y)
 }
 
 // A value a developer cannot guess is shown in the error that asks for it,

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -121,8 +120,7 @@ type ReplyRequest struct {
 func (d *Dify) replies(w http.ResponseWriter, r *http.Request) {
 	if r.Method == http.MethodPost {
 		var req ReplyRequest
-		if err := json.NewDecoder(io.LimitReader(r.Body, maxRequest)).Decode(&req); err != nil {
-			apiError(w, http.StatusBadRequest, "the request is not the JSON of a written reply (type, reply): "+err.Error())
+		if !decodeRequest(w, r, &req, "a written reply (type, reply)") {
 			return
 		}
 		if !slices.Contains(WrittenTypes, req.Type) {

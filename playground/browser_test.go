@@ -25,6 +25,19 @@ func chromium(t testing.TB) string { return headless.Chromium(t) }
 
 func browser(t testing.TB, exe string) context.Context { return headless.Browser(t, exe) }
 
+// allTypes selects inside the form of the tool that has every parameter type.
+func allTypes(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
+
+// openAllTypes loads the page, shows that tool's form and types query into it.
+func openAllTypes(page, query string) []chromedp.Action[chromedp.Void] {
+	return []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(page),
+		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
+		chromedp.WaitVisible(allTypes(`input[name=query]`)),
+		chromedp.SendKeys(allTypes(`input[name=query]`), query),
+	}
+}
+
 // recorder is an invoker that keeps every call and answers it with the
 // chunks answer gives.
 type recorder struct {
@@ -74,20 +87,15 @@ func TestBrowserRunsATool(t *testing.T) {
 
 	ctx := browser(t, exe)
 
-	sec := `#tool-double\/alltypes `
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(sec + sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(page),
-		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
-		chromedp.WaitVisible(css(`input[name=query]`)),
-		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+	css := allTypes
+	err := chromedp.Do(ctx, append(openAllTypes(page, "cats"),
 		chromedp.SetValue(css(`input[name=limit]`), "7"),
 		chromedp.Click(css(`input[name=flag]`)),
 		chromedp.SetValue(css(`select[name=mode]`), "fast"),
 		chromedp.SetValue(css(`textarea[name=doc]`), `{"url": "https://example.com/a.pdf"}`),
 		chromedp.Click(css(`button.run`)),
 		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,14 +243,10 @@ func TestBrowserReloadKeepsTheForm(t *testing.T) {
 		return &chunks{}, nil
 	}})
 	ctx := browser(t, exe)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(page),
-		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
-		chromedp.WaitVisible(css(`input[name=query]`)),
-		chromedp.SendKeys(css(`input[name=query]`), "kept"),
+	css := allTypes
+	err := chromedp.Do(ctx, append(openAllTypes(page, "kept"),
 		chromedp.Click(css(`input[name=flag]`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -415,17 +419,13 @@ func TestBrowserSwitchesLanguage(t *testing.T) {
 		return &chunks{}, nil
 	}})
 	ctx := browser(t, exe)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(page),
-		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
-		chromedp.WaitVisible(css(`input[name=query]`)),
-		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+	css := allTypes
+	err := chromedp.Do(ctx, append(openAllTypes(page, "cats"),
 		// SetValue fires the list's change event, as choosing from it
 		// does; the page is drawn again, so wait for the new one.
 		chromedp.SetValue(chromedp.CSS(`#lang`), "zh_Hans"),
 		chromedp.WaitVisible(chromedp.CSS(`body[data-restored="true"]`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,17 +452,13 @@ func TestBrowserUploadsAFile(t *testing.T) {
 	doc := filepath.Join(t.TempDir(), "notes.txt")
 	os.WriteFile(doc, []byte("meeting at noon"), 0o644)
 	ctx := browser(t, exe)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(page),
-		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
-		chromedp.WaitVisible(css(`input[name=query]`)),
-		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+	css := allTypes
+	err := chromedp.Do(ctx, append(openAllTypes(page, "cats"),
 		chromedp.SetUploadFiles(css(`.field[data-name=doc] input.upload`), []string{doc}),
 		chromedp.WaitVisible(css(`.field[data-name=doc][data-uploaded="true"]`)),
 		chromedp.Click(css(`button.run`)),
 		chromedp.WaitVisible(css(`.result[data-done="true"]`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -497,15 +493,11 @@ func TestBrowserFillsDynamicSelect(t *testing.T) {
 	}}
 	_, page := serve(t, Options{Plugin: plugin(t), Invoke: rec.invoke})
 	ctx := browser(t, exe)
-	css := func(sel string) chromedp.CSS { return chromedp.CSS(`#tool-double\/alltypes ` + sel) }
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(page),
-		chromedp.Click(chromedp.CSS(`nav button[data-tool="double/alltypes"]`)),
-		chromedp.WaitVisible(css(`input[name=query]`)),
-		chromedp.SendKeys(css(`input[name=query]`), "cats"),
+	css := allTypes
+	err := chromedp.Do(ctx, append(openAllTypes(page, "cats"),
 		chromedp.Click(css(`.field[data-name=channel] button.options`)),
 		chromedp.WaitVisible(css(`.field[data-name=channel] .verdict[data-done="true"]`)),
-	)
+	)...)
 	if err != nil {
 		t.Fatal(err)
 	}

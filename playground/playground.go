@@ -356,10 +356,7 @@ func (s *Server) options(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req OptionsRequest
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
-	dec.UseNumber()
-	if err := dec.Decode(&req); err != nil {
-		apiError(w, http.StatusBadRequest, "the request is not the JSON of an options call (provider, tool, parameter, credentials): "+err.Error())
+	if !decodeRequest(w, r, &req, "an options call (provider, tool, parameter, credentials)") {
 		return
 	}
 	call, err := invoke.Options(o.Plugin, invoke.OptionsRequest{Provider: req.Provider, Tool: req.Tool, Parameter: req.Parameter, Credentials: args(req.Credentials)})
@@ -560,10 +557,7 @@ func (s *Server) saveTest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var c TestCase
-	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
-	dec.UseNumber()
-	if err := dec.Decode(&c); err != nil {
-		apiError(w, http.StatusBadRequest, "the request is not the JSON of a run to keep: "+err.Error())
+	if !decodeRequest(w, r, &c, "a run to keep") {
 		return
 	}
 	if c.Provider == "" || c.Tool == "" {
@@ -721,6 +715,19 @@ func args(values map[string]any) []invoke.Arg {
 		}
 	}
 	return out
+}
+
+// decodeRequest reads a request's JSON body (numbers kept as written, at
+// most maxRequest bytes) into v; when it cannot, it answers 400 saying
+// what the body should have been, and returns false.
+func decodeRequest(w http.ResponseWriter, r *http.Request, v any, what string) bool {
+	dec := json.NewDecoder(io.LimitReader(r.Body, maxRequest))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		apiError(w, http.StatusBadRequest, "the request is not the JSON of "+what+": "+err.Error())
+		return false
+	}
+	return true
 }
 
 func apiError(w http.ResponseWriter, status int, msg string) {
